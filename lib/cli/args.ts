@@ -1,0 +1,170 @@
+// The argument rules of agent-conveyor 0.1.12 (core-commands spec §2.3), kept because scripts and agents
+// depend on them: the command word comes first; a value flag takes the next token unless it is missing,
+// empty or starts with `--` (so `-1` is a value); single-dash tokens other than -h are positionals;
+// the last value wins except for list flags.
+import { UsageError } from '../errors.js';
+
+export type FlagKind = 'boolean' | 'string' | 'list';
+
+/** Flags every command parses (the "parse tier"); a command then rejects or ignores the ones it does not use. */
+export const UNIVERSAL_FLAGS: Readonly<Record<string, FlagKind>> = {
+  json: 'boolean',
+  all: 'boolean',
+  active: 'boolean',
+  'dry-run': 'boolean',
+  path: 'string',
+  output: 'string',
+  create: 'string',
+  goal: 'string',
+  name: 'list',
+  pid: 'string',
+  'codex-session': 'string',
+  cwd: 'string',
+  'current-task': 'string',
+  'next-action': 'string',
+  blocker: 'string',
+  file: 'string',
+  text: 'string',
+  'tmux-session': 'string',
+  summary: 'string',
+  task: 'string',
+  worker: 'string',
+  manager: 'string',
+  format: 'string',
+  mode: 'string',
+  role: 'string',
+  state: 'string',
+  type: 'string',
+  subtype: 'string',
+  'status-age-seconds': 'string',
+  'busy-wait-seconds': 'string',
+  'keep-latest': 'string',
+  limit: 'string',
+  'include-legacy': 'boolean',
+  'redact-identity-token': 'boolean',
+  zip: 'boolean',
+  'include-content': 'boolean',
+  'include-transcripts': 'boolean',
+  'include-full-transcripts': 'boolean',
+};
+
+export interface ParsedArgs {
+  positionals: string[];
+  /** Flag name (without --) to its value: true for booleans, the last string, or every string of a list flag. */
+  flags: Map<string, string | true | string[]>;
+  help: boolean;
+}
+
+export function parseArgs(command: string, argv: readonly string[], own: Readonly<Record<string, FlagKind>>): ParsedArgs {
+  const flags = new Map<string, string | true | string[]>();
+  const positionals: string[] = [];
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i] as string;
+    if (token === '-h' || token === '--help') {
+      help = true;
+      continue;
+    }
+    if (!token.startsWith('--')) {
+      positionals.push(token);
+      continue;
+    }
+    const eq = token.indexOf('=');
+    const name = token.slice(2, eq === -1 ? undefined : eq);
+    const kind = own[name] ?? UNIVERSAL_FLAGS[name];
+    if (kind === undefined) throw new UsageError(`${command}: unsupported option --${name}`);
+    if (kind === 'boolean') {
+      if (eq !== -1) throw new UsageError(`${command}: --${name} takes no value`);
+      flags.set(name, true);
+      continue;
+    }
+    let value: string | undefined;
+    if (eq !== -1) value = token.slice(eq + 1);
+    else {
+      value = argv[i + 1];
+      if (value !== undefined && !value.startsWith('--')) i++;
+      else value = undefined;
+    }
+    if (value === undefined || value === '') throw new UsageError(`${command}: --${name} requires a value`);
+    if (kind === 'list') {
+      const prior = flags.get(name);
+      flags.set(name, Array.isArray(prior) ? [...prior, value] : [value]);
+    } else flags.set(name, value);
+  }
+  return { positionals, flags, help };
+}
+
+/** Typed reads of parsed flags, with 0.1.12's value checks and clear errors. */
+export class Flags {
+  constructor(
+    readonly command: string,
+    readonly parsed: ParsedArgs,
+  ) {}
+
+  has(name: string): boolean {
+    return this.parsed.flags.has(name);
+  }
+
+  bool(name: string): boolean {
+    return this.parsed.flags.get(name) === true;
+  }
+
+  string(name: string): string | undefined {
+    const value = this.parsed.flags.get(name);
+    if (value === undefined || value === true) return undefined;
+    return Array.isArray(value) ? value.at(-1) : value;
+  }
+
+  requireString(name: string, message?: string): string {
+    const value = this.string(name);
+    if (value === undefined) throw new UsageError(message ?? `${this.command} requires --${name}`);
+    return value;
+  }
+
+  list(name: string): string[] {
+    const value = this.parsed.flags.get(name);
+    if (value === undefined || value === true) return [];
+    return Array.isArray(value) ? value : [value];
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[]): T | undefined {
+    const value = this.string(name);
+    if (value === undefined) return undefined;
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new UsageError(`${this.command}: --${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+    }
+    return value as T;
+  }
+
+  /** A finite number; `integer` and `min` narrow it further. */
+  number(name: string, options: { integer?: boolean; min?: number } = {}): number | undefined {
+    const text = this.string(name);
+    if (text === undefined) return undefined;
+    const value = text.trim() === '' ? Number.NaN : Number(text);
+    const what = options.integer ? 'an integer' : 'a number';
+    if (!Number.isFinite(value) || (options.integer && !Number.isInteger(value))) {
+      throw new UsageError(`${this.command}: --${name} must be ${what}, got ${JSON.stringify(text)}`);
+    }
+    if (options.min !== undefined && value < options.min) {
+      throw new UsageError(`${this.command}: --${name} must be ${what} >= ${options.min}, got ${text}`);
+    }
+    return value;
+  }
+
+  /** Refuses universal flags this command does not take, as 0.1.12's handlers do (without naming the flag). */
+  reject(names: readonly string[]): void {
+    for (const name of names) {
+      if (this.parsed.flags.has(name)) throw new UsageError(`unsupported option for ${this.command}: --${name} is not accepted here`);
+    }
+  }
+
+  positional(index: number): string | undefined {
+    return this.parsed.positionals[index];
+  }
+
+  /** Fails when more bare arguments were given than the command takes. */
+  maxPositionals(count: number): void {
+    const extra = this.parsed.positionals[count];
+    if (extra !== undefined) throw new UsageError(`${this.command}: unexpected argument ${JSON.stringify(extra)}`);
+  }
+}

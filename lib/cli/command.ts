@@ -1,0 +1,39 @@
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/open.js';
+import type { Flags, FlagKind } from './args.js';
+
+export interface CommandContext {
+  flags: Flags;
+  now: Clock;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Opens (creating or migrating) the database named by --path or the environment; once per process. */
+  db(): Db;
+  /** The resolved database path, as used by db(). */
+  dbPath(): string;
+  /** Reads all of standard input (for commands that take --from-stdin). */
+  readStdin(): string;
+  /** For long-running commands (dispatch --watch, inbox --wait): a signal aborted on SIGINT/SIGTERM. */
+  signal: AbortSignal;
+}
+
+/** What a handler returns: text or a value printed as sorted, indented JSON. */
+export type CommandOutput =
+  | { json: unknown; exitCode?: number }
+  | { text: string; exitCode?: number; stderr?: string }
+  | void;
+
+export interface CommandDef {
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** Usage lines, examples and notes shown by `conveyor <command> --help`. */
+  help: string;
+  /** Flags of this command beyond the universal ones. */
+  flags?: Readonly<Record<string, FlagKind>>;
+  run(ctx: CommandContext): CommandOutput | Promise<CommandOutput>;
+}
+
+export function defineCommand(def: CommandDef): CommandDef {
+  return def;
+}

@@ -1,0 +1,14 @@
+import { ConveyorError, GateError } from '../errors.js';
+
+/** 0.1.12's exit codes: 1 for gate refusals and unhealthy reports, 2 for every other failure. */
+export function exitCodeFor(error: unknown): number {
+  return error instanceof GateError ? 1 : 2;
+}
+
+/** The one line a person sees on stderr: the message, never a stack trace. */
+export function messageFor(error: unknown): string {
+  if (error instanceof ConveyorError) return error.message;
+  if (error instanceof Error && error.name === 'SqliteError') return `database error: ${error.message}`;
+  if (error instanceof Error) return `conveyor failed: ${error.message}`;
+  return `conveyor failed: ${String(error)}`;
+}

@@ -1,0 +1,91 @@
+// The `conveyor` command line: resolve the command, parse its flags, run it, print, exit.
+import { readFileSync } from 'node:fs';
+import { clockFromEnv, type Clock } from '../clock.js';
+import { openDatabase, type Db } from '../db/open.js';
+import { resolveDatabasePath } from '../db/location.js';
+import { UsageError } from '../errors.js';
+import { prettyJson } from '../json.js';
+import { Flags, parseArgs } from './args.js';
+import type { CommandContext, CommandOutput } from './command.js';
+import { exitCodeFor, messageFor } from './exit-codes.js';
+import { COMMANDS } from './registry.js';
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  signal?: AbortSignal;
+}
+
+function topLevelHelp(): string {
+  const names = Object.keys(COMMANDS).sort();
+  const width = Math.max(0, ...names.map((n) => n.length));
+  const lines = names.map((name) => `  ${name.padEnd(width)}  ${COMMANDS[name]?.summary ?? ''}`);
+  return [
+    'usage: conveyor [-h] <command> ...',
+    '',
+    'Conveyor Deck: supervise manager/worker Codex agent pairs over one workerctl.db (agent-conveyor 0.1.12 compatible).',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Database: --path FILE, else $WORKERCTL_STATE_ROOT/workerctl.db, else ./.codex-workers/workerctl.db.',
+    'Clock: CONVEYOR_NOW=2026-06-11T12:00:00Z makes every command take that instant as now.',
+    'Run `conveyor <command> --help` for a command\'s flags and examples.',
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let db: Db | undefined;
+  try {
+    if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help') {
+      io.stdout(topLevelHelp());
+      return 0;
+    }
+    const rest = argv[0] === '--ts-runtime' ? argv.slice(1) : argv;
+    const name = rest[0] ?? '';
+    const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+    if (!entry) throw new UsageError(`unknown command: ${name}`);
+    const def = await entry.load();
+    const parsed = parseArgs(name, rest.slice(1), def.flags ?? {});
+    if (parsed.help) {
+      io.stdout(def.help.endsWith('\n') ? def.help : `${def.help}\n`);
+      return 0;
+    }
+    const flags = new Flags(name, parsed);
+    let clock: Clock | undefined;
+    const now: Clock = () => (clock ??= clockFromEnv(io.env))();
+    const dbPath = () => resolveDatabasePath({ path: flags.string('path'), env: io.env, cwd: io.cwd });
+    const ctx: CommandContext = {
+      flags,
+      now,
+      env: io.env,
+      cwd: io.cwd,
+      dbPath,
+      db: () => (db ??= openDatabase(dbPath(), { now })),
+      readStdin: () => readFileSync(0, 'utf8'),
+      signal: io.signal ?? new AbortController().signal,
+    };
+    clockFromEnv(io.env); // a malformed CONVEYOR_NOW fails before any write
+    return print(await def.run(ctx), io);
+  } catch (error) {
+    io.stderr(`${messageFor(error)}\n`);
+    if (io.env.CONVEYOR_DEBUG && error instanceof Error) io.stderr(`${error.stack ?? ''}\n`);
+    return exitCodeFor(error);
+  } finally {
+    db?.close();
+  }
+}
+
+function print(output: CommandOutput, io: Io): number {
+  if (!output) return 0;
+  if ('json' in output) {
+    io.stdout(prettyJson(output.json));
+    return output.exitCode ?? 0;
+  }
+  if (output.text !== '') io.stdout(output.text.endsWith('\n') ? output.text : `${output.text}\n`);
+  if (output.stderr) io.stderr(output.stderr.endsWith('\n') ? output.stderr : `${output.stderr}\n`);
+  return output.exitCode ?? 0;
+}

@@ -1,0 +1,40 @@
+// Time in one place. Every read of "now" in lib/ goes through a Clock, so tests and the CLI
+// (CONVEYOR_NOW) can set it; 0.1.12 had no such hook and its scenario had to sleep.
+import { UsageError } from './errors.js';
+
+export type Clock = () => Date;
+
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
+
+/** Parses an ISO-8601 UTC instant such as 2026-06-11T12:00:00Z; throws UsageError otherwise. */
+export function parseInstant(text: string, what = 'instant'): Date {
+  const at = ISO_UTC.test(text) ? new Date(text) : new Date(Number.NaN);
+  if (Number.isNaN(at.getTime())) throw new UsageError(`${what} must be an ISO-8601 UTC instant like 2026-06-11T12:00:00Z, got ${JSON.stringify(text)}`);
+  return at;
+}
+
+/** The clock of this process: CONVEYOR_NOW when set (a fixed instant), the system clock otherwise. */
+export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
+  const fixed = env.CONVEYOR_NOW;
+  if (fixed === undefined || fixed === '') return () => new Date();
+  const at = parseInstant(fixed, 'CONVEYOR_NOW');
+  return () => new Date(at.getTime());
+}
+
+/** 2026-06-12T10:15:30Z: the format the app loop writes and compares. */
+export function isoSeconds(at: Date): string {
+  return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** 2026-06-12T10:15:30.123Z: the format 0.1.12 uses for enqueue, claim, register and bind. */
+export function isoMillis(at: Date): string {
+  return at.toISOString();
+}
+
+/** Whole seconds from `then` (any stored precision) to `now`; null when `then` is missing or unparsable. */
+export function ageSeconds(then: string | null | undefined, now: Date): number | null {
+  if (!then) return null;
+  const ms = Date.parse(then);
+  if (Number.isNaN(ms)) return null;
+  return Math.floor((now.getTime() - ms) / 1000);
+}

@@ -1,0 +1,127 @@
+import { readFileSync, writeFileSync, statSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DatabaseError, SchemaTooNewError } from '../errors.js';
+import { FIXTURES, scenarioCopy, tempDir, type TempDir } from '../testing.js';
+import { openDatabase } from './open.js';
+import { REQUIRED_INDEXES, REQUIRED_TABLES, REQUIRED_TRIGGERS } from './schema-facts.js';
+
+let dirs: TempDir[] = [];
+afterEach(() => {
+  for (const d of dirs) d.cleanup();
+  dirs = [];
+});
+function track<T extends TempDir>(t: T): T {
+  dirs.push(t);
+  return t;
+}
+
+/** sqlite_master as comparable text: one statement per entry, whitespace folded. */
+function normalizedSchema(sql: string): string[] {
+  return sql
+    .split(/;\s*\n/)
+    .map((s) => s.replace(/\/\*.*?\*\//gs, '').replace(/\s+/g, ' ').replace(/;$/, '').trim())
+    .filter((s) => s !== '' && !s.startsWith('CREATE TABLE sqlite_sequence') && !s.includes("'telemetry_events_fts_"))
+    .sort();
+}
+
+function schemaOf(file: string): string[] {
+  const db = new Database(file, { readonly: true });
+  const rows = db.prepare<[], { sql: string }>("select sql from sqlite_master where sql is not null order by name").all();
+  db.close();
+  return normalizedSchema(rows.map((r) => `${r.sql};\n`).join(''));
+}
+
+describe('openDatabase', () => {
+  it('creates a new file whose schema equals the 0.1.12 schema.sql', () => {
+    const t = track(tempDir());
+    openDatabase(t.dbPath, { now: () => new Date('2026-06-11T12:00:00Z') }).close();
+    const expected = normalizedSchema(readFileSync(join(FIXTURES, 'schema.sql'), 'utf8'));
+    expect(schemaOf(t.dbPath)).toEqual(expected);
+    const db = new Database(t.dbPath, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(24);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.prepare('select version, applied_at from schema_migrations').all()).toEqual([
+      { version: 24, applied_at: '2026-06-11T12:00:00.000Z' },
+    ]);
+    db.close();
+  });
+
+  it('sets the pragmas 0.1.12 sets on every connection', () => {
+    const t = track(tempDir());
+    const db = openDatabase(t.dbPath);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    db.close();
+  });
+
+  it('knows the 32 tables, the FTS5 table and both append-only triggers', () => {
+    expect(REQUIRED_TABLES).toHaveLength(32);
+    expect(REQUIRED_TABLES).toContain('telemetry_events_fts');
+    expect(REQUIRED_TRIGGERS).toEqual(['events_no_delete', 'events_no_update']);
+    expect(REQUIRED_INDEXES.length).toBeGreaterThanOrEqual(36);
+  });
+
+  it('opens a copy of the reference scenario.db without migrating or losing rows', () => {
+    const t = track(scenarioCopy());
+    const before = statSync(t.dbPath).size;
+    const db = openDatabase(t.dbPath);
+    const tasks = db.prepare<[], { name: string; state: string }>('select name, state from tasks order by name').all();
+    expect(tasks).toEqual([
+      { name: 'app-loop', state: 'done' },
+      { name: 'cli-loop', state: 'done' },
+      { name: 'scratch-loop', state: 'managed' },
+    ]);
+    expect(db.prepare('select count(*) n from telemetry_events').get()).toEqual({ n: 46 });
+    expect(db.pragma('user_version', { simple: true })).toBe(24);
+    db.close();
+    expect(statSync(t.dbPath).size).toBeGreaterThanOrEqual(before);
+  });
+
+  it('opens files of later agent-conveyor releases (25, 26) without lowering their version', () => {
+    for (const version of [25, 26]) {
+      const t = track(scenarioCopy());
+      const raw = new Database(t.dbPath);
+      raw.pragma(`user_version = ${version}`);
+      raw.close();
+      openDatabase(t.dbPath).close();
+      const check = new Database(t.dbPath, { readonly: true });
+      expect(check.pragma('user_version', { simple: true })).toBe(version);
+      check.close();
+    }
+  });
+
+  it('refuses a schema newer than it knows, and leaves the file unchanged', () => {
+    const t = track(scenarioCopy());
+    const raw = new Database(t.dbPath);
+    raw.pragma('journal_mode = DELETE');
+    raw.pragma('user_version = 27');
+    raw.close();
+    const bytes = readFileSync(t.dbPath);
+    expect(() => openDatabase(t.dbPath)).toThrow(SchemaTooNewError);
+    expect(readFileSync(t.dbPath).equals(bytes)).toBe(true);
+  });
+
+  it('refuses random bytes and another application\'s SQLite file untouched', () => {
+    const t = track(tempDir());
+    writeFileSync(t.dbPath, Buffer.alloc(4096, 7));
+    expect(() => openDatabase(t.dbPath)).toThrow(DatabaseError);
+    expect(readFileSync(t.dbPath).equals(Buffer.alloc(4096, 7))).toBe(true);
+
+    const other = join(t.dir, 'other.db');
+    const raw = new Database(other);
+    raw.exec('create table notes(id integer primary key, body text)');
+    raw.close();
+    const bytes = readFileSync(other);
+    expect(() => openDatabase(other)).toThrow(/not a workerctl database/);
+    expect(readFileSync(other).equals(bytes)).toBe(true);
+  });
+
+  it('reports a read-only file clearly', () => {
+    if (process.getuid?.() === 0) return; // root writes through permissions; the CLI test covers a read-only folder
+    const t = track(scenarioCopy());
+    chmodSync(t.dbPath, 0o444);
+    expect(() => openDatabase(t.dbPath)).toThrow(DatabaseError);
+  });
+});

@@ -1,0 +1,121 @@
+// Open a workerctl.db the way agent-conveyor 0.1.12 does (same pragmas, same schema), with one
+// difference: a file we do not recognise is refused before anything is written to it.
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { isoMillis, type Clock } from '../clock.js';
+import { DatabaseError, SchemaTooNewError } from '../errors.js';
+import { SCHEMA_V24_STATEMENTS, SCHEMA_VERSION } from './schema-v24.js';
+
+export type Db = Database.Database;
+
+/** Later agent-conveyor releases (0.1.15: 25, 0.1.22+: 26) only add tables; their files are safe to use. */
+export const NEWEST_KNOWN_VERSION = 26;
+
+export interface OpenOptions {
+  /** Clock for the schema_migrations row of a new file. */
+  now?: Clock;
+  /** Open for reading only: no pragmas that write, no migration. */
+  readonly?: boolean;
+}
+
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  const readonly = options.readonly ?? false;
+  if (!readonly) ensureParentFolder(file);
+  else if (!existsSync(file)) throw new DatabaseError(file, 'database file does not exist');
+  let db: Db;
+  try {
+    db = new Database(file, { readonly, timeout: 5_000 }); // timeout is busy_timeout 5000
+  } catch (error) {
+    throw new DatabaseError(file, `cannot open database: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    const version = readUserVersion(db, file);
+    if (version > NEWEST_KNOWN_VERSION) throw new SchemaTooNewError(file, version, NEWEST_KNOWN_VERSION);
+    const plan = version >= SCHEMA_VERSION ? 'current' : planMigration(db, file, version); // decided before any write
+    if (!readonly) {
+      db.pragma('foreign_keys = ON'); // before any transaction: SQLite ignores it inside one
+      if (db.pragma('foreign_keys', { simple: true }) !== 1) throw new DatabaseError(file, 'foreign_keys could not be enabled');
+      setWal(db, file);
+      const now = options.now ?? (() => new Date());
+      if (plan === 'create') createFresh(db, now);
+      else if (plan === 'upgrade') upgradeLegacy(db, now);
+    }
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function ensureParentFolder(file: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+  } catch (error) {
+    throw new DatabaseError(file, `cannot create the database folder: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function readUserVersion(db: Db, file: string): number {
+  try {
+    return db.pragma('user_version', { simple: true }) as number;
+  } catch (error) {
+    throw new DatabaseError(file, `not a SQLite database: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function setWal(db: Db, file: string): void {
+  try {
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') throw new Error(`journal_mode is ${String(mode)}`);
+  } catch (error) {
+    throw new DatabaseError(file, `cannot switch the database to WAL (is the file or its folder read-only?): ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function tableNames(db: Db): Set<string> {
+  const rows = db.prepare<[], { name: string }>("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'").all();
+  return new Set(rows.map((r) => r.name));
+}
+
+/** 24 as written and 25-26 from later releases are used as they are (never lowered); older files are upgraded. */
+function planMigration(db: Db, file: string, version: number): 'create' | 'upgrade' {
+  const tables = tableNames(db);
+  if (version === 0 && tables.size === 0) return 'create';
+  // A pre-24 workerctl file has the core tables; anything else is another application's database.
+  if (!tables.has('tasks') || !tables.has('sessions') || !tables.has('telemetry_events')) {
+    throw new DatabaseError(file, 'this SQLite file is not a workerctl database (no tasks, sessions and telemetry_events tables); it was left untouched');
+  }
+  return 'upgrade';
+}
+
+function createFresh(db: Db, now: Clock): void {
+  db.transaction(() => {
+    for (const statement of SCHEMA_V24_STATEMENTS) db.exec(statement);
+    db.prepare('insert or ignore into schema_migrations(version, applied_at) values (?, ?)').run(SCHEMA_VERSION, isoMillis(now()));
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
+
+const CREATE_WITHOUT_GUARD = /^CREATE (TABLE|VIRTUAL TABLE|INDEX|UNIQUE INDEX|TRIGGER) (?!IF NOT EXISTS)/;
+
+const ADDED_COLUMNS: ReadonlyArray<[table: string, column: string, type: string]> = [
+  ['manager_configs', 'recipe_name', 'text'],
+  ['sessions', 'codex_app_thread_id', 'text'],
+  ['sessions', 'codex_app_thread_title', 'text'],
+];
+
+/** Brings a pre-24 (Python-era) file to 24: missing tables, indexes and columns are added, nothing is dropped. */
+function upgradeLegacy(db: Db, now: Clock): void {
+  db.transaction(() => {
+    for (const statement of SCHEMA_V24_STATEMENTS) {
+      db.exec(statement.replace(CREATE_WITHOUT_GUARD, (m) => `${m}IF NOT EXISTS `));
+    }
+    for (const [table, column, type] of ADDED_COLUMNS) {
+      const columns = db.prepare<[], { name: string }>(`select name from pragma_table_info('${table}')`).all();
+      if (!columns.some((c) => c.name === column)) db.exec(`alter table ${table} add column ${column} ${type}`);
+    }
+    db.prepare('insert or ignore into schema_migrations(version, applied_at) values (?, ?)').run(SCHEMA_VERSION, isoMillis(now()));
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}

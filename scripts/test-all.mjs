@@ -1,0 +1,54 @@
+// Runs every suite (unit + CLI with Vitest, browser with Playwright) and ends with one line that totals
+// them: `N passed, N failed`. Each runner writes a JSON report; this script only adds them up.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const reports = '.test-reports';
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+const env = { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', NEXT_TELEMETRY_DISABLED: '1' };
+
+function run(label, command, args) {
+  console.log(`\n=== ${label}: ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', env });
+  return result.status ?? 1;
+}
+
+const steps = [];
+steps.push(['build', run('build', 'npm', ['run', 'build', '--silent'])]);
+
+const vitestJson = join(reports, 'vitest.json');
+steps.push(['vitest', run('unit and CLI tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`])]);
+
+const playwrightJson = join(reports, 'playwright.json');
+env.PLAYWRIGHT_JSON_OUTPUT_NAME = playwrightJson;
+steps.push(['playwright', run('browser tests', 'npx', ['playwright', 'test', '--reporter=list,json'])]);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (existsSync(vitestJson)) {
+  const v = JSON.parse(readFileSync(vitestJson, 'utf8'));
+  passed += v.numPassedTests ?? 0;
+  failed += (v.numFailedTests ?? 0) + (v.numRuntimeErrorTestSuites ?? 0);
+  skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
+  console.log(`vitest: ${v.numPassedTests} passed, ${v.numFailedTests} failed, ${v.numFailedTestSuites ?? 0} failed files`);
+}
+if (existsSync(playwrightJson)) {
+  const p = JSON.parse(readFileSync(playwrightJson, 'utf8'));
+  const s = p.stats ?? {};
+  passed += s.expected ?? 0;
+  failed += (s.unexpected ?? 0) + (s.flaky ?? 0);
+  skipped += s.skipped ?? 0;
+  console.log(`playwright: ${s.expected ?? 0} passed, ${(s.unexpected ?? 0) + (s.flaky ?? 0)} failed, ${s.skipped ?? 0} skipped`);
+}
+// A runner that crashed before reporting counts as a failure, so a red run can never total green.
+for (const [label, status] of steps) {
+  if (status !== 0) console.log(`${label} exited with status ${status}`);
+}
+const crashed = steps.filter(([label, status]) => status !== 0 && !['vitest', 'playwright'].includes(label)).length;
+const runnerFailed = steps.some(([, status]) => status !== 0);
+if (runnerFailed && failed === 0) failed += Math.max(1, crashed);
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
