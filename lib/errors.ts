@@ -43,7 +43,7 @@ export class GateError extends ConveyorError {
 
 /** The database file cannot be used: not SQLite, not ours, newer than we know, unwritable. */
 export class DatabaseError extends ConveyorError {
-  override name = 'DatabaseError' as const;
+  override name: string = 'DatabaseError';
   constructor(
     readonly file: string,
     message: string,
