@@ -1,0 +1,58 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli, tempDir, type TempDir } from '../lib/testing.js';
+
+let dirs: TempDir[] = [];
+afterEach(() => {
+  for (const d of dirs) d.cleanup();
+  dirs = [];
+});
+
+describe('bin/conveyor', () => {
+  it('prints its help with the list of commands and exits 0', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^usage: conveyor/);
+    for (const command of ['tasks', 'dispatch', 'app-loop-status', 'app-wakeup-dispatch']) {
+      expect(result.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    }
+    expect(result.stderr).toBe('');
+  });
+
+  it('refuses an unknown command with exit 2, a message on stderr and nothing on stdout', async () => {
+    const t = tempDir();
+    dirs.push(t);
+    const result = await runCli(['bogus-command', '--path', t.dbPath]);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toContain('bogus-command');
+  });
+
+  it('refuses an unknown flag with exit 2', async () => {
+    const t = tempDir();
+    dirs.push(t);
+    const result = await runCli(['tasks', '--no-such-flag', '--path', t.dbPath]);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toContain('--no-such-flag');
+  });
+
+  it('refuses a malformed CONVEYOR_NOW before touching the database', async () => {
+    const t = tempDir();
+    dirs.push(t);
+    const result = await runCli(['tasks', '--json', '--path', t.dbPath], { now: 'yesterday' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('CONVEYOR_NOW');
+  });
+
+  it('refuses a database of a newer schema without a stack trace', async () => {
+    const t = tempDir();
+    dirs.push(t);
+    const { default: Database } = await import('better-sqlite3');
+    const raw = new Database(t.dbPath);
+    raw.exec('create table tasks(id text)');
+    raw.pragma('user_version = 99');
+    raw.close();
+    const result = await runCli(['tasks', '--json', '--path', t.dbPath]);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toMatch(/newer than conveyor supports/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
