@@ -1,6 +1,6 @@
 // Open a workerctl.db the way agent-conveyor 0.1.12 does (same pragmas, same schema), with one
 // difference: a file we do not recognise is refused before anything is written to it.
-import { existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { isoMillis, type Clock } from '../clock.js';
@@ -21,8 +21,10 @@ export interface OpenOptions {
 
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   const readonly = options.readonly ?? false;
-  if (!readonly) ensureParentFolder(file);
-  else if (!existsSync(file)) throw new DatabaseError(file, 'database file does not exist');
+  if (!readonly) {
+    ensureParentFolder(file);
+    ensureWritable(file);
+  } else if (!existsSync(file)) throw new DatabaseError(file, 'database file does not exist');
   let db: Db;
   try {
     db = new Database(file, { readonly, timeout: 5_000 }); // timeout is busy_timeout 5000
@@ -53,6 +55,17 @@ function ensureParentFolder(file: string): void {
     mkdirSync(dirname(file), { recursive: true });
   } catch (error) {
     throw new DatabaseError(file, `cannot create the database folder: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** SQLite silently falls back to read-only on a file it cannot write; say so up front instead. */
+function ensureWritable(file: string): void {
+  for (const target of existsSync(file) ? [file, dirname(file)] : [dirname(file)]) {
+    try {
+      accessSync(target, constants.W_OK);
+    } catch {
+      throw new DatabaseError(file, `database ${target === file ? 'file' : 'folder'} is read-only; conveyor needs to write it (and its -wal and -shm files)`);
+    }
   }
 }
 

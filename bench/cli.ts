@@ -1,0 +1,115 @@
+// bench:cli — wall time of whole `bin/conveyor` processes against the floor of any Node CLI (`node -e 0`),
+// measured in the same run, plus each command's peak memory. Goal: median minus floor under 25 ms, peak
+// RSS under 60 MiB. Usage: npm run bench:cli [-- --quick] [--runs N]
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDatabase } from '../lib/db/open.js';
+import { appendTelemetry } from '../lib/telemetry.js';
+import { CONVEYOR_BIN, REPO_ROOT, tempDir } from '../lib/testing.js';
+import { report, round, stats, table } from './machine.js';
+
+const quick = process.argv.includes('--quick');
+const runsFlag = process.argv.indexOf('--runs');
+const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : quick ? 20 : 40;
+const EVENTS = 10_000;
+const OWN_GOAL_MS = 25;
+const RSS_GOAL_MIB = 60;
+
+const work = tempDir('conveyor-bench-cli-');
+const db = work.dbPath;
+const P = ['--path', db];
+
+function conveyor(args: readonly string[], options: { probe?: string } = {}) {
+  const pre = options.probe ? ['--require', join(REPO_ROOT, 'bench/rss-probe.cjs')] : [];
+  const result = spawnSync(process.execPath, [...pre, CONVEYOR_BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...(options.probe ? { RSS_PROBE_OUT: options.probe } : {}) },
+  });
+  if (result.status !== 0) throw new Error(`conveyor ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  return result.stdout;
+}
+
+// Seed: one app pair with fresh heartbeats, and 10,000 telemetry events on its task.
+conveyor(['create-disposable-binding', 'bench-loop', '--cwd', work.dir, ...P, '--json']);
+conveyor(['app-heartbeat', 'bench-loop', '--role', 'worker', ...P, '--json']);
+conveyor(['app-heartbeat', 'bench-loop', '--role', 'manager', ...P, '--json']);
+{
+  const handle = openDatabase(db);
+  const task = handle.prepare<[], { id: string }>("select id from tasks where name = 'bench-loop'").get();
+  if (!task) throw new Error('seed failed: no bench-loop task');
+  handle.transaction(() => {
+    const start = Date.parse('2026-06-01T00:00:00Z');
+    for (let i = 0; i < EVENTS; i++) {
+      appendTelemetry(handle, {
+        taskId: task.id,
+        timestamp: new Date(start + i * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        actor: i % 2 ? 'worker' : 'manager',
+        eventType: 'app_heartbeat',
+        summary: `bench heartbeat ${i}`,
+        correlation: { command: 'app-heartbeat' },
+        attributes: { role: i % 2 ? 'worker' : 'manager', task: 'bench-loop', n: i },
+      });
+    }
+  }).immediate();
+  handle.close();
+}
+
+const cases: Array<{ name: string; args: string[] | null }> = [
+  { name: 'node -e 0 (floor)', args: null },
+  { name: 'help', args: ['--help'] },
+  { name: 'tasks --json', args: ['tasks', ...P, '--json'] },
+  { name: 'app-loop-status --json', args: ['app-loop-status', 'bench-loop', ...P, '--json'] },
+  { name: 'app-wakeup-dispatch --json', args: ['app-wakeup-dispatch', 'bench-loop', ...P, '--json'] },
+  { name: 'telemetry --task (10k events) --json', args: ['telemetry', '--task', 'bench-loop', ...P, '--json'] },
+];
+
+function timeOnce(args: string[] | null): number {
+  const t0 = process.hrtime.bigint();
+  if (args === null) spawnSync(process.execPath, ['-e', '0']);
+  else conveyor(args);
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+// Interleave the cases run by run so that machine noise hits them all alike.
+const samples = cases.map(() => [] as number[]);
+for (const c of cases) timeOnce(c.args); // warm the page cache
+for (let run = 0; run < RUNS; run++) {
+  cases.forEach((c, i) => samples[i]?.push(timeOnce(c.args)));
+}
+const floor = stats(samples[0] ?? []);
+
+const rows = cases.map((c, i) => {
+  const s = stats(samples[i] ?? []);
+  const probe = join(work.dir, `rss-${i}`);
+  if (c.args) conveyor(c.args, { probe });
+  else spawnSync(process.execPath, ['--require', join(REPO_ROOT, 'bench/rss-probe.cjs'), '-e', '0'], { env: { ...process.env, RSS_PROBE_OUT: probe } });
+  const rssMiB = Number(readFileSync(probe, 'utf8')) / 1024;
+  const own = s.median - floor.median;
+  return {
+    command: c.name,
+    min_ms: round(s.min),
+    median_ms: round(s.median),
+    max_ms: round(s.max),
+    own_ms: c.args ? round(own) : 0,
+    peak_rss_mib: round(rssMiB),
+    goal_met: c.args ? own < OWN_GOAL_MS && rssMiB < RSS_GOAL_MIB : true,
+  };
+});
+
+console.log(`conveyor CLI wall time, ${RUNS} runs each, interleaved; own = median - floor median`);
+console.log(
+  table(
+    ['command', 'min ms', 'median ms', 'max ms', 'own ms', 'peak MiB', `goal (<${OWN_GOAL_MS} ms, <${RSS_GOAL_MIB} MiB)`],
+    rows.map((r) => [r.command, r.min_ms, r.median_ms, r.max_ms, r.own_ms, r.peak_rss_mib, r.goal_met ? 'met' : 'MISSED']),
+  ),
+);
+work.cleanup();
+report('cli', quick, {
+  runs: RUNS,
+  events: EVENTS,
+  goals: { own_ms: OWN_GOAL_MS, peak_rss_mib: RSS_GOAL_MIB },
+  floor_median_ms: round(floor.median),
+  commands: rows,
+  all_goals_met: rows.every((r) => r.goal_met),
+});

@@ -1,0 +1,40 @@
+// What every benchmark reports about the machine it ran on, and how it saves its figures.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../lib/testing.js';
+
+export function machine() {
+  const cpu = cpus();
+  return {
+    cores: cpu.length,
+    cpu_model: cpu[0]?.model ?? 'unknown',
+    memory_gib: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
+}
+
+export function stats(samples: readonly number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+  return { n: sorted.length, min: sorted[0] ?? Number.NaN, median: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted.at(-1) ?? Number.NaN };
+}
+
+export const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** Prints a fixed-width table. */
+export function table(header: readonly string[], rows: ReadonlyArray<readonly (string | number)[]>): string {
+  const cells = [header, ...rows].map((row) => row.map(String));
+  const widths = header.map((_, i) => Math.max(...cells.map((row) => row[i]?.length ?? 0)));
+  return cells.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')).join('\n');
+}
+
+/** Saves the result as bench/results/<name>[-quick].json and prints it as the last line. */
+export function report(name: string, quick: boolean, result: Record<string, unknown>): void {
+  const full = { bench: name, quick, at: new Date().toISOString(), machine: machine(), ...result };
+  const dir = join(REPO_ROOT, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}${quick ? '-quick' : ''}.json`), `${JSON.stringify(full, null, 2)}\n`);
+  console.log(JSON.stringify(full));
+}
