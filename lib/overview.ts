@@ -1,0 +1,272 @@
+// The dashboard's overview: one row per task with what a supervisor needs at a glance (leases, autopilot,
+// pending inbox, newest event, outstanding wake actions). Read-only. Every per-task lookup is an indexed
+// point query (newest row of an index range), so the cost grows with the number of tasks, not with history.
+import { ageSeconds } from './clock.js';
+import type { Db } from './db/open.js';
+import { parseJsonObject } from './json.js';
+import type { TaskState } from './tasks.js';
+
+export const DEFAULT_STALE_AFTER_SECONDS = 180;
+export const DEFAULT_DISPATCHER_ID = 'dispatch-local';
+
+export type LeaseState = 'healthy' | 'stale' | 'missing';
+
+export interface Lease {
+  last_heartbeat_at: string | null;
+  age_seconds: number | null;
+  state: LeaseState;
+}
+
+export interface OverviewRole {
+  session_id: string | null;
+  name: string | null;
+  thread_id: string | null;
+  lease: Lease;
+  pending_inbox: number;
+}
+
+export interface OverviewEvent {
+  seq: number;
+  id: string;
+  timestamp: string;
+  actor: string;
+  event_type: string;
+  summary: string;
+}
+
+export interface OutstandingAction {
+  receipt_id: string;
+  role: string;
+  status: string;
+  thread_id: string | null;
+}
+
+export interface OverviewTask {
+  id: string;
+  name: string;
+  goal: string;
+  state: TaskState;
+  finished: boolean;
+  created_at: string;
+  updated_at: string;
+  binding_state: string | null;
+  manager: OverviewRole;
+  worker: OverviewRole;
+  autopilot: { active: boolean; event_type: string | null; recorded_at: string | null };
+  newest_event: OverviewEvent | null;
+  latest_receipt: { id: string; recorded_at: string } | null;
+  outstanding: OutstandingAction[];
+  blocked_deliveries: number;
+  attention: string[];
+}
+
+export interface Overview {
+  generated_at: string;
+  stale_after_seconds: number;
+  dispatch: { dispatcher_id: string; last_heartbeat_at: string | null; age_seconds: number | null; state: LeaseState };
+  tasks: OverviewTask[];
+  /** Highest telemetry rowid when this overview was read: live updates continue from here. */
+  cursor: number;
+}
+
+export interface OverviewOptions {
+  staleAfterSeconds?: number;
+  dispatcherId?: string;
+}
+
+/** Lease state the way the app loop reads it: missing without a stamp, healthy while age <= stale-after. */
+export function leaseOf(stamp: string | null, staleAfterSeconds: number, now: Date): Lease {
+  if (!stamp) return { last_heartbeat_at: null, age_seconds: null, state: 'missing' };
+  const age = ageSeconds(stamp, now);
+  const clamped = age === null ? null : Math.max(0, age);
+  return { last_heartbeat_at: stamp, age_seconds: clamped, state: clamped !== null && clamped <= staleAfterSeconds ? 'healthy' : 'stale' };
+}
+
+interface TaskBindingRow {
+  id: string;
+  name: string;
+  goal: string;
+  state: TaskState;
+  created_at: string;
+  updated_at: string;
+  binding_state: string | null;
+  w_id: string | null;
+  w_name: string | null;
+  w_thread: string | null;
+  w_hb: string | null;
+  m_id: string | null;
+  m_name: string | null;
+  m_thread: string | null;
+  m_hb: string | null;
+}
+
+// The newest binding of each task (live ones first), with both sessions.
+const TASK_BINDING_SQL = `
+      select t.id, t.name, t.goal, t.state, t.created_at, t.updated_at,
+             b.state as binding_state,
+             w.id as w_id, w.name as w_name, w.codex_app_thread_id as w_thread, w.last_heartbeat_at as w_hb,
+             m.id as m_id, m.name as m_name, m.codex_app_thread_id as m_thread, m.last_heartbeat_at as m_hb
+        from tasks t
+        left join bindings b on b.rowid = (
+          select b2.rowid from bindings b2 where b2.task_id = t.id
+           order by (b2.state in ('active','ending')) desc, b2.created_at desc, b2.rowid desc limit 1)
+        left join sessions w on w.id = b.worker_session_id
+        left join sessions m on m.id = b.manager_session_id
+`;
+
+const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
+
+function prepare(db: Db) {
+  return {
+    tasks: db.prepare<[], TaskBindingRow>(`${TASK_BINDING_SQL} order by t.created_at, t.rowid`),
+    taskById: db.prepare<[string], TaskBindingRow>(`${TASK_BINDING_SQL} where t.id = ?`),
+    newestEvent: db.prepare<[string], OverviewEvent>(`
+      select rowid as seq, id, timestamp, actor, event_type, summary from telemetry_events
+       where task_id = ? order by timestamp desc, id desc limit 1`),
+    // By type first: policy events and receipts are rare next to heartbeats, so this walks few rows.
+    newestOfType: db.prepare<[string, string], { id: string; timestamp: string; event_type: string; attributes_json: string }>(`
+      select id, timestamp, event_type, attributes_json from telemetry_events indexed by telemetry_events_type_timestamp
+       where task_id = ? and event_type = ? order by timestamp desc, id desc limit 1`),
+    deliveriesSince: db.prepare<[string, string], { correlation_json: string; attributes_json: string }>(`
+      select correlation_json, attributes_json from telemetry_events indexed by telemetry_events_task_timestamp
+       where task_id = ? and timestamp >= ? and event_type = 'app_wakeup_delivery_recorded'`),
+    pendingInbox: db.prepare<[string], { target_session_id: string; n: number }>(`
+      select target_session_id, count(*) as n from routed_notifications
+       where task_id = ? and consumed_at is null and state in ('pending','delivered')
+       group by target_session_id`),
+    dispatchHeartbeat: db.prepare<[string], { timestamp: string }>(`
+      select timestamp from telemetry_events indexed by telemetry_events_actor_timestamp
+       where actor = 'dispatch' and event_type = 'dispatch_watch_heartbeat'
+         and json_extract(correlation_json, '$.dispatcher_id') = ?
+       order by timestamp desc, id desc limit 1`),
+    maxSeq: db.prepare<[], { seq: number | null }>('select max(rowid) as seq from telemetry_events'),
+  };
+}
+
+function stmts(db: Db) {
+  let s = statements.get(db);
+  if (!s) {
+    s = prepare(db);
+    statements.set(db, s);
+  }
+  return s;
+}
+
+function newestAutopilot(db: Db, taskId: string) {
+  const s = stmts(db);
+  const started = s.newestOfType.get(taskId, 'app_autopilot_started');
+  const stopped = s.newestOfType.get(taskId, 'app_autopilot_stopped');
+  const newest = [started, stopped].filter((e) => e !== undefined).sort((a, b) => (a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0))[0];
+  return { active: newest?.event_type === 'app_autopilot_started', event_type: newest?.event_type ?? null, recorded_at: newest?.timestamp ?? null };
+}
+
+interface ReceiptAction {
+  role?: unknown;
+  status?: unknown;
+  thread_id?: unknown;
+}
+
+/** Actions of the newest dispatch receipt that ask for a person (ready to send, blocked) and have no delivery yet. */
+function receiptState(db: Db, taskId: string) {
+  const s = stmts(db);
+  const receipt = s.newestOfType.get(taskId, 'app_wakeup_dispatch_planned');
+  if (!receipt) return { latest: null, outstanding: [], blocked: 0 };
+  const deliveries = s.deliveriesSince
+    .all(taskId, receipt.timestamp.slice(0, 19))
+    .map((d) => ({ correlation: parseJsonObject(d.correlation_json), attributes: parseJsonObject(d.attributes_json) }))
+    .filter((d) => d.correlation.dispatch_receipt === receipt.id);
+  const actions = parseJsonObject(receipt.attributes_json).actions;
+  const outstanding: OutstandingAction[] = [];
+  for (const action of Array.isArray(actions) ? (actions as ReceiptAction[]) : []) {
+    if (action.status !== 'ready_to_send' && action.status !== 'blocked_missing_thread') continue;
+    if (deliveries.some((d) => d.attributes.role === action.role)) continue;
+    outstanding.push({ receipt_id: receipt.id, role: String(action.role), status: action.status, thread_id: typeof action.thread_id === 'string' ? action.thread_id : null });
+  }
+  const blocked = deliveries.filter((d) => d.attributes.delivery_status === 'blocked').length;
+  return { latest: { id: receipt.id, recorded_at: receipt.timestamp }, outstanding, blocked };
+}
+
+function isFinished(state: TaskState): boolean {
+  return state === 'done' || state === 'failed';
+}
+
+export function readOverviewTask(db: Db, row: TaskBindingRow, options: Required<OverviewOptions>, now: Date): OverviewTask {
+  const s = stmts(db);
+  const inbox = new Map(s.pendingInbox.all(row.id).map((r) => [r.target_session_id, r.n]));
+  const role = (id: string | null, name: string | null, thread: string | null, hb: string | null): OverviewRole => ({
+    session_id: id,
+    name,
+    thread_id: thread,
+    lease: leaseOf(hb, options.staleAfterSeconds, now),
+    pending_inbox: id ? (inbox.get(id) ?? 0) : 0,
+  });
+  const manager = role(row.m_id, row.m_name, row.m_thread, row.m_hb);
+  const worker = role(row.w_id, row.w_name, row.w_thread, row.w_hb);
+  const receipts = receiptState(db, row.id);
+  const finished = isFinished(row.state);
+  const live = row.binding_state === 'active' || row.binding_state === 'ending';
+  const attention: string[] = [];
+  if (!finished) {
+    for (const a of receipts.outstanding) attention.push(a.status === 'ready_to_send' ? `${a.role} wake-up ready to send` : `${a.role} wake-up blocked: no app thread`);
+    if (receipts.blocked > 0) attention.push(`${receipts.blocked} blocked ${receipts.blocked === 1 ? 'delivery' : 'deliveries'}`);
+    if (live) {
+      for (const [label, r] of [['manager', manager], ['worker', worker]] as const) {
+        if (r.lease.state !== 'healthy') attention.push(`${label} lease ${r.lease.state}`);
+      }
+    } else {
+      attention.push('no active binding');
+    }
+  }
+  return {
+    id: row.id,
+    name: row.name,
+    goal: row.goal,
+    state: row.state,
+    finished,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    binding_state: row.binding_state,
+    manager,
+    worker,
+    autopilot: newestAutopilot(db, row.id),
+    newest_event: s.newestEvent.get(row.id) ?? null,
+    latest_receipt: receipts.latest,
+    outstanding: receipts.outstanding,
+    blocked_deliveries: receipts.blocked,
+    attention,
+  };
+}
+
+function resolved(options: OverviewOptions): Required<OverviewOptions> {
+  return { staleAfterSeconds: options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS, dispatcherId: options.dispatcherId ?? DEFAULT_DISPATCHER_ID };
+}
+
+/** Every task, those that need a person first (then by creation), each with its leases and wake state. */
+export function readOverview(db: Db, options: OverviewOptions, now: Date): Overview {
+  const o = resolved(options);
+  const s = stmts(db);
+  // One read transaction: the rows and the cursor describe the same snapshot.
+  return db.transaction(() => {
+    const tasks = s.tasks.all().map((row) => readOverviewTask(db, row, o, now));
+    const hb = s.dispatchHeartbeat.get(o.dispatcherId)?.timestamp ?? null;
+    const lease = leaseOf(hb, o.staleAfterSeconds, now);
+    return {
+      generated_at: now.toISOString(),
+      stale_after_seconds: o.staleAfterSeconds,
+      dispatch: { dispatcher_id: o.dispatcherId, ...lease },
+      tasks: sortByAttention(tasks),
+      cursor: s.maxSeq.get()?.seq ?? 0,
+    };
+  }).deferred();
+}
+
+/** One task's overview row (for a live update of a single row); undefined when the task does not exist. */
+export function readOverviewRow(db: Db, taskId: string, options: OverviewOptions, now: Date): OverviewTask | undefined {
+  const row = stmts(db).taskById.get(taskId);
+  return row ? readOverviewTask(db, row, resolved(options), now) : undefined;
+}
+
+export function sortByAttention(tasks: OverviewTask[]): OverviewTask[] {
+  const rank = (t: OverviewTask) => (t.attention.length > 0 ? 0 : t.finished ? 2 : 1);
+  return [...tasks].sort((a, b) => rank(a) - rank(b));
+}

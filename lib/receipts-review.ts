@@ -1,0 +1,213 @@
+// Receipts review: every app-wakeup-dispatch receipt with its two actions and the deliveries recorded
+// against each (app_wakeup_delivery_recorded rows naming the receipt in correlation.dispatch_receipt).
+// Read-only; exported as JSON or CSV.
+import type { Db } from './db/open.js';
+import { parseJsonObject } from './json.js';
+
+export interface ReviewDelivery {
+  event_id: string;
+  seq: number;
+  recorded_at: string;
+  role: string;
+  status: string;
+  thread_id: string | null;
+  reason: string | null;
+  /** Display name given in the dashboard, or "CLI" for deliveries recorded from the command line. */
+  recorded_by: string;
+}
+
+export interface ReviewAction {
+  role: string;
+  status: string;
+  send_ready: boolean;
+  reason: string | null;
+  blocker: string | null;
+  thread_id: string | null;
+  thread_title: string | null;
+  deliveries: ReviewDelivery[];
+  /** Asks for a person (ready to send, or blocked for a missing thread) and nothing is recorded yet. */
+  outstanding: boolean;
+}
+
+export interface ReviewReceipt {
+  event_id: string;
+  seq: number;
+  recorded_at: string;
+  task_id: string;
+  task_name: string;
+  dispatcher: { command: string | null; required: boolean | null; state: string | null };
+  actions: ReviewAction[];
+}
+
+export interface ReceiptsFilter {
+  taskId?: string | null;
+  role?: 'manager' | 'worker' | null;
+  /** A delivery status (sent, skipped, blocked), or "outstanding" for ready actions without one. */
+  status?: 'sent' | 'skipped' | 'blocked' | 'outstanding' | null;
+  /** ISO instants bounding the receipt's recorded_at (inclusive). */
+  from?: string | null;
+  to?: string | null;
+}
+
+export interface ReceiptsPage {
+  receipts: ReviewReceipt[];
+  nextBefore: number | null;
+}
+
+interface ReceiptRow {
+  seq: number;
+  id: string;
+  task_id: string;
+  task_name: string | null;
+  timestamp: string;
+  attributes_json: string;
+}
+
+interface DeliveryRow {
+  seq: number;
+  id: string;
+  timestamp: string;
+  correlation_json: string;
+  attributes_json: string;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+function toDelivery(row: DeliveryRow): ReviewDelivery & { receipt: string | null } {
+  const a = parseJsonObject(row.attributes_json);
+  const c = parseJsonObject(row.correlation_json);
+  return {
+    receipt: str(c.dispatch_receipt) ?? str(a.dispatch_receipt),
+    event_id: row.id,
+    seq: row.seq,
+    recorded_at: row.timestamp,
+    role: str(a.role) ?? str(c.role) ?? '',
+    status: str(a.delivery_status) ?? '',
+    thread_id: str(a.thread_id),
+    reason: str(a.reason),
+    recorded_by: str(a.recorded_by) ?? str(c.recorded_by) ?? 'CLI',
+  };
+}
+
+function deliveriesOf(db: Db, receipt: ReceiptRow): ReviewDelivery[] {
+  // Deliveries come after their receipt: walk the task's rows from the receipt's second onwards.
+  const rows = db
+    .prepare<[string, string], DeliveryRow>(
+      `select rowid as seq, id, timestamp, correlation_json, attributes_json from telemetry_events indexed by telemetry_events_task_timestamp
+        where task_id = ? and timestamp >= ? and event_type = 'app_wakeup_delivery_recorded' order by rowid`,
+    )
+    .all(receipt.task_id, receipt.timestamp.slice(0, 19));
+  return rows
+    .map(toDelivery)
+    .filter((d) => d.receipt === receipt.id)
+    .map(({ receipt: _receipt, ...d }) => d);
+}
+
+function toReceipt(db: Db, row: ReceiptRow): ReviewReceipt {
+  const attributes = parseJsonObject(row.attributes_json);
+  const deliveries = deliveriesOf(db, row);
+  const dispatcher = (attributes.dispatcher ?? {}) as Record<string, unknown>;
+  const actions = (Array.isArray(attributes.actions) ? attributes.actions : []).map((raw): ReviewAction => {
+    const a = (raw ?? {}) as Record<string, unknown>;
+    const role = str(a.role) ?? '';
+    const mine = deliveries.filter((d) => d.role === role);
+    return {
+      role,
+      status: str(a.status) ?? '',
+      send_ready: a.send_ready === true,
+      reason: str(a.reason),
+      blocker: str(a.blocker),
+      thread_id: str(a.thread_id),
+      thread_title: str(a.thread_title),
+      deliveries: mine,
+      outstanding: (a.status === 'ready_to_send' || a.status === 'blocked_missing_thread') && mine.length === 0,
+    };
+  });
+  actions.sort((x, y) => (x.role === y.role ? 0 : x.role === 'manager' ? -1 : 1));
+  return {
+    event_id: row.id,
+    seq: row.seq,
+    recorded_at: row.timestamp,
+    task_id: row.task_id,
+    task_name: row.task_name ?? row.task_id,
+    dispatcher: { command: str(dispatcher.command), required: typeof dispatcher.required === 'boolean' ? dispatcher.required : null, state: str(dispatcher.state) },
+    actions,
+  };
+}
+
+function matches(receipt: ReviewReceipt, filter: ReceiptsFilter): boolean {
+  if (!filter.role && !filter.status) return true;
+  return receipt.actions.some((a) => {
+    if (filter.role && a.role !== filter.role) return false;
+    if (!filter.status) return true;
+    if (filter.status === 'outstanding') return a.outstanding;
+    return a.deliveries.some((d) => d.status === filter.status);
+  });
+}
+
+/** Receipts newest first, older than `before` (a rowid), filtered; role/status filters keep whole receipts. */
+export function reviewReceipts(db: Db, filter: ReceiptsFilter = {}, page: { before?: number | null; limit?: number } = {}): ReceiptsPage {
+  const limit = Math.min(Math.max(1, page.limit ?? 50), 500);
+  const statement = db.prepare<Record<string, unknown>, ReceiptRow>(
+    `select t.rowid as seq, t.id, t.task_id, k.name as task_name, t.timestamp, t.attributes_json
+       from telemetry_events t indexed by telemetry_events_type_timestamp left join tasks k on k.id = t.task_id
+      where t.event_type = 'app_wakeup_dispatch_planned' and t.rowid < @before
+        and (@taskId is null or t.task_id = @taskId)
+        and (@from is null or t.timestamp >= @from) and (@to is null or t.timestamp <= @to)
+      order by t.rowid desc limit @limit`,
+  );
+  const out: ReviewReceipt[] = [];
+  let before = page.before ?? Number.MAX_SAFE_INTEGER;
+  let exhausted = false;
+  // Role/status filters are applied after reading; keep reading pages until this page is full.
+  return db.transaction(() => {
+    while (out.length < limit && !exhausted) {
+      const rows = statement.all({ before, taskId: filter.taskId ?? null, from: filter.from ?? null, to: filter.to ?? null, limit });
+      if (rows.length < limit) exhausted = true;
+      for (const row of rows) {
+        before = row.seq;
+        const receipt = toReceipt(db, row);
+        if (matches(receipt, filter)) out.push(receipt);
+        if (out.length === limit) break;
+      }
+    }
+    return { receipts: out, nextBefore: exhausted && out.length < limit ? null : before };
+  }).deferred();
+}
+
+const CSV_COLUMNS = [
+  'receipt_id', 'receipt_recorded_at', 'task', 'role', 'action_status', 'send_ready', 'thread_id',
+  'delivery_id', 'delivery_status', 'delivery_recorded_at', 'delivery_reason', 'recorded_by',
+] as const;
+
+function csvCell(value: unknown): string {
+  const text = value === null || value === undefined ? '' : String(value);
+  // Cells that a spreadsheet would run as a formula are prefixed with a quote (CSV injection).
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+/** One CSV line per delivery; an action without deliveries gets one line with empty delivery columns. */
+export function receiptsToCsv(receipts: readonly ReviewReceipt[]): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const r of receipts) {
+    for (const a of r.actions) {
+      const base = [r.event_id, r.recorded_at, r.task_name, a.role, a.status, a.send_ready, a.thread_id];
+      if (a.deliveries.length === 0) lines.push([...base, '', '', '', '', ''].map(csvCell).join(','));
+      for (const d of a.deliveries) lines.push([...base, d.event_id, d.status, d.recorded_at, d.reason, d.recorded_by].map(csvCell).join(','));
+    }
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** Every receipt matching the filter (bounded), for export. */
+export function exportReceipts(db: Db, filter: ReceiptsFilter, max = 10_000): ReviewReceipt[] {
+  const all: ReviewReceipt[] = [];
+  let before: number | null = null;
+  do {
+    const page = reviewReceipts(db, filter, { before, limit: 500 });
+    all.push(...page.receipts);
+    before = page.nextBefore;
+  } while (before !== null && all.length < max);
+  return all.slice(0, max);
+}

@@ -1,0 +1,111 @@
+// A task's telemetry as the dashboard pages it: newest first, keyset by rowid (never OFFSET), with filters
+// by event type and actor and full-text search over the FTS5 mirror. Also the live tail (rows after a seq).
+import type { Db } from './db/open.js';
+import { TELEMETRY_COLUMNS, toTelemetryEvent, type TelemetryEvent, type TelemetryRow } from './telemetry.js';
+
+export const MAX_PAGE = 500;
+
+export interface TimelineFilter {
+  taskId: string;
+  /** Only these event types (empty or missing: all). */
+  eventTypes?: readonly string[];
+  /** Only these actors (manager, worker, dispatch, operator, workerctl, system). */
+  actors?: readonly string[];
+  /** Full-text search over summary and attributes; every word must match. */
+  search?: string;
+}
+
+export interface TimelinePage {
+  /** Newest first. */
+  events: TelemetryEvent[];
+  /** Pass as `before` to read the next older page; null when this page reached the oldest row. */
+  nextBefore: number | null;
+  /** Highest telemetry rowid of the whole table when the page was read: the live feed resumes after it. */
+  cursor: number;
+}
+
+/** A search string as an FTS5 query: every word quoted (no operators from user text), all words required. */
+export function ftsQuery(search: string): string | null {
+  const words = search.split(/\s+/).filter((w) => w !== '');
+  if (words.length === 0) return null;
+  return words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' ');
+}
+
+function filterSql(filter: TimelineFilter, params: Record<string, unknown>): string {
+  const clauses: string[] = [];
+  const list = (name: string, column: string, values: readonly string[] | undefined) => {
+    if (!values || values.length === 0) return;
+    const names = values.map((v, i) => {
+      params[`${name}${i}`] = v;
+      return `@${name}${i}`;
+    });
+    clauses.push(`${column} in (${names.join(', ')})`);
+  };
+  list('type', 't.event_type', filter.eventTypes);
+  list('actor', 't.actor', filter.actors);
+  return clauses.map((c) => ` and ${c}`).join('');
+}
+
+const COLUMNS = TELEMETRY_COLUMNS.split(',')
+  .map((c) => `t.${c.trim()}`)
+  .join(', ');
+
+/**
+ * One page of a task's timeline, newest first, strictly older than `before` (a rowid). The task's rows are
+ * walked in rowid order (`+task_id` keeps SQLite from sorting the whole task through the timestamp index).
+ */
+export function timelinePage(db: Db, filter: TimelineFilter, page: { before?: number | null; limit?: number } = {}): TimelinePage {
+  const limit = Math.min(Math.max(1, page.limit ?? 200), MAX_PAGE);
+  const params: Record<string, unknown> = { taskId: filter.taskId, before: page.before ?? Number.MAX_SAFE_INTEGER, limit: limit + 1 };
+  const extra = filterSql(filter, params);
+  const match = filter.search ? ftsQuery(filter.search) : null;
+  let sql: string;
+  if (match) {
+    params.match = match;
+    sql = `select ${COLUMNS} from telemetry_events_fts f join telemetry_events t on t.id = f.event_id
+            where telemetry_events_fts match @match and f.task_id = @taskId and t.rowid < @before${extra}
+            order by t.rowid desc limit @limit`;
+  } else {
+    sql = `select ${COLUMNS} from telemetry_events t
+            where +t.task_id = @taskId and t.rowid < @before${extra}
+            order by t.rowid desc limit @limit`;
+  }
+  return db.transaction(() => {
+    const rows = db.prepare<Record<string, unknown>, TelemetryRow>(sql).all(params);
+    const more = rows.length > limit;
+    const events = rows.slice(0, limit).map(toTelemetryEvent);
+    const cursor = db.prepare<[], { seq: number | null }>('select max(rowid) as seq from telemetry_events').get()?.seq ?? 0;
+    return { events, nextBefore: more ? (events.at(-1)?.seq ?? null) : null, cursor };
+  }).deferred();
+}
+
+/** Rows after `seq` in rowid order, optionally for one task, at most `limit` (the live feed's backfill step). */
+export function telemetryAfter(db: Db, seq: number, options: { taskId?: string | null; limit?: number } = {}): TelemetryEvent[] {
+  const limit = Math.min(Math.max(1, options.limit ?? 200), MAX_PAGE);
+  const rows = db
+    .prepare<{ seq: number; taskId: string | null; limit: number }, TelemetryRow>(
+      `select ${TELEMETRY_COLUMNS} from telemetry_events
+        where rowid > @seq and (@taskId is null or task_id = @taskId) order by rowid limit @limit`,
+    )
+    .all({ seq, taskId: options.taskId ?? null, limit });
+  return rows.map(toTelemetryEvent);
+}
+
+/** Distinct event types in the log (for the filter menu): one index probe per type, not one read per row. */
+export function timelineEventTypes(db: Db): string[] {
+  return db
+    .prepare<[], { event_type: string }>(
+      `with recursive types(event_type) as (
+         select min(event_type) from telemetry_events
+         union all
+         select (select min(event_type) from telemetry_events where event_type > types.event_type) from types where event_type is not null)
+       select event_type from types where event_type is not null`,
+    )
+    .all()
+    .map((r) => r.event_type);
+}
+
+export function telemetryEventById(db: Db, id: string): TelemetryEvent | undefined {
+  const row = db.prepare<[string], TelemetryRow>(`select ${TELEMETRY_COLUMNS} from telemetry_events where id = ?`).get(id);
+  return row ? toTelemetryEvent(row) : undefined;
+}
