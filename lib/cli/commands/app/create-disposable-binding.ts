@@ -1,0 +1,78 @@
+import { resolve } from 'node:path';
+import { createDisposableBinding, type DisposableBindingResult } from '../../../app/disposable-binding.js';
+import { defineCommand } from '../../command.js';
+import { rejectOtherUniversalFlags, requireTaskArgument } from './options.js';
+
+function renderText(result: DisposableBindingResult): string {
+  const hb = result.heartbeat_recommendations;
+  return [
+    `Disposable binding ready for task "${result.task.name}"${result.task.created ? ' (task created)' : ''}.`,
+    `Worker: ${result.worker.name} (${result.worker.rollout_path})`,
+    `Manager: ${result.manager.name} (${result.manager.rollout_path})`,
+    'Replay commands:',
+    ...result.replay_commands.map((c) => `  ${c}`),
+    'Heartbeat recommendations:',
+    `  interval: every ${hb.interval_minutes} minutes`,
+    `  manager: ${hb.manager.poll_command}`,
+    `  worker: ${hb.worker.poll_command}`,
+    `  status: ${hb.status_command}`,
+    `  wakeup plan: ${hb.wakeup_plan_command}`,
+    `  wakeup dispatch: ${hb.wakeup_dispatch_command}`,
+    `  delivery sent: ${hb.delivery_receipt_commands.sent}`,
+    `  teardown: ${hb.teardown_policy.idle_poll}`,
+    `  closeout: ${hb.teardown_policy.terminal_closeout_command}`,
+    'Worker handoff:',
+    result.worker_handoff,
+  ].join('\n');
+}
+
+export default defineCommand({
+  name: 'create-disposable-binding',
+  summary: 'Bootstrap a no-tmux manager/worker pair: task, sessions, rollouts, binding, heartbeat guidance.',
+  help: `usage: conveyor create-disposable-binding <task> [--worker NAME] [--manager NAME] [--goal TEXT] [--summary TEXT]
+         [--cwd DIR] [--session-dir DIR] [--worker-codex-app-thread-id ID] [--worker-codex-app-thread-title TITLE]
+         [--manager-codex-app-thread-id ID] [--manager-codex-app-thread-title TITLE] [--path <workerctl.db>] [--json]
+
+Creates the task when it does not exist (and marks it managed), writes a one-line rollout per session under
+--session-dir (default: disposable-sessions/ beside the database), registers the worker (default <task>-worker)
+and manager (default <task>-manager) without tmux, binds them, and prints heartbeat recommendations: poll
+prompts, status / wake-up commands, delivery receipt templates and the teardown policy. Thread ids make the
+roles reachable by app-wakeup-dispatch and app-autopilot.
+
+Examples:
+  conveyor create-disposable-binding my-task --worker my-worker --manager my-manager --path /tmp/work/workerctl.db --json
+  conveyor create-disposable-binding my-task --worker-codex-app-thread-id thr-w --manager-codex-app-thread-id thr-m --path /tmp/work/workerctl.db
+`,
+  flags: {
+    'session-dir': 'string',
+    'worker-codex-app-thread-id': 'string',
+    'worker-codex-app-thread-title': 'string',
+    'manager-codex-app-thread-id': 'string',
+    'manager-codex-app-thread-title': 'string',
+  },
+  run(ctx) {
+    const { flags } = ctx;
+    rejectOtherUniversalFlags(flags, ['worker', 'manager', 'goal', 'summary', 'cwd']);
+    const task = requireTaskArgument(flags);
+    const sessionDir = flags.string('session-dir');
+    const result = createDisposableBinding(
+      ctx.db(),
+      {
+        task,
+        worker: flags.string('worker'),
+        manager: flags.string('manager'),
+        goal: flags.string('goal'),
+        summary: flags.string('summary'),
+        cwd: resolve(ctx.cwd, flags.string('cwd') ?? '.'),
+        sessionDir: sessionDir === undefined ? undefined : resolve(ctx.cwd, sessionDir),
+        workerThreadId: flags.string('worker-codex-app-thread-id'),
+        workerThreadTitle: flags.string('worker-codex-app-thread-title'),
+        managerThreadId: flags.string('manager-codex-app-thread-id'),
+        managerThreadTitle: flags.string('manager-codex-app-thread-title'),
+        pid: process.pid,
+      },
+      ctx.now(),
+    );
+    return flags.bool('json') ? { json: result } : { text: renderText(result) };
+  },
+});

@@ -1,0 +1,33 @@
+// Flag handling shared by the app-* commands: the task positional, the lease options, and refusing the
+// universal flags a command has no use for (0.1.12 parsed and ignored them; a silently ignored --dry-run
+// on a command that writes a receipt is a trap, so we refuse instead).
+import { UsageError } from '../../../errors.js';
+import { UNIVERSAL_FLAGS, type FlagKind, type Flags } from '../../args.js';
+
+export const LOOP_FLAGS: Readonly<Record<string, FlagKind>> = { 'dispatcher-id': 'string', 'stale-after': 'string' };
+
+/** Refuses every universal flag except --json, --path and the ones listed. */
+export function rejectOtherUniversalFlags(flags: Flags, keep: readonly string[] = []): void {
+  const allowed = new Set(['json', 'path', ...keep]);
+  flags.reject(Object.keys(UNIVERSAL_FLAGS).filter((name) => !allowed.has(name)));
+}
+
+export function requireTaskArgument(flags: Flags, index = 0): string {
+  const task = flags.positional(index);
+  if (task === undefined || task === '') throw new UsageError(`${flags.command} needs a task name, e.g. conveyor ${flags.command} my-task`);
+  flags.maxPositionals(index + 1);
+  return task;
+}
+
+/** --stale-after N: seconds, fractions allowed, never negative. */
+export function staleAfterFlag(flags: Flags): number | undefined {
+  const text = flags.string('stale-after');
+  if (text === undefined) return undefined;
+  const value = text.trim() === '' ? Number.NaN : Number(text);
+  if (!Number.isFinite(value) || value < 0) throw new UsageError(`--stale-after takes a number of seconds >= 0, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+export function loopOptions(flags: Flags): { staleAfterSeconds?: number; dispatcherId?: string } {
+  return { staleAfterSeconds: staleAfterFlag(flags), dispatcherId: flags.string('dispatcher-id') };
+}
