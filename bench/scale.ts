@@ -36,13 +36,16 @@ function seedTo(total: number): number {
     db.transaction(() => {
       for (let i = 0; i < batch; i++, written++) {
         const name = written % 4 === 3 ? OTHER : TASK;
+        const timestamp = new Date(start + written * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        // As in a real log: dispatcher heartbeats (no task) between the pairs' own events.
+        const isDispatch = written % 10 === 0;
         appendTelemetry(db, {
-          taskId: ids[name] as string,
-          timestamp: new Date(start + written * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-          actor: written % 2 ? 'worker' : 'manager',
-          eventType: written % 10 === 0 ? 'dispatch_watch_heartbeat' : 'app_heartbeat',
+          taskId: isDispatch ? null : (ids[name] as string),
+          timestamp,
+          actor: isDispatch ? 'dispatch' : written % 2 ? 'worker' : 'manager',
+          eventType: isDispatch ? 'dispatch_watch_heartbeat' : written % 10 === 5 ? 'app_wakeup_dispatch_planned' : 'app_heartbeat',
           summary: `${WORDS[written % WORDS.length]} heartbeat ${written}`,
-          correlation: { command: 'app-heartbeat' },
+          correlation: isDispatch ? { dispatcher_id: 'dispatch-local', iteration: written } : { command: 'app-heartbeat' },
           attributes: { n: written, role: written % 2 ? 'worker' : 'manager', note: WORDS[(written * 7) % WORDS.length] },
         });
       }
@@ -71,7 +74,7 @@ function measure() {
   const figures = {
     timeline_first_page_ms: timeIt(() => timelinePage(db, { taskId: task }, { limit: 200 })),
     timeline_deep_page_ms: timeIt(() => timelinePage(db, { taskId: task }, { before: middle, limit: 200 })),
-    timeline_filtered_page_ms: timeIt(() => timelinePage(db, { taskId: task, eventTypes: ['dispatch_watch_heartbeat'] }, { limit: 200 })),
+    timeline_filtered_page_ms: timeIt(() => timelinePage(db, { taskId: task, eventTypes: ['app_wakeup_dispatch_planned'] }, { limit: 200 })),
     fts_search_ms: timeIt(() => timelinePage(db, { taskId: task, search: 'delta' }, { limit: 200 })),
     app_loop_status_ms: timeIt(() => getLoopStatus(db, { task: TASK }, now)),
     overview_ms: timeIt(() => readOverview(db, {}, now)),
