@@ -17,6 +17,14 @@ export const APP_COMMANDS: Record<string, CommandEntry> = {
     summary: 'Prepare the manager and worker wake actions and record them as a receipt (sends nothing).',
     load: () => import('./commands/app/wakeup-dispatch.js').then((m) => m.default),
   },
+  'app-wakeup-record-delivery': {
+    summary: 'Record what was done with one wake action of an app-wakeup-dispatch receipt (sent / skipped / blocked).',
+    load: () => import('./commands/app/record-delivery.js').then((m) => m.default),
+  },
+  'app-autopilot': {
+    summary: 'Record the heartbeat policy of a pair (start / stop / status) and print its app automation specs.',
+    load: () => import('./commands/app/autopilot.js').then((m) => m.default),
+  },
   'create-disposable-binding': {
     summary: 'Bootstrap a no-tmux manager/worker pair: task, sessions, rollouts, binding, heartbeat guidance.',
     load: () => import('./commands/app/create-disposable-binding.js').then((m) => m.default),
