@@ -1,0 +1,26 @@
+'use client';
+import { useEffect, useState } from 'react';
+
+/** The current time, re-read every `everyMs`, so ages tick without a reload. */
+export function useNow(everyMs = 1_000): Date {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(new Date()), everyMs);
+    return () => clearInterval(timer);
+  }, [everyMs]);
+  return now;
+}
+
+export function ageOf(stamp: string | null | undefined, now: Date): number | null {
+  if (!stamp) return null;
+  const ms = Date.parse(stamp);
+  return Number.isNaN(ms) ? null : Math.max(0, Math.floor((now.getTime() - ms) / 1000));
+}
+
+export function formatAge(seconds: number | null): string {
+  if (seconds === null) return 'never';
+  if (seconds < 60) return `${seconds}s ago`;
+  if (seconds < 3_600) return `${Math.floor(seconds / 60)}m ${seconds % 60}s ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3_600)}h ${Math.floor((seconds % 3_600) / 60)}m ago`;
+  return `${Math.floor(seconds / 86_400)}d ago`;
+}

@@ -1,0 +1,25 @@
+'use client';
+// The websocket's state, for the always-visible status line: a tiny store read with useSyncExternalStore.
+import { useSyncExternalStore } from 'react';
+
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
+
+let state: ConnectionState = 'connecting';
+const listeners = new Set<() => void>();
+
+export function setConnectionState(next: ConnectionState): void {
+  if (next === state) return;
+  state = next;
+  for (const l of listeners) l();
+}
+
+export function useConnectionState(): ConnectionState {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => state,
+    () => 'connecting',
+  );
+}

@@ -1,0 +1,43 @@
+'use client';
+// One QueryClient and one tRPC client per tab: subscriptions over one websocket, everything else over
+// batched HTTP. During server rendering no socket is opened (nothing fetches there).
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { createWSClient, httpBatchLink, splitLink, wsLink } from '@trpc/client';
+import { useState, type ReactNode } from 'react';
+import { trpc } from './client';
+import { setConnectionState } from './connection';
+
+function liveSocketUrl(): string {
+  const { protocol, host } = window.location;
+  return `${protocol === 'https:' ? 'wss' : 'ws'}://${host}/api/trpc-ws`;
+}
+
+function makeLinks() {
+  if (typeof window === 'undefined') return [httpBatchLink({ url: 'http://127.0.0.1/api/trpc' })];
+  const ws = createWSClient({
+    url: liveSocketUrl,
+    keepAlive: { enabled: true, intervalMs: 15_000, pongTimeoutMs: 5_000 },
+    retryDelayMs: (attempt) => Math.min(250 * 2 ** attempt, 5_000),
+    onOpen: () => setConnectionState('live'),
+    onClose: () => setConnectionState('reconnecting'),
+  });
+  return [
+    splitLink({
+      condition: (op) => op.type === 'subscription',
+      true: wsLink({ client: ws }),
+      false: httpBatchLink({ url: '/api/trpc', maxURLLength: 4_000 }),
+    }),
+  ];
+}
+
+export function TRPCProvider({ children }: { children: ReactNode }) {
+  const [queryClient] = useState(
+    () => new QueryClient({ defaultOptions: { queries: { staleTime: Number.POSITIVE_INFINITY, refetchOnWindowFocus: false, retry: 1 } } }),
+  );
+  const [client] = useState(() => trpc.createClient({ links: makeLinks() }));
+  return (
+    <trpc.Provider client={client} queryClient={queryClient}>
+      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+    </trpc.Provider>
+  );
+}

@@ -1,0 +1,5 @@
+import { OverviewView } from './_components/overview';
+
+export default function OverviewPage() {
+  return <OverviewView />;
+}

@@ -1,0 +1,27 @@
+// `npm start` ends here (through scripts/start.mjs and the dist/server.mjs bundle): parse the
+// configuration, start the one server, print where to open it, and stop cleanly on SIGINT/SIGTERM.
+import { ConfigError, parseConfig, USAGE } from './config.js';
+import { startDeckServer } from './main.js';
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const config = parseConfig(argv);
+  const deck = await startDeckServer(config, { dir: process.env.CONVEYOR_APP_DIR ?? process.cwd() });
+  // The URL is the one line a person needs; with a generated token it is also the only place the token appears.
+  process.stdout.write(`Conveyor Deck: ${deck.url}\n  database ${config.dbPath}${config.readOnly ? '\n  read-only: actions are disabled' : ''}\n`);
+  const stop = () => {
+    void deck.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error);
+  process.stderr.write(`conveyor deck: ${message}\n`);
+  process.exitCode = 2;
+});

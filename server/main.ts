@@ -1,0 +1,132 @@
+// One HTTP server on one port: /api/trpc/ → tRPC over HTTP, upgrade /api/trpc-ws → tRPC over websocket,
+// everything else → Next. Every request and upgrade passes the security check first (security.ts).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { WebSocket, WebSocketServer } from 'ws';
+import { openDatabase, type Db } from '../lib/db/open.js';
+import type { DeckConfig } from './config.js';
+import { CommitFeed } from './live/commit-feed.js';
+import { log } from './log.js';
+import { appRouter } from './routers/_app.js';
+import { allowedHosts, applySecurityHeaders, checkRequest, refuse, refuseUpgrade, type SecurityPolicy } from './security.js';
+import type { DeckContext, DeckDeps } from './trpc.js';
+
+export const TRPC_PATH = '/api/trpc/';
+export const LIVE_PATH = '/api/trpc-ws';
+
+type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void> | void;
+
+export interface StartOptions {
+  /** Serve the Next app (false in server unit tests: only tRPC, ws and security). */
+  withNext?: boolean;
+  /** The project folder Next builds from and serves. */
+  dir?: string;
+  now?: () => Date;
+}
+
+export interface DeckServer {
+  server: Server;
+  db: Db;
+  feed: CommitFeed;
+  port: number;
+  /** The address to open; carries ?token= when a token is required. */
+  url: string;
+  close(): Promise<void>;
+}
+
+async function loadNext(config: DeckConfig, dir: string, server: Server): Promise<{ handle: RequestHandler; upgrade: UpgradeHandler }> {
+  const { default: next } = await import('next');
+  const app = next({ dev: config.dev, dir, hostname: config.host, port: config.port, httpServer: server, quiet: !config.dev });
+  await app.prepare();
+  return { handle: app.getRequestHandler(), upgrade: app.getUpgradeHandler() };
+}
+
+/**
+ * Next registers its own catch-all 'upgrade' listener on the server the first time it handles a request
+ * (NextServer.setupWebSocketHandler in next/dist/server/next.js, Next 16.4). It would answer or destroy our
+ * websocket upgrades, so once ours is installed, later 'upgrade' listeners are ignored.
+ */
+function keepOnlyOurUpgradeListener(server: Server): void {
+  const original = server.on.bind(server);
+  const guarded = ((event: string, listener: (...args: unknown[]) => void) =>
+    event === 'upgrade' ? server : original(event, listener)) as Server['on'];
+  server.on = guarded;
+  server.addListener = guarded;
+}
+
+export async function startDeckServer(config: DeckConfig, options: StartOptions = {}): Promise<DeckServer> {
+  const db = openDatabase(config.dbPath);
+  const feed = new CommitFeed(db, config.dbPath).start();
+  const deps: DeckDeps = { db, dbPath: config.dbPath, feed, now: options.now ?? (() => new Date()), readOnly: config.readOnly };
+  const createContext = ({ res }: { res: unknown }): DeckContext => ({ ...deps, socket: res instanceof WebSocket ? res : null });
+  const policy: { hosts: Set<string>; token: string | null } = { hosts: new Set(), token: config.token };
+
+  const rpc = createHTTPHandler({ router: appRouter, createContext, basePath: TRPC_PATH });
+  let nextApp: { handle: RequestHandler; upgrade: UpgradeHandler } | null = null;
+
+  const server = createServer((req, res) => {
+    applySecurityHeaders(res, config.dev);
+    const verdict = checkRequest(req, policy as SecurityPolicy);
+    if (!verdict.ok) return refuse(res, verdict);
+    if ('redirect' in verdict) {
+      res.statusCode = 303;
+      res.setHeader('Set-Cookie', verdict.setCookie);
+      res.setHeader('Location', verdict.redirect);
+      res.setHeader('Cache-Control', 'no-store');
+      return res.end();
+    }
+    const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    if (pathname.startsWith(TRPC_PATH)) {
+      res.setHeader('Cache-Control', 'no-store');
+      return void rpc(req, res);
+    }
+    if (nextApp) return void nextApp.handle(req, res);
+    refuse(res, { status: 404, message: 'Not found' } as never);
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const live = applyWSSHandler({ wss, router: appRouter, createContext, keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 } });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    const verdict = checkRequest(req, policy as SecurityPolicy, true);
+    if (!verdict.ok) return refuseUpgrade(socket, verdict.status);
+    if (pathname === LIVE_PATH) return wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    if (config.dev && nextApp && pathname.startsWith('/_next/')) return void nextApp.upgrade(req, socket, head); // HMR, development only
+    refuseUpgrade(socket, 403);
+  });
+  keepOnlyOurUpgradeListener(server);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  policy.hosts = allowedHosts({ host: config.host, port, extra: config.allowedHosts });
+  if (options.withNext ?? true) nextApp = await loadNext({ ...config, port }, options.dir ?? process.cwd(), server);
+
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const base = `http://${shownHost}:${port}/`;
+  const url = config.token ? `${base}?token=${encodeURIComponent(config.token)}` : base;
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= new Promise<void>((resolve) => {
+      live.broadcastReconnectNotification();
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      server.closeAllConnections();
+      server.close(() => {
+        feed.close();
+        db.close();
+        resolve();
+      });
+    }));
+  log.info('listening', { url: base, db: config.dbPath, readOnly: config.readOnly, tokenRequired: config.token !== null });
+  return { server, db, feed, port, url, close };
+}

@@ -1,0 +1,66 @@
+// Live telemetry over the websocket. The subscription listens before it reads the backlog (a commit during
+// the backlog read is not lost), reads rows after its own last rowid, and yields each as tracked(seq):
+// a reconnecting client sends the last seq back as lastEventId and resumes with no gap and no duplicate.
+import { on } from 'node:events';
+import { tracked } from '@trpc/server';
+import { z } from 'zod';
+import type { Db } from '../../lib/db/open.js';
+import { telemetryAfter } from '../../lib/timeline.js';
+import { procedure, router, type DeckContext } from '../trpc.js';
+import { Id, Seq } from './inputs.js';
+
+/** A socket with this much unsent data is dropped; its client reconnects and resumes from SQLite. */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+function newestSeq(db: Db): number {
+  return db.prepare<[], { seq: number | null }>('select max(rowid) as seq from telemetry_events').get()?.seq ?? 0;
+}
+
+function tasksVersion(db: Db): string {
+  const row = db.prepare<[], { n: number; last: string | null }>('select count(*) as n, max(updated_at) as last from tasks').get();
+  return `${row?.n ?? 0}:${row?.last ?? ''}`;
+}
+
+function isTooSlow(ctx: DeckContext): boolean {
+  if (ctx.socket && ctx.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+    ctx.socket.terminate();
+    return true;
+  }
+  return false;
+}
+
+export const liveRouter = router({
+  telemetry: procedure
+    .input(z.object({ taskId: Id.nullish(), lastEventId: Seq.nullish() }).strict())
+    .subscription(async function* ({ ctx, input, signal }) {
+      const commits = on(ctx.feed, 'committed', { signal }); // listen first
+      let seq = input.lastEventId ?? newestSeq(ctx.db);
+      const taskId = input.taskId ?? null;
+      function* drain() {
+        for (;;) {
+          if (isTooSlow(ctx)) return;
+          const rows = telemetryAfter(ctx.db, seq, { taskId, limit: 200 });
+          for (const event of rows) {
+            seq = event.seq;
+            yield tracked(String(event.seq), event);
+          }
+          if (rows.length < 200) return;
+        }
+      }
+      yield* drain();
+      for await (const _commit of commits) yield* drain();
+    }),
+  /** A tick whenever the set of tasks or a task's state changes (the overview refetches its list then). */
+  tasks: procedure.subscription(async function* ({ ctx, signal }) {
+    const commits = on(ctx.feed, 'committed', { signal });
+    let version = tasksVersion(ctx.db);
+    yield version;
+    for await (const _commit of commits) {
+      const next = tasksVersion(ctx.db);
+      if (next !== version) {
+        version = next;
+        yield version;
+      }
+    }
+  }),
+});

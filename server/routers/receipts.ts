@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { exportReceipts, receiptsToCsv, reviewReceipts } from '../../lib/receipts-review.js';
+import { procedure, router } from '../trpc.js';
+import { Id, IsoInstant, Role, Seq } from './inputs.js';
+
+const Filter = z
+  .object({
+    taskId: Id.nullish(),
+    role: Role.nullish(),
+    status: z.enum(['sent', 'skipped', 'blocked', 'outstanding']).nullish(),
+    from: IsoInstant.nullish(),
+    to: IsoInstant.nullish(),
+  })
+  .strict();
+
+export const receiptsRouter = router({
+  list: procedure
+    .input(z.object({ filter: Filter.optional(), before: Seq.nullish(), limit: z.number().int().min(1).max(200).optional() }).strict())
+    .query(({ ctx, input }) => reviewReceipts(ctx.db, input.filter ?? {}, { before: input.before, limit: input.limit })),
+  export: procedure.input(z.object({ filter: Filter.optional(), format: z.enum(['json', 'csv']) }).strict()).query(({ ctx, input }) => {
+    const receipts = exportReceipts(ctx.db, input.filter ?? {});
+    return input.format === 'csv' ? { format: 'csv' as const, text: receiptsToCsv(receipts) } : { format: 'json' as const, text: `${JSON.stringify(receipts, null, 2)}\n` };
+  }),
+});
