@@ -55,7 +55,9 @@ export const USAGE = `usage: npm start -- [--port N] [--host ADDR] [--db FILE] [
   --allow-host N   also accept this Host header name (env CONVEYOR_ALLOWED_HOSTS, comma-separated)
   CONVEYOR_TOKEN   the access token (at least 16 characters); generated and printed when needed and unset`;
 
-export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): DeckConfig {
+export type Env = Record<string, string | undefined>;
+
+export function parseConfig(argv: readonly string[], env: Env = process.env, cwd = process.cwd()): DeckConfig {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = Env.safeParse(cleaned);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
@@ -101,5 +103,5 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     token = randomBytes(24).toString('base64url');
     tokenGenerated = true;
   }
-  return { host, port, dbPath: resolveDatabasePath({ path: dbFlag, env, cwd }), token, tokenGenerated, readOnly, dev, allowedHosts };
+  return { host, port, dbPath: resolveDatabasePath({ path: dbFlag, env: env as NodeJS.ProcessEnv, cwd }), token, tokenGenerated, readOnly, dev, allowedHosts };
 }

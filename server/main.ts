@@ -32,6 +32,8 @@ export interface DeckServer {
   server: Server;
   db: Db;
   feed: CommitFeed;
+  /** The live websocket server (tests terminate its clients to simulate a cut connection). */
+  wss: WebSocketServer;
   port: number;
   /** The address to open; carries ?token= when a token is required. */
   url: string;
@@ -128,5 +130,5 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
       });
     }));
   log.info('listening', { url: base, db: config.dbPath, readOnly: config.readOnly, tokenRequired: config.token !== null });
-  return { server, db, feed, port, url, close };
+  return { server, db, feed, wss, port, url, close };
 }

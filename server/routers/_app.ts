@@ -1,16 +1,22 @@
 // The only place routers are added. The app imports `type AppRouter` from here and nothing else.
 import { createCallerFactory, router } from '../trpc.js';
+import { automationRouter } from './automation.js';
+import { inboxRouter } from './inbox.js';
 import { liveRouter } from './live.js';
 import { overviewRouter } from './overview.js';
 import { receiptsRouter } from './receipts.js';
 import { systemRouter } from './system.js';
 import { timelineRouter } from './timeline.js';
+import { wakeRouter } from './wake.js';
 
 export const appRouter = router({
   system: systemRouter,
   overview: overviewRouter,
   timeline: timelineRouter,
   receipts: receiptsRouter,
+  wake: wakeRouter,
+  automation: automationRouter,
+  inbox: inboxRouter,
   live: liveRouter,
 });
 

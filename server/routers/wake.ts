@@ -1,0 +1,76 @@
+// Wake actions of one task: the loop status, the newest dispatch receipt with what each delivery button
+// would get (checkDelivery: the very rules recordDelivery enforces), dispatching new wake-ups (writes a
+// receipt) and recording deliveries. The rules live in lib/app; this router only adapts.
+import { z } from 'zod';
+import { checkDelivery, recordDelivery } from '../../lib/app/delivery.js';
+import { getLoopStatus } from '../../lib/app/loop-status.js';
+import { wakePrompt } from '../../lib/app/prompts.js';
+import { dispatchWakeup } from '../../lib/app/wake-dispatch.js';
+import { reviewReceipts } from '../../lib/receipts-review.js';
+import type { Role as RoleName } from '../../lib/sessions.js';
+import { requireTask } from '../../lib/tasks.js';
+import { procedure, router, writeProcedure } from '../trpc.js';
+import { DispatcherId, Id, Role, StaleAfter } from './inputs.js';
+
+const Loop = { taskId: Id, staleAfterSeconds: StaleAfter.optional(), dispatcherId: DispatcherId.optional() };
+const DeliveryStatus = z.enum(['sent', 'skipped', 'blocked']);
+const DELIVERY_STATUSES = DeliveryStatus.options;
+
+const Delivery = z
+  .object({
+    taskId: Id,
+    role: Role,
+    dispatchReceipt: Id,
+    deliveryStatus: DeliveryStatus,
+    threadId: z.string().min(1).max(200).nullish(),
+    reason: z.string().trim().max(2_000).nullish(),
+    recordedBy: z.string().trim().min(1).max(80).nullish(),
+  })
+  .strict();
+
+export const wakeRouter = router({
+  status: procedure.input(z.object(Loop).strict()).query(({ ctx, input }) => {
+    const task = requireTask(ctx.db, input.taskId);
+    return getLoopStatus(ctx.db, { task: task.name, staleAfterSeconds: input.staleAfterSeconds, dispatcherId: input.dispatcherId }, ctx.now());
+  }),
+
+  /** The newest receipt, its actions with regenerated prompts, and for each action which buttons are allowed. */
+  latest: procedure.input(z.object({ taskId: Id }).strict()).query(({ ctx, input }) => {
+    const task = requireTask(ctx.db, input.taskId);
+    const receipt = reviewReceipts(ctx.db, { taskId: task.id }, { limit: 1 }).receipts[0] ?? null;
+    if (!receipt) return { task: { id: task.id, name: task.name, state: task.state }, receipt: null };
+    const actions = receipt.actions.map((action) => ({
+      ...action,
+      // Receipts do not store prompts; the prompt depends only on role, task and database (lib/app/prompts.ts).
+      prompt: action.status === 'skipped_healthy' ? null : wakePrompt(action.role as RoleName, task.name, ctx.dbPath),
+      checks: Object.fromEntries(
+        DELIVERY_STATUSES.map((status) => [
+          status,
+          checkDelivery(ctx.db, { task: task.id, role: action.role, dispatchReceipt: receipt.event_id, deliveryStatus: status, threadId: action.thread_id }),
+        ]),
+      ) as Record<(typeof DELIVERY_STATUSES)[number], { ok: true } | { ok: false; reason: string }>,
+    }));
+    return { task: { id: task.id, name: task.name, state: task.state }, receipt: { ...receipt, actions } };
+  }),
+
+  dispatch: writeProcedure.input(z.object(Loop).strict()).mutation(({ ctx, input }) => {
+    const task = requireTask(ctx.db, input.taskId);
+    return dispatchWakeup(ctx.db, { task: task.name, staleAfterSeconds: input.staleAfterSeconds, dispatcherId: input.dispatcherId }, ctx.now());
+  }),
+
+  check: procedure.input(Delivery).query(({ ctx, input }) => checkDelivery(ctx.db, toDeliveryInput(input))),
+
+  record: writeProcedure.input(Delivery).mutation(({ ctx, input }) => recordDelivery(ctx.db, toDeliveryInput(input), ctx.now())),
+});
+
+function toDeliveryInput(input: z.infer<typeof Delivery>) {
+  return {
+    task: input.taskId,
+    role: input.role,
+    dispatchReceipt: input.dispatchReceipt,
+    deliveryStatus: input.deliveryStatus,
+    threadId: input.threadId ?? null,
+    reason: input.reason ? input.reason : null,
+    recordedBy: input.recordedBy ?? null,
+  };
+}
