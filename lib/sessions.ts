@@ -116,3 +116,32 @@ export function upsertSession(db: Db, input: SessionRegistration, registeredAt: 
   };
   return db.inTransaction ? write() : db.transaction(write).immediate();
 }
+
+export interface SessionListFilter {
+  state?: 'active' | 'gone' | 'all';
+  role?: Role;
+  names?: readonly string[];
+  includeLegacy?: boolean;
+}
+
+/**
+ * Registered sessions, oldest registration first. Without a state, gone sessions are hidden and so are
+ * sessions without a pid (legacy rows) unless includeLegacy; `active` always needs a pid.
+ */
+export function listSessions(db: Db, filter: SessionListFilter = {}): SessionRow[] {
+  const where: string[] = [];
+  const params: string[] = [];
+  if (filter.state === undefined) {
+    where.push(`state != 'gone'`);
+    if (!filter.includeLegacy) where.push('pid is not null');
+  } else if (filter.state === 'active') where.push(`state != 'gone'`, 'pid is not null');
+  else if (filter.state === 'gone') where.push(`state = 'gone'`);
+  if (filter.role) {
+    where.push('role = ?');
+    params.push(filter.role);
+  }
+  const sql = `select ${SESSION_COLUMNS} from sessions ${where.length ? `where ${where.join(' and ')}` : ''} order by registered_at, rowid`;
+  const rows = db.prepare<string[], SessionRow>(sql).all(...params);
+  const names = filter.names;
+  return names && names.length > 0 ? rows.filter((s) => names.includes(s.name)) : rows;
+}

@@ -81,3 +81,31 @@ export function createTask(db: Db, input: NewTask, now: Date): TaskRow {
 export function setTaskState(db: Db, taskId: string, state: TaskState, updatedAt: string): void {
   db.prepare('update tasks set state = ?, updated_at = ? where id = ?').run(state, updatedAt, taskId);
 }
+
+export interface TaskBudget {
+  expires_at: string;
+  max_nudges: number;
+  nudges_remaining: number;
+  nudges_used: number;
+}
+
+/** A task as `tasks --json` and `discover` print it: the row plus the legacy nudge budget (null when none). */
+export type TaskView = TaskRow & { budget: TaskBudget | null };
+
+export function listTaskViews(db: Db, options: { activeOnly?: boolean } = {}): TaskView[] {
+  const where = options.activeOnly ? `where t.state in ('candidate','managed','paused')` : '';
+  const rows = db
+    .prepare<[], TaskRow & { b_max: number | null; b_used: number | null; b_expires: string | null }>(
+      `select t.id, t.name, t.goal, t.summary, t.state, t.created_at, t.updated_at,
+              b.max_nudges as b_max, b.nudges_used as b_used, b.expires_at as b_expires
+         from tasks t left join budgets b on b.task_id = t.id ${where} order by t.created_at, t.id`,
+    )
+    .all();
+  return rows.map(({ b_max, b_used, b_expires, ...task }) => ({
+    ...task,
+    budget:
+      b_max === null || b_used === null || b_expires === null
+        ? null
+        : { expires_at: b_expires, max_nudges: b_max, nudges_remaining: b_max - b_used, nudges_used: b_used },
+  }));
+}

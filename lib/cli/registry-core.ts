@@ -1,3 +1,31 @@
+// The core (non app-*) commands, each loaded only when called.
 import type { CommandEntry } from './registry.js';
 
-export const CORE_COMMANDS: Record<string, CommandEntry> = {};
+export const CORE_COMMANDS: Record<string, CommandEntry> = {
+  tasks: { summary: 'List tasks, or create one with --create NAME --goal TEXT', load: () => import('./commands/core/tasks.js').then((m) => m.default) },
+  'register-worker': { summary: 'Register the worker Codex session from its rollout file', load: () => import('./commands/core/register.js').then((m) => m.registerWorker) },
+  'register-manager': { summary: 'Register the manager Codex session from its rollout file', load: () => import('./commands/core/register.js').then((m) => m.registerManager) },
+  sessions: { summary: 'List registered sessions and how each receives messages', load: () => import('./commands/core/sessions.js').then((m) => m.default) },
+  bind: { summary: 'Bind a task to a worker session and a manager session', load: () => import('./commands/core/bind.js').then((m) => m.bind) },
+  unbind: { summary: 'End the live binding of a task', load: () => import('./commands/core/bind.js').then((m) => m.unbind) },
+  deregister: { summary: 'Mark an unbound session gone', load: () => import('./commands/core/deregister.js').then((m) => m.default) },
+  discover: { summary: 'Search tasks, sessions, bindings and telemetry; suggest setup steps', load: () => import('./commands/core/discover.js').then((m) => m.discover) },
+  search: { summary: 'Same as discover', load: () => import('./commands/core/discover.js').then((m) => m.search) },
+  'enqueue-nudge-worker': { summary: 'Queue a message from the manager to the worker', load: () => import('./commands/core/enqueue.js').then((m) => m.enqueueNudgeWorker) },
+  'enqueue-notify-manager': { summary: 'Queue a message from the worker to the manager', load: () => import('./commands/core/enqueue.js').then((m) => m.enqueueNotifyManager) },
+  'enqueue-continue-iteration': { summary: 'Queue a Ralph-loop continue for the worker', load: () => import('./commands/core/enqueue.js').then((m) => m.enqueueContinueIteration) },
+  dispatch: { summary: 'Deliver queued commands and worker completions (once or --watch)', load: () => import('./commands/core/dispatch.js').then((m) => m.default) },
+  commands: { summary: 'List the command queue, optionally with attempts', load: () => import('./commands/core/commands.js').then((m) => m.default) },
+  'worker-inbox': { summary: "List or consume the worker's inbox for a task", load: () => import('./commands/core/inbox.js').then((m) => m.workerInbox) },
+  'manager-inbox': { summary: "List or consume the manager's inbox for a task", load: () => import('./commands/core/inbox.js').then((m) => m.managerInbox) },
+  'session-inbox': { summary: 'List or consume the inbox of a session by name', load: () => import('./commands/core/inbox.js').then((m) => m.sessionInbox) },
+  'worker-ack': { summary: "Record or read the worker's task-contract acknowledgement", load: () => import('./commands/core/acks.js').then((m) => m.workerAck) },
+  'manager-ack': { summary: "Record or read the manager's task-contract acknowledgement", load: () => import('./commands/core/acks.js').then((m) => m.managerAck) },
+  ingest: { summary: "Store new lines of a session's Codex rollout", load: () => import('./commands/core/ingest.js').then((m) => m.ingest) },
+  tail: { summary: 'Show the newest ingested Codex events of a session', load: () => import('./commands/core/ingest.js').then((m) => m.tail) },
+  'finish-task': { summary: 'Close a task: audits, stop decision, binding end, task done', load: () => import('./commands/core/finish.js').then((m) => m.finishTask) },
+  'stop-task': { summary: 'Stop a task without the finish audits', load: () => import('./commands/core/finish.js').then((m) => m.stopTask) },
+  criteria: { summary: 'List or change the acceptance-criteria ledger of a task', load: () => import('./commands/core/criteria.js').then((m) => m.default) },
+  telemetry: { summary: 'Query telemetry events, or a view: metrics, snapshot, check, task, failures', load: () => import('./commands/core/telemetry.js').then((m) => m.default) },
+  'db-doctor': { summary: 'Check the database file against the v24 health contract', load: () => import('./commands/core/db-doctor.js').then((m) => m.default) },
+};
