@@ -20,11 +20,11 @@ import {
   wakeupDispatchCommand,
   wakeupPlanCommand,
 } from './commands.js';
+import { HEARTBEAT_INTERVAL_MINUTES } from './leases.js';
 import { databasePathOf } from './loop-status.js';
 import { disposableWorkerHandoff, managerHeartbeatPrompt, workerHeartbeatPrompt } from './prompts.js';
 
 export const DEFAULT_DISPOSABLE_GOAL = 'Disposable no-tmux Ralph-loop task.';
-export const HEARTBEAT_INTERVAL_MINUTES = 2;
 
 export interface DisposableBindingInput {
   task: string;
@@ -172,8 +172,12 @@ function writeRollout(sessionDir: string, name: string, cwd: string): { path: st
   const codexSessionId = `codex-${slug(name)}`;
   const path = join(sessionDir, `rollout-${slug(name)}.jsonl`);
   const record = { payload: { cwd, id: codexSessionId, originator: 'conveyor create-disposable-binding' }, type: 'session_meta' };
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(record)}\n`);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${JSON.stringify(record)}\n`);
+  } catch (error) {
+    throw new ConflictError(`cannot write the rollout file ${path}: ${(error as Error).message}`, { cause: error });
+  }
   return { path, codexSessionId };
 }
 

@@ -12,6 +12,8 @@ export interface Lease {
 
 export const DEFAULT_STALE_AFTER_SECONDS = 180;
 export const DEFAULT_DISPATCHER_ID = 'dispatch-local';
+/** How often a role's app heartbeat automation should fire (0.1.12 fixes it at 2 minutes). */
+export const HEARTBEAT_INTERVAL_MINUTES = 2;
 
 /**
  * Whole seconds from the stamp to `now`, never negative (a stamp from the future counts as fresh);
