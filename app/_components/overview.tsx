@@ -2,6 +2,7 @@
 // The overview: every task, those that need a person first. The list is read once; after that pushed
 // telemetry patches it in the React Query cache (heartbeats move lease badges, other events refresh only
 // their own task's row), and a change in the set of tasks refetches the list.
+import { skipToken } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useMemo, useRef, useState } from 'react';
 import { trpc, type Outputs } from '../_trpc/client';
@@ -77,8 +78,7 @@ export function OverviewView() {
     }, 100);
   }
 
-  trpc.live.telemetry.useSubscription(from === null ? undefined : { lastEventId: from }, {
-    enabled: from !== null,
+  trpc.live.telemetry.useSubscription(from === null ? skipToken : { lastEventId: from }, {
     onData: ({ data: event }) => {
       const known = utils.overview.list.getData()?.tasks.some((t) => t.id === event.task_id);
       if (event.task_id && !known) {

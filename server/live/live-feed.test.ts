@@ -23,7 +23,9 @@ function clientFor(port: number) {
 
 function writer(dbPath: string) {
   const db = openDatabase(dbPath);
-  onTestFinished(() => db.close());
+  onTestFinished(() => {
+    db.close();
+  });
   return (summary: string, taskId: string | null = null) =>
     appendTelemetry(db, { taskId, timestamp: new Date().toISOString(), actor: 'worker', eventType: 'test_event', summary });
 }
@@ -60,7 +62,9 @@ describe('live telemetry subscription', () => {
     await vi.waitFor(() => expect(deck.wss.clients.size).toBe(1));
     // task ids must exist (foreign key): create them through the same connection
     const db = openDatabase(deck.dbPath);
-    onTestFinished(() => db.close());
+    onTestFinished(() => {
+    db.close();
+  });
     for (const id of ['task-a', 'task-b']) {
       db.prepare(`insert into tasks(id, name, goal, state, created_at, updated_at) values (?, ?, 'g', 'managed', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`).run(id, id);
     }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireTask } from '../../lib/tasks.js';
 import { MAX_PAGE, telemetryEventById, timelineEventTypes, timelinePage } from '../../lib/timeline.js';
 import { procedure, router } from '../trpc.js';
-import { Id, Seq } from './inputs.js';
+import { Direction, Id, Seq } from './inputs.js';
 
 const Actor = z.enum(['dispatch', 'manager', 'worker', 'operator', 'workerctl', 'system']);
 
@@ -13,7 +13,8 @@ export const timelineRouter = router({
       z
         .object({
           taskId: Id,
-          before: Seq.nullish(),
+          cursor: Seq.nullish(),
+          direction: Direction,
           limit: z.number().int().min(1).max(MAX_PAGE).optional(),
           eventTypes: z.array(z.string().min(1).max(100)).max(50).optional(),
           actors: z.array(Actor).max(6).optional(),
@@ -23,7 +24,7 @@ export const timelineRouter = router({
     )
     .query(({ ctx, input }) => {
       const task = requireTask(ctx.db, input.taskId);
-      return timelinePage(ctx.db, { taskId: task.id, eventTypes: input.eventTypes, actors: input.actors, search: input.search }, { before: input.before, limit: input.limit });
+      return timelinePage(ctx.db, { taskId: task.id, eventTypes: input.eventTypes, actors: input.actors, search: input.search }, { before: input.cursor, limit: input.limit });
     }),
   event: procedure.input(z.object({ id: Id }).strict()).query(({ ctx, input }) => {
     const event = telemetryEventById(ctx.db, input.id);

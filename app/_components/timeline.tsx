@@ -1,0 +1,162 @@
+'use client';
+// A task's timeline, newest first. Pages of 200 come by keyset (the oldest rowid seen), loaded as the list
+// is scrolled to its end; only the rows in view are in the DOM (TanStack Virtual), so 100,000 events scroll
+// like 100. Live events are put into the first page of the React Query cache by the task page.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { trpc, type Outputs } from '../_trpc/client';
+
+export type TimelineEvent = Outputs['timeline']['page']['events'][number];
+export const PAGE_SIZE = 200;
+const ACTORS = ['manager', 'worker', 'dispatch', 'operator', 'workerctl', 'system'] as const;
+type Actor = (typeof ACTORS)[number];
+
+export interface TimelineFilters {
+  eventType: string;
+  actor: '' | Actor;
+  search: string;
+}
+
+export function timelineInput(taskId: string, f: TimelineFilters) {
+  return {
+    taskId,
+    limit: PAGE_SIZE,
+    ...(f.eventType ? { eventTypes: [f.eventType] } : {}),
+    ...(f.actor ? { actors: [f.actor] } : {}),
+    ...(f.search.trim() ? { search: f.search.trim() } : {}),
+  };
+}
+
+/** Whether a pushed event belongs in the list under these filters (search results are not live). */
+export function matchesFilters(event: TimelineEvent, f: TimelineFilters): boolean {
+  if (f.search.trim()) return false;
+  if (f.eventType && event.event_type !== f.eventType) return false;
+  if (f.actor && event.actor !== f.actor) return false;
+  return true;
+}
+
+function time(ts: string): string {
+  const d = new Date(ts);
+  return Number.isNaN(d.getTime()) ? ts : d.toISOString().replace('T', ' ').replace(/\.\d{3}Z$|Z$/, ' UTC');
+}
+
+export function Timeline({ taskId, filters, onFilters }: { taskId: string; filters: TimelineFilters; onFilters: (f: TimelineFilters) => void }) {
+  const input = timelineInput(taskId, filters);
+  const pages = trpc.timeline.page.useInfiniteQuery(input, { getNextPageParam: (last) => last.nextBefore ?? undefined, initialCursor: null });
+  const types = trpc.timeline.eventTypes.useQuery();
+  const events = useMemo(() => pages.data?.pages.flatMap((p) => p.events) ?? [], [pages.data]);
+  const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
+  const [searchDraft, setSearchDraft] = useState(filters.search);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  const virtualizer = useVirtualizer({
+    count: events.length + (pages.hasNextPage ? 1 : 0),
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 38,
+    getItemKey: (i) => events[i]?.seq ?? 'loading',
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.at(-1)?.index ?? 0;
+
+  useEffect(() => {
+    if (lastIndex >= events.length - 1 && pages.hasNextPage && !pages.isFetchingNextPage) void pages.fetchNextPage();
+  }, [lastIndex, events.length, pages.hasNextPage, pages.isFetchingNextPage, pages]);
+
+  function toggle(seq: number) {
+    setOpen((old) => {
+      const next = new Set(old);
+      if (next.has(seq)) next.delete(seq);
+      else next.add(seq);
+      return next;
+    });
+  }
+
+  return (
+    <section className="panel" aria-labelledby="timeline-heading">
+      <div className="section-head">
+        <h2 id="timeline-heading">Timeline</h2>
+        <p className="muted tabular" aria-live="polite">
+          {events.length} {events.length === 1 ? 'event' : 'events'} loaded{pages.hasNextPage ? ' (older load on scroll)' : ''}
+          {filters.search.trim() ? ' · search results are not live' : ''}
+        </p>
+      </div>
+      <form
+        className="filters"
+        role="search"
+        aria-label="Filter the timeline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          onFilters({ ...filters, search: searchDraft });
+        }}
+      >
+        <label>
+          Event type{' '}
+          <select value={filters.eventType} onChange={(e) => onFilters({ ...filters, eventType: e.target.value })}>
+            <option value="">all</option>
+            {(types.data ?? []).map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Role{' '}
+          <select value={filters.actor} onChange={(e) => onFilters({ ...filters, actor: e.target.value as TimelineFilters['actor'] })}>
+            <option value="">all</option>
+            {ACTORS.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Search <input type="search" value={searchDraft} maxLength={200} onChange={(e) => setSearchDraft(e.target.value)} placeholder="words in summary or attributes" />
+        </label>
+        <button type="submit">Search</button>
+        {filters.search ? (
+          <button
+            type="button"
+            onClick={() => {
+              setSearchDraft('');
+              onFilters({ ...filters, search: '' });
+            }}
+          >
+            Clear search
+          </button>
+        ) : null}
+      </form>
+      {pages.isError ? <p role="alert">Could not load the timeline: {pages.error.message}</p> : null}
+      <div ref={scrollRef} className="timeline-scroll" tabIndex={0} aria-label="Timeline events, newest first">
+        <div role="list" aria-label="Timeline" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {items.map((item) => {
+            const event = events[item.index];
+            if (!event) {
+              return (
+                <div key={item.key} className="timeline-row muted" style={{ transform: `translateY(${item.start}px)`, height: item.size }}>
+                  Loading older events…
+                </div>
+              );
+            }
+            const isOpen = open.has(event.seq);
+            return (
+              <div key={item.key} role="listitem" data-index={item.index} ref={virtualizer.measureElement} className="timeline-row" style={{ transform: `translateY(${item.start}px)` }}>
+                <button type="button" className="event-open" aria-expanded={isOpen} onClick={() => toggle(event.seq)}>
+                  <span className="muted tabular">{time(event.timestamp)}</span>
+                  <span className="badge">{event.actor}</span>
+                  <span className="summary">
+                    <code>{event.event_type}</code> {event.summary}
+                  </span>
+                </button>
+                {isOpen ? <pre aria-label={`Event ${event.id} as JSON`}>{JSON.stringify(event, null, 2)}</pre> : null}
+              </div>
+            );
+          })}
+        </div>
+        {!pages.isPending && events.length === 0 ? <p className="muted" style={{ padding: '0.6rem' }}>No events match.</p> : null}
+      </div>
+    </section>
+  );
+}

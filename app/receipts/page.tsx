@@ -1,0 +1,5 @@
+import { ReceiptsView } from '../_components/receipts';
+
+export default function ReceiptsPage() {
+  return <ReceiptsView />;
+}
