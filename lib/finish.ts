@@ -190,7 +190,9 @@ export function finishTask(db: Db, input: FinishInput, now: Date): Record<string
     let decisionId: number | null = null;
     let observationId: number | null = null;
     if (input.finish) ({ decisionId, observationId } = recordStopDecision(db, task, command, reason, at));
-    appendEvent(db, { createdAt: at, type: `${verb}_task_intent`, taskId: task.id, commandId: command.id, payload: { ...payload, final_decision_id: decisionId, final_observation_id: observationId } });
+    // The intent event carries the plan, not the names (0.1.12's shape).
+    const { already_done_followup: _a, manager_session: _m, task: _t, worker: _w, worker_session: _ws, ...plan } = payload;
+    appendEvent(db, { createdAt: at, type: `${verb}_task_intent`, taskId: task.id, commandId: command.id, payload: { ...plan, final_decision_id: decisionId, final_observation_id: observationId } });
     if (input.finish) appendEvent(db, { createdAt: at, type: 'finish_task_criteria_audit', taskId: task.id, commandId: command.id, payload: { ...(audits.final_audit as CriteriaAudit) } });
     const effects = stopSessions(db, input, pair, { stopWorker, stopManager }, at);
     if ('error' in effects) {
