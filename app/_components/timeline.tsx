@@ -144,7 +144,9 @@ export function Timeline({ taskId, filters, onFilters }: { taskId: string; filte
             return (
               <div key={item.key} role="listitem" data-index={item.index} ref={virtualizer.measureElement} className="timeline-row" style={{ transform: `translateY(${item.start}px)` }}>
                 <button type="button" className="event-open" aria-expanded={isOpen} onClick={() => toggle(event.seq)}>
-                  <span className="muted tabular">{time(event.timestamp)}</span>
+                  <span className="muted tabular">
+                    {time(event.timestamp)} <span className="seq">#{event.seq}</span>
+                  </span>
                   <span className="badge">{event.actor}</span>
                   <span className="summary">
                     <code>{event.event_type}</code> {event.summary}
