@@ -48,7 +48,7 @@ describe('claim and finish', () => {
     expect(recovered).toMatchObject({ state: 'failed', side_effect_started: false });
     const [row] = listCommands(db, { attempts: true });
     expect(row).toMatchObject({ state: 'failed', claimed_by: null, claim_expires_at: null });
-    expect(row?.attempt_history[0]?.state).toBe('abandoned');
+    expect(row?.attempt_history?.[0]?.state).toBe('abandoned');
   });
 });
 

@@ -230,6 +230,9 @@ export interface CommandFilter {
   attempts?: boolean;
 }
 
+export type CommandView = ReturnType<typeof toCommandView>;
+export type AttemptView = ReturnType<typeof toAttemptView>;
+
 export function toCommandView(row: CommandRow & { task_name?: string | null }) {
   const { payload_json, result_json, ...rest } = row;
   return {
@@ -251,7 +254,7 @@ function toAttemptView(row: AttemptRow) {
 }
 
 /** What `commands --json` prints: oldest first; --task matches a task id or name and never fails. */
-export function listCommands(db: Db, filter: CommandFilter = {}) {
+export function listCommands(db: Db, filter: CommandFilter = {}): Array<CommandView & { attempt_history?: AttemptView[] }> {
   const where: string[] = [];
   const params: Record<string, string> = {};
   if (filter.task !== undefined) {

@@ -53,7 +53,7 @@ describe('dispatchOnce: queued commands', () => {
     expect(String(item?.error)).toMatch(/permission/);
     const [row] = listCommands(db, { attempts: true });
     expect(row?.state).toBe('failed');
-    expect(row?.attempt_history[0]?.state).toBe('failed');
+    expect(row?.attempt_history?.[0]?.state).toBe('failed');
     const severities = db.prepare(`select event_type, severity from telemetry_events where event_type in ('dispatch_command_permission_checked','dispatch_command_failed') order by rowid`).all();
     expect(severities).toEqual([{ event_type: 'dispatch_command_permission_checked', severity: 'warning' }, { event_type: 'dispatch_command_failed', severity: 'error' }]);
   });
