@@ -45,3 +45,29 @@ describe('discover', () => {
     expect(discover(db, { query: 'note' }).telemetry.map((e) => e.summary)).toEqual(['prompt only', 'trust prompt shown']);
   });
 });
+
+describe('the listings discover builds on', () => {
+  it('listTaskViews shows the legacy nudge budget and keeps active tasks with activeOnly', async () => {
+    const { listTaskViews, setTaskState } = await import('./tasks.js');
+    const { db, task } = corePair();
+    db.prepare(`insert into budgets(task_id, max_nudges, nudges_used, expires_at) values (?, 5, 2, '2026-07-01T00:00:00Z')`).run(task.id);
+    const done = createTask(db, { name: 'old', goal: 'g' }, T0);
+    setTaskState(db, done.id, 'done', '2026-06-11T12:00:00.000Z');
+    expect(listTaskViews(db)[0]?.budget).toEqual({ expires_at: '2026-07-01T00:00:00Z', max_nudges: 5, nudges_remaining: 3, nudges_used: 2 });
+    expect(listTaskViews(db).map((t) => t.name)).toEqual(['core-loop', 'old']);
+    expect(listTaskViews(db, { activeOnly: true }).map((t) => t.name)).toEqual(['core-loop']);
+  });
+
+  it('listSessions hides gone and pid-less sessions by default and filters by role and names', async () => {
+    const { listSessions } = await import('./sessions.js');
+    const { db, dir } = corePair();
+    registerRole(db, dir, 'worker', 'legacy');
+    db.prepare(`update sessions set pid = null where name = 'legacy'`).run();
+    db.prepare(`update sessions set state = 'gone' where name = 'core-manager'`).run();
+    expect(listSessions(db).map((s) => s.name)).toEqual(['core-worker']);
+    expect(listSessions(db, { includeLegacy: true }).map((s) => s.name)).toEqual(['core-worker', 'legacy']);
+    expect(listSessions(db, { state: 'active', includeLegacy: true }).map((s) => s.name)).toEqual(['core-worker']);
+    expect(listSessions(db, { state: 'gone' }).map((s) => s.name)).toEqual(['core-manager']);
+    expect(listSessions(db, { state: 'all', role: 'worker', names: ['legacy', 'nope'] }).map((s) => s.name)).toEqual(['legacy']);
+  });
+});
