@@ -1,11 +1,11 @@
-// crash: writer processes are killed with SIGKILL in the middle of write bursts, again and again; then the
-// file is reopened and every write acknowledged before a kill must be there, with the file intact and the
+// crash: the dashboard server (under tRPC mutations over HTTP) and CLI writer processes are killed with
+// SIGKILL in the middle of write bursts, again and again; then the file is reopened and every write acknowledged before a kill must be there, with the file intact and the
 // telemetry FTS mirror in step. Usage: npm run crash [-- --quick] [--rounds N]
 import { openDatabase } from '../lib/db/open.js';
 import { tempDir } from '../lib/testing.js';
 import { report, table } from './machine.js';
 import { verify, type Ack } from './verify.js';
-import { runWorker, seedPairs } from './workers.js';
+import { runWorker, seedPairs, startServer } from './workers.js';
 
 const quick = process.argv.includes('--quick');
 const roundsFlag = process.argv.indexOf('--rounds');
@@ -20,22 +20,30 @@ let kills = 0;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 for (let round = 0; round < ROUNDS; round++) {
-  const writers = Array.from({ length: WRITERS }, (_, i) => runWorker([work.dbPath, TASKS.join(','), '1000000', String(round * 10 + i + 1)]));
-  // Let each writer get going (past its start-up), then kill it at a different moment in its burst.
+  const server = await startServer(work.dbPath);
+  const writers = [
+    ...Array.from({ length: WRITERS }, (_, i) => runWorker([work.dbPath, TASKS.join(','), '1000000', String(round * 10 + i + 1)])),
+    runWorker([String(server.port), TASKS.join(','), '1000000', String(round * 10 + 9)], 'bench/soak-http-worker.ts'),
+  ];
+  // Let each writer get going (past its start-up), then kill at different moments of the bursts:
+  // the server first (its HTTP writer sees the connection drop mid-request), then each CLI writer.
   while (writers.some((w) => w.acks.length < 5)) await sleep(20);
+  await sleep(50 + Math.floor(Math.random() * 250));
+  server.kill();
+  kills++;
   for (const w of writers) {
     await sleep(50 + Math.floor(Math.random() * 250));
     w.kill();
     kills++;
   }
-  await Promise.all(writers.map((w) => w.done));
+  await Promise.all([server.done, ...writers.map((w) => w.done)]);
   for (const w of writers) acks.push(...w.acks);
   // Reopen through the runtime, as the next command would: recovery of the WAL must succeed.
   openDatabase(work.dbPath).close();
 }
 
 const verdict = verify(work.dbPath, acks);
-console.log(`crash: ${ROUNDS} rounds, ${WRITERS} writers killed with SIGKILL mid-burst each round (${kills} kills)`);
+console.log(`crash: ${ROUNDS} rounds; each round the dashboard server (under tRPC writes) and ${WRITERS} CLI writers killed with SIGKILL mid-burst (${kills} kills)`);
 console.log(table(['check', 'value', 'goal'], [
   ['operations done', verdict.operations, '-'],
   ['acknowledged before kill', verdict.acknowledged, '-'],

@@ -1,10 +1,11 @@
-// soak: 8 writer processes at once on one workerctl.db, mixing app-heartbeat, app-wakeup-dispatch,
-// app-wakeup-record-delivery, enqueue-nudge-worker, dispatch --once and worker-inbox --consume-next on the
-// same tasks; then every acknowledged write is looked up. Usage: npm run soak [-- --quick] [--ops N]
+// soak: 8 writer processes at once on one workerctl.db — 6 running CLI commands (app-heartbeat,
+// app-wakeup-dispatch, app-wakeup-record-delivery, enqueue-nudge-worker, dispatch --once, worker-inbox
+// --consume-next) and 2 acting as dashboard users through tRPC mutations over HTTP (wake.dispatch,
+// wake.record) against the real server — on the same tasks; then every acknowledged write is looked up. Usage: npm run soak [-- --quick] [--ops N]
 import { tempDir } from '../lib/testing.js';
 import { report, table } from './machine.js';
 import { verify } from './verify.js';
-import { runWorker, seedPairs } from './workers.js';
+import { runWorker, seedPairs, startServer } from './workers.js';
 
 const quick = process.argv.includes('--quick');
 const opsFlag = process.argv.indexOf('--ops');
@@ -16,15 +17,23 @@ const work = tempDir('conveyor-soak-');
 await seedPairs(work.dbPath, work.dir, TASKS);
 
 const started = Date.now();
-const workers = Array.from({ length: PROCESSES }, (_, i) => runWorker([work.dbPath, TASKS.join(','), String(OPS), String(i + 1)]));
+const HTTP_PROCESSES = 2;
+const server = await startServer(work.dbPath);
+const workers = Array.from({ length: PROCESSES }, (_, i) =>
+  i < HTTP_PROCESSES
+    ? runWorker([String(server.port), TASKS.join(','), String(OPS), String(i + 1)], 'bench/soak-http-worker.ts')
+    : runWorker([work.dbPath, TASKS.join(','), String(OPS), String(i + 1)]),
+);
 const codes = await Promise.all(workers.map((w) => w.done));
+server.kill();
+await server.done;
 const seconds = (Date.now() - started) / 1000;
 const acks = workers.flatMap((w) => w.acks);
 const verdict = verify(work.dbPath, acks, { exactHeartbeats: true });
 const byKind = new Map<string, number>();
 for (const a of acks) byKind.set(a.kind, (byKind.get(a.kind) ?? 0) + 1);
 
-console.log(`soak: ${PROCESSES} processes x ${OPS} operations on one database, ${seconds.toFixed(1)} s`);
+console.log(`soak: ${PROCESSES} processes (${PROCESSES - HTTP_PROCESSES} CLI, ${HTTP_PROCESSES} tRPC over HTTP) x ${OPS} operations on one database, ${seconds.toFixed(1)} s`);
 console.log(table(['acknowledged writes', 'count'], [...byKind.entries()].filter(([k]) => k !== 'op')));
 console.log(table(['check', 'value', 'goal'], [
   ['operations done', verdict.operations, PROCESSES * OPS],
@@ -43,5 +52,5 @@ const ok =
   verdict.telemetry_without_fts === 0 && verdict.telemetry_rows === verdict.fts_rows && verdict.integrity === 'ok' &&
   verdict.operations === PROCESSES * OPS && codes.every((c) => c === 0);
 work.cleanup();
-report('soak', quick, { processes: PROCESSES, ops_per_process: OPS, seconds, ...verdict, ok });
+report('soak', quick, { processes: PROCESSES, http_processes: HTTP_PROCESSES, ops_per_process: OPS, seconds, ...verdict, ok });
 process.exitCode = ok ? 0 : 1;

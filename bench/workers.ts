@@ -18,8 +18,21 @@ export async function seedPairs(dbPath: string, cwd: string, tasks: readonly str
   }
 }
 
-export function runWorker(args: string[]): { acks: Ack[]; done: Promise<number | null>; kill: () => void } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench/soak-worker.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Starts the dashboard server (no Next pages) on the database; resolves with its port. */
+export function startServer(dbPath: string): Promise<{ port: number; kill: () => void; done: Promise<number | null> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench/deck-server.ts'), dbPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const match = /^port (\d+)$/.exec(line);
+      if (match) resolve({ port: Number(match[1]), kill: () => child.kill('SIGKILL'), done });
+    });
+    void done.then((code) => reject(new Error(`deck server exited ${code} before listening`)));
+  });
+}
+
+export function runWorker(args: string[], script = 'bench/soak-worker.ts'): { acks: Ack[]; done: Promise<number | null>; kill: () => void } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const acks: Ack[] = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
     try {
