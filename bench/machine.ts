@@ -30,11 +30,13 @@ export function table(header: readonly string[], rows: ReadonlyArray<readonly (s
   return cells.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')).join('\n');
 }
 
-/** Saves the result as bench/results/<name>[-quick].json and prints it as the last line. */
+/** Prints the result as the last line; a full run (not --quick) also saves it as bench/results/<name>.json. */
 export function report(name: string, quick: boolean, result: Record<string, unknown>): void {
   const full = { bench: name, quick, at: new Date().toISOString(), machine: machine(), ...result };
-  const dir = join(REPO_ROOT, 'bench/results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${name}${quick ? '-quick' : ''}.json`), `${JSON.stringify(full, null, 2)}\n`);
+  if (!quick) {
+    const dir = join(REPO_ROOT, 'bench/results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(full, null, 2)}\n`);
+  }
   console.log(JSON.stringify(full));
 }
