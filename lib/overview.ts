@@ -1,21 +1,12 @@
 // The dashboard's overview: one row per task with what a supervisor needs at a glance (leases, autopilot,
 // pending inbox, newest event, outstanding wake actions). Read-only. Every per-task lookup is an indexed
 // point query (newest row of an index range), so the cost grows with the number of tasks, not with history.
-import { ageSeconds } from './clock.js';
+import { DEFAULT_DISPATCHER_ID, DEFAULT_STALE_AFTER_SECONDS, leaseOf as appLease, type Lease, type LeaseState } from './app/leases.js';
 import type { Db } from './db/open.js';
 import { parseJsonObject } from './json.js';
 import type { TaskState } from './tasks.js';
 
-export const DEFAULT_STALE_AFTER_SECONDS = 180;
-export const DEFAULT_DISPATCHER_ID = 'dispatch-local';
-
-export type LeaseState = 'healthy' | 'stale' | 'missing';
-
-export interface Lease {
-  last_heartbeat_at: string | null;
-  age_seconds: number | null;
-  state: LeaseState;
-}
+export { DEFAULT_DISPATCHER_ID, DEFAULT_STALE_AFTER_SECONDS, type Lease, type LeaseState };
 
 export interface OverviewRole {
   session_id: string | null;
@@ -63,7 +54,7 @@ export interface OverviewTask {
 export interface Overview {
   generated_at: string;
   stale_after_seconds: number;
-  dispatch: { dispatcher_id: string; last_heartbeat_at: string | null; age_seconds: number | null; state: LeaseState };
+  dispatch: Lease & { dispatcher_id: string };
   tasks: OverviewTask[];
   /** Highest telemetry rowid when this overview was read: live updates continue from here. */
   cursor: number;
@@ -74,12 +65,9 @@ export interface OverviewOptions {
   dispatcherId?: string;
 }
 
-/** Lease state the way the app loop reads it: missing without a stamp, healthy while age <= stale-after. */
-export function leaseOf(stamp: string | null, staleAfterSeconds: number, now: Date): Lease {
-  if (!stamp) return { last_heartbeat_at: null, age_seconds: null, state: 'missing' };
-  const age = ageSeconds(stamp, now);
-  const clamped = age === null ? null : Math.max(0, age);
-  return { last_heartbeat_at: stamp, age_seconds: clamped, state: clamped !== null && clamped <= staleAfterSeconds ? 'healthy' : 'stale' };
+/** The app loop's lease rule (lib/app/leases.ts), argument order of this module. */
+function leaseAt(stamp: string | null, staleAfterSeconds: number, now: Date): Lease {
+  return appLease(stamp, now, staleAfterSeconds);
 }
 
 interface TaskBindingRow {
@@ -122,7 +110,7 @@ function prepare(db: Db) {
     taskById: db.prepare<[string], TaskBindingRow>(`${TASK_BINDING_SQL} where t.id = ?`),
     newestEvent: db.prepare<[string], OverviewEvent>(`
       select rowid as seq, id, timestamp, actor, event_type, summary from telemetry_events
-       where task_id = ? order by timestamp desc, id desc limit 1`),
+       where task_id = ? order by timestamp desc, rowid desc limit 1`),
     // By type first: policy events and receipts are rare next to heartbeats, so this walks few rows.
     newestOfType: db.prepare<[string, string], { id: string; timestamp: string; event_type: string; attributes_json: string }>(`
       select id, timestamp, event_type, attributes_json from telemetry_events indexed by telemetry_events_type_timestamp
@@ -197,7 +185,7 @@ export function readOverviewTask(db: Db, row: TaskBindingRow, options: Required<
     session_id: id,
     name,
     thread_id: thread,
-    lease: leaseOf(hb, options.staleAfterSeconds, now),
+    lease: leaseAt(hb, options.staleAfterSeconds, now),
     pending_inbox: id ? (inbox.get(id) ?? 0) : 0,
   });
   const manager = role(row.m_id, row.m_name, row.m_thread, row.m_hb);
@@ -249,7 +237,7 @@ export function readOverview(db: Db, options: OverviewOptions, now: Date): Overv
   return db.transaction(() => {
     const tasks = s.tasks.all().map((row) => readOverviewTask(db, row, o, now));
     const hb = s.dispatchHeartbeat.get(o.dispatcherId)?.timestamp ?? null;
-    const lease = leaseOf(hb, o.staleAfterSeconds, now);
+    const lease = leaseAt(hb, o.staleAfterSeconds, now);
     return {
       generated_at: now.toISOString(),
       stale_after_seconds: o.staleAfterSeconds,

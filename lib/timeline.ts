@@ -50,31 +50,58 @@ const COLUMNS = TELEMETRY_COLUMNS.split(',')
   .map((c) => `t.${c.trim()}`)
   .join(', ');
 
+/** Rows looked at by the first, index-free pass of a page (newest rowids below the cursor). */
+export const SCAN_WINDOW = 20_000;
+
 /**
- * One page of a task's timeline, newest first, strictly older than `before` (a rowid). The task's rows are
- * walked in rowid order (`+task_id` keeps SQLite from sorting the whole task through the timestamp index).
+ * One page of a task's timeline, newest first, strictly older than `before` (a rowid). Two passes keep the
+ * cost flat whatever the task's share of the log: first the newest SCAN_WINDOW rowids below the cursor are
+ * walked in rowid order (cheap, and enough for any busy task); only if that leaves the page short does a
+ * second pass read the rest through an index (by type when filtering by type, else by task), which is cheap
+ * exactly when the first pass was not: the task or the type is rare.
  */
 export function timelinePage(db: Db, filter: TimelineFilter, page: { before?: number | null; limit?: number } = {}): TimelinePage {
   const limit = Math.min(Math.max(1, page.limit ?? 200), MAX_PAGE);
-  const params: Record<string, unknown> = { taskId: filter.taskId, before: page.before ?? Number.MAX_SAFE_INTEGER, limit: limit + 1 };
-  const extra = filterSql(filter, params);
-  const match = filter.search ? ftsQuery(filter.search) : null;
-  let sql: string;
-  if (match) {
-    params.match = match;
-    sql = `select ${COLUMNS} from telemetry_events_fts f join telemetry_events t on t.id = f.event_id
-            where telemetry_events_fts match @match and f.task_id = @taskId and t.rowid < @before${extra}
-            order by t.rowid desc limit @limit`;
-  } else {
-    sql = `select ${COLUMNS} from telemetry_events t
-            where +t.task_id = @taskId and t.rowid < @before${extra}
-            order by t.rowid desc limit @limit`;
-  }
   return db.transaction(() => {
-    const rows = db.prepare<Record<string, unknown>, TelemetryRow>(sql).all(params);
+    const cursor = db.prepare<[], { seq: number | null }>('select max(rowid) as seq from telemetry_events').get()?.seq ?? 0;
+    const before = Math.min(page.before ?? cursor + 1, cursor + 1);
+    const params: Record<string, unknown> = { taskId: filter.taskId, before, limit: limit + 1 };
+    const extra = filterSql(filter, params);
+    const match = filter.search ? ftsQuery(filter.search) : null;
+    let rows: TelemetryRow[];
+    if (match) {
+      params.match = match;
+      rows = db
+        .prepare<Record<string, unknown>, TelemetryRow>(
+          `select ${COLUMNS} from telemetry_events_fts f join telemetry_events t on t.id = f.event_id
+            where telemetry_events_fts match @match and f.task_id = @taskId and t.rowid < @before${extra}
+            order by t.rowid desc limit @limit`,
+        )
+        .all(params);
+    } else {
+      const floor = Math.max(0, before - SCAN_WINDOW);
+      params.floor = floor;
+      rows = db
+        .prepare<Record<string, unknown>, TelemetryRow>(
+          `select ${COLUMNS} from telemetry_events t
+            where t.rowid < @before and t.rowid >= @floor and +t.task_id = @taskId${extra}
+            order by t.rowid desc limit @limit`,
+        )
+        .all(params);
+      if (rows.length <= limit && floor > 0) {
+        const index = filter.eventTypes?.length ? 'telemetry_events_type_timestamp' : 'telemetry_events_task_timestamp';
+        const rest = db
+          .prepare<Record<string, unknown>, TelemetryRow>(
+            `select ${COLUMNS} from telemetry_events t indexed by ${index}
+              where t.task_id = @taskId and t.rowid < @floor${extra}
+              order by t.rowid desc limit @limit`,
+          )
+          .all({ ...params, limit: limit + 1 - rows.length });
+        rows = rows.concat(rest);
+      }
+    }
     const more = rows.length > limit;
     const events = rows.slice(0, limit).map(toTelemetryEvent);
-    const cursor = db.prepare<[], { seq: number | null }>('select max(rowid) as seq from telemetry_events').get()?.seq ?? 0;
     return { events, nextBefore: more ? (events.at(-1)?.seq ?? null) : null, cursor };
   }).deferred();
 }

@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from './db/open.js';
+import { exportReceipts, receiptsToCsv, reviewReceipts } from './receipts-review.js';
+import { scenarioCopy, type TempDir } from './testing.js';
+import { recordDelivery } from './app/delivery.js';
+
+let dir: TempDir | null = null;
+let db: Db | null = null;
+afterEach(() => {
+  db?.close();
+  dir?.cleanup();
+});
+
+function scenario(): Db {
+  dir = scenarioCopy();
+  db = openDatabase(dir.dbPath);
+  return db;
+}
+
+const APP_RECEIPT = 'telemetry-ccb1eedb-f63e-4615-aa82-e25bac24be84';
+
+describe('reviewReceipts', () => {
+  it('lists every receipt newest first with its actions (manager first) and the deliveries made against each', () => {
+    const d = scenario();
+    const { receipts, nextBefore } = reviewReceipts(d);
+    expect(receipts.map((r) => r.task_name)).toEqual(['app-loop', 'scratch-loop', 'cli-loop', 'app-loop']);
+    expect(nextBefore).toBeNull();
+    const app = receipts.find((r) => r.event_id === APP_RECEIPT)!;
+    expect(app.actions.map((a) => a.role)).toEqual(['manager', 'worker']);
+    expect(app.actions[1]?.deliveries.map((x) => [x.status, x.recorded_by, x.reason])).toEqual([
+      ['sent', 'CLI', 'send_message_to_thread ok'],
+      ['sent', 'CLI', null],
+    ]);
+    expect(app.actions[0]?.deliveries.map((x) => x.status)).toEqual(['skipped']);
+  });
+
+  it('filters by task, role, status and time, and pages', () => {
+    const d = scenario();
+    expect(reviewReceipts(d, { status: 'blocked' }).receipts.map((r) => r.task_name)).toEqual(['cli-loop']);
+    expect(reviewReceipts(d, { status: 'outstanding' }).receipts.map((r) => r.task_name)).toEqual(['scratch-loop']);
+    expect(reviewReceipts(d, { status: 'sent', role: 'manager' }).receipts).toEqual([]);
+    expect(reviewReceipts(d, { taskId: 'task-376c0427-9b1b-43c1-89df-90c6185e1427' }).receipts).toHaveLength(2);
+    expect(reviewReceipts(d, { from: '2026-11-24T21:41:44Z' }).receipts).toHaveLength(2);
+    expect(reviewReceipts(d, { to: '2026-11-24T21:41:43Z' }).receipts).toHaveLength(2);
+    const first = reviewReceipts(d, {}, { limit: 3 });
+    expect(first.receipts).toHaveLength(3);
+    const rest = reviewReceipts(d, {}, { before: first.nextBefore, limit: 3 });
+    expect(rest.receipts.map((r) => r.event_id)).toEqual([APP_RECEIPT]);
+  });
+
+  it('names the dashboard user who recorded a delivery, and exports CSV without formula cells', () => {
+    const d = scenario();
+    const scratch = reviewReceipts(d, { status: 'outstanding' }).receipts[0]!;
+    recordDelivery(d, { task: 'scratch-loop', role: 'worker', dispatchReceipt: scratch.event_id, deliveryStatus: 'blocked', reason: '=cmd()', recordedBy: 'Ada' }, new Date('2026-11-24T22:00:00Z'));
+    const after = reviewReceipts(d, { taskId: scratch.task_id }).receipts[0]!;
+    expect(after.actions[1]?.deliveries[0]).toMatchObject({ status: 'blocked', recorded_by: 'Ada' });
+    const csv = receiptsToCsv(exportReceipts(d, {}));
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('receipt_id,receipt_recorded_at,task,role,action_status,send_ready,thread_id,delivery_id,delivery_status,delivery_recorded_at,delivery_reason,recorded_by');
+    expect(lines).toHaveLength(1 + 9);
+    expect(csv).toContain(",'=cmd(),Ada");
+  });
+});
