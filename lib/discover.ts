@@ -11,7 +11,7 @@ export interface DiscoverInput {
   query?: string;
   all?: boolean;
   limit?: number;
-  /** The --path text as given; embedded in the poll command templates. */
+  /** The database path to embed in the poll command templates (absolute), when the caller named one. */
   dbPathArg?: string;
 }
 

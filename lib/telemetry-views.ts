@@ -179,7 +179,7 @@ function taskSnapshot(db: Db, ctx: ViewContext, task: TaskRow) {
     commands: { ...commands, failed },
     criteria: audit,
     diagnostics: { ingest: ingestState(db, task.id), thresholds: t },
-    latest_cycle: db.prepare<[string], Record<string, unknown>>('select id, state, started_at, finished_at, decision, error from manager_cycles where task_id = ? order by id desc limit 1').get(task.id) ?? null,
+    latest_cycle: db.prepare<[string], Record<string, unknown>>('select id, state, started_at, completed_at, decision, error from manager_cycles where task_id = ? order by id desc limit 1').get(task.id) ?? null,
     manager: live ? session(live.manager) : null,
     run,
     task: { id: task.id, name: task.name, state: task.state },

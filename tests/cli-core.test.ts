@@ -169,3 +169,31 @@ describe('a pair through the CLI', () => {
     expect(await s.cli(['worker-inbox', 't', '--interval', '0'])).toMatchObject({ code: 2, stdout: '' });
   });
 });
+
+describe('acks, tail, stop-task and telemetry check through the CLI', () => {
+  it('records acks from stdin, tails redacted events, stops a task and reports health with exit codes', async () => {
+    const s = scratch();
+    writeFileSync(join(s.dir, 'w.jsonl'), '{"type":"session_meta","payload":{"id":"a"}}\n{"type":"event_msg","payload":{"type":"user_message","message":"secret"}}\n');
+    await s.cli(['tasks', '--create', 't', '--goal', 'g']);
+    await s.cli(['register-worker', '--name', 'w', '--pid', '1', '--codex-session', 'w.jsonl']);
+    await s.cli(['register-manager', '--name', 'm', '--pid', '2', '--codex-session', 'w.jsonl']);
+    await s.cli(['bind', '--task', 't', '--worker', 'w', '--manager', 'm']);
+    expect(json(await s.cli(['worker-ack', 't', '--json']))).toBeNull();
+    const ack = json(await s.cli(['worker-ack', 't', '--from-stdin', '--correlation-id', 'c1'], { input: '{"goal_restatement":"ship"}' }));
+    expect(ack).toMatchObject({ revision: 1, role: 'worker', correlation_id: 'c1', payload: { goal_restatement: 'ship' }, binding_id: expect.stringMatching(/^binding-/) });
+    expect(await s.cli(['manager-ack', 't', '--from-stdin'], { input: '[1]' })).toMatchObject({ code: 2, stdout: '' });
+    expect(await s.cli(['manager-ack', 't'])).toMatchObject({ code: 2, stdout: '' });
+    await s.cli(['ingest', 'w']);
+    const tail = json(await s.cli(['tail', 'w', '--subtype', 'user_message']));
+    expect(tail[0].payload).toEqual({ type: 'user_message', message_redacted: true, message_byte_count: 6, message_line_count: 1 });
+    expect((await s.cli(['telemetry', 'check', '--task', 't'])).code).toBe(0);
+    const unhealthy = await s.cli(['telemetry', 'check', '--max-storage-bytes', '1', '--json']);
+    expect(unhealthy.code).toBe(1);
+    expect(json(unhealthy).alerts.map((a: { kind: string }) => a.kind)).toContain('storage_bytes');
+    expect(json(await s.cli(['telemetry', '--task', 't', '--summary', '--json'])).by_event_type).toEqual({ codex_events_ingested: 1 }); // tail reads carry no task
+    const stopped = json(await s.cli(['stop-task', 't', '--reason', 'superseded']));
+    expect(stopped).toMatchObject({ finish: false, stop_manager: true, killed_manager: false, final_decision_id: null, reason: 'superseded' });
+    expect((await s.cli(['tasks'])).stdout).toBe('t\tdone\tg\n');
+    expect(await s.cli(['worker-ack', 't', '--from-stdin'], { input: '{}' })).toMatchObject({ code: 2, stdout: '' });
+  });
+});

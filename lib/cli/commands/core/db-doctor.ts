@@ -1,6 +1,6 @@
 import { databaseHealth } from '../../../doctor.js';
 import { defineCommand } from '../../command.js';
-import { noPositionals } from './common.js';
+import { checkUniversalValues, noPositionals } from './common.js';
 
 export default defineCommand({
   name: 'db-doctor',
@@ -16,6 +16,7 @@ example:
 `,
   run(ctx) {
     noPositionals(ctx.flags);
+    checkUniversalValues(ctx.flags);
     const report = databaseHealth(ctx.db(), ctx.dbPath());
     return { json: report, exitCode: report.ok ? 0 : 1 };
   },

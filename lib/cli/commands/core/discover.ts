@@ -16,7 +16,8 @@ tasks and gone sessions; --limit caps each list (default 10). Always prints JSON
 agent-conveyor 0.1.12. ${name === 'search' ? '`search` is the same command as `discover`.' : '`search` is the same command.'}
 Suggestions: a ready \`conveyor bind ...\` command for an unbound task when a worker and a manager are
 available, or a register-worker / register-manager prompt for a missing role. Unlike 0.1.12, a prompt says
-so when sessions of that role exist but only fail to match the query.
+so when sessions of that role exist but only fail to match the query, and the poll commands in the session
+entries carry the absolute database path (0.1.12 copied --path as typed).
 
 examples:
   conveyor ${name} --path /tmp/demo/workerctl.db
@@ -32,7 +33,8 @@ examples:
           query: flags.positional(0) ?? '',
           all: flags.bool('all'),
           limit: flags.number('limit', { integer: true, min: 0 }),
-          dbPathArg: flags.string('path'),
+          // 0.1.12 embedded the --path text as typed; a relative path breaks once the agent runs elsewhere.
+          dbPathArg: flags.has('path') ? ctx.dbPath() : undefined,
         }),
       };
     },

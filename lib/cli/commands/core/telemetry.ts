@@ -2,6 +2,7 @@ import { UsageError } from '../../../errors.js';
 import { queryTelemetry, resolveTelemetryFilter, summarizeTelemetry, type TelemetrySummary } from '../../../telemetry-query.js';
 import { TELEMETRY_VIEWS, telemetryView, type ViewName } from '../../../telemetry-views.js';
 import { defineCommand } from '../../command.js';
+import { checkUniversalValues } from './common.js';
 
 function summaryText(s: TelemetrySummary): string {
   const block = (title: string, counts: Record<string, number>) => [`${title}:`, ...Object.keys(counts).sort().map((k) => `  ${k}: ${counts[k]}`)];
@@ -47,6 +48,7 @@ examples:
 `,
   run(ctx) {
     const { flags } = ctx;
+    checkUniversalValues(flags);
     const first = flags.positional(0);
     const db = () => ctx.db();
     if (first !== undefined) {
