@@ -52,9 +52,9 @@ export interface DispatchResult {
 /** The default push runner: paste the text into the session's pane, then press Enter. */
 export const tmuxPushRunner: PushRunner = (tmuxSession, text) => {
   const paste = spawnSync('tmux', ['send-keys', '-t', tmuxSession, '-l', text], { encoding: 'utf8' });
-  if (paste.error || paste.status !== 0) return { ok: false, started: false, error: paste.error?.message ?? paste.stderr.trim() ?? 'tmux send-keys failed' };
+  if (paste.error || paste.status !== 0) return { ok: false, started: false, error: paste.error?.message || paste.stderr.trim() || 'tmux send-keys failed' };
   const enter = spawnSync('tmux', ['send-keys', '-t', tmuxSession, 'Enter'], { encoding: 'utf8' });
-  if (enter.error || enter.status !== 0) return { ok: false, started: true, error: enter.error?.message ?? enter.stderr.trim() ?? 'tmux Enter failed' };
+  if (enter.error || enter.status !== 0) return { ok: false, started: true, error: enter.error?.message || enter.stderr.trim() || 'tmux Enter failed' };
   return { ok: true, output: '' };
 };
 
@@ -105,7 +105,7 @@ function runPass(db: Db, s: Settings, now: Date): DispatchItem[] {
     }
   }
   if (s.includeCompletions && items.length < s.limit) items.push(...routeCompletions(db, s, now, s.limit - items.length));
-  return items.slice(0, Math.max(items.length, 0));
+  return items;
 }
 
 // ---------------------------------------------------------------------------------------------- commands

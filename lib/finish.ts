@@ -28,11 +28,11 @@ export interface TmuxControl {
 export const tmuxControl: TmuxControl = {
   kill(session) {
     const r = spawnSync('tmux', ['kill-session', '-t', session], { encoding: 'utf8' });
-    return r.error || r.status !== 0 ? { ok: false, error: r.error?.message ?? r.stderr.trim() } : { ok: true };
+    return r.error || r.status !== 0 ? { ok: false, error: r.error?.message || r.stderr.trim() || 'tmux kill-session failed' } : { ok: true };
   },
   paste(session, text) {
     const r = spawnSync('tmux', ['send-keys', '-t', session, '-l', text], { encoding: 'utf8' });
-    if (r.error || r.status !== 0) return { ok: false, error: r.error?.message ?? r.stderr.trim() };
+    if (r.error || r.status !== 0) return { ok: false, error: r.error?.message || r.stderr.trim() || 'tmux send-keys failed' };
     spawnSync('tmux', ['send-keys', '-t', session, 'Enter']);
     return { ok: true };
   },

@@ -188,9 +188,11 @@ function shape(resolved: ResolvedInbox, consumed: InboxItem | null, items: Inbox
 
 const limitOf = (limit: number | undefined) => Math.max(1, Math.floor(limit ?? 10));
 
-/** What `worker-inbox/manager-inbox TASK --json` prints: the pending items, nothing consumed, no waiting. */
-export function listInbox(db: Db, target: InboxTarget, now: Date, options: { limit?: number } = {}): InboxResult {
-  void now;
+/**
+ * What `worker-inbox/manager-inbox TASK --json` prints: the pending items, nothing consumed, no waiting.
+ * Reading writes nothing, so `_now` is unused; it keeps the (db, input, now) shape of the other entry points.
+ */
+export function listInbox(db: Db, target: InboxTarget, _now: Date, options: { limit?: number } = {}): InboxResult {
   const resolved = resolveInbox(db, target);
   const wait = { elapsed_seconds: 0, enabled: false, interval_seconds: 2, poll_count: 1, timed_out: false, timeout_seconds: 30 };
   return shape(resolved, null, pendingItems(db, resolved.session.id, limitOf(options.limit)), wait);
