@@ -50,7 +50,7 @@ export interface AttemptRow {
   side_effect_completed: number;
 }
 
-export const COMMAND_COLUMNS =
+const COMMAND_COLUMNS =
   'id, idempotency_key, created_at, updated_at, task_id, worker_id, manager_id, correlation_id, type, state, available_at, claimed_by, claimed_at, claim_expires_at, attempts, max_attempts, required_permission, payload_json, result_json, error';
 const ATTEMPT_COLUMNS = 'id, command_id, correlation_id, dispatcher_id, started_at, finished_at, state, result_json, error, side_effect_started, side_effect_completed';
 
@@ -185,7 +185,7 @@ export function startImmediateCommand(db: Db, input: NewCommand, at: string): Co
   return { ...row, state: 'attempted' };
 }
 
-export function markImmediateAttempted(db: Db, row: Pick<CommandRow, 'id' | 'type' | 'task_id'>, at: string): void {
+function markImmediateAttempted(db: Db, row: Pick<CommandRow, 'id' | 'type' | 'task_id'>, at: string): void {
   db.prepare(`update commands set state = 'attempted', updated_at = ? where id = ?`).run(at, row.id);
   appendTelemetry(db, {
     taskId: row.task_id,
@@ -286,10 +286,6 @@ export function listCommands(db: Db, filter: CommandFilter = {}): Array<CommandV
   if (!filter.attempts) return rows.map(toCommandView);
   const attempts = db.prepare<[string], AttemptRow>(`select ${ATTEMPT_COLUMNS} from command_attempts where command_id = ? order by id`);
   return rows.map((row) => ({ ...toCommandView(row), attempt_history: attempts.all(row.id).map(toAttemptView) }));
-}
-
-export function getCommand(db: Db, id: string): CommandRow | undefined {
-  return db.prepare<[string], CommandRow>(`select ${COMMAND_COLUMNS} from commands where id = ?`).get(id);
 }
 
 // ---------------------------------------------------------------------------------------------- claim / finish

@@ -23,7 +23,7 @@ export interface Communication {
 type CommunicationSource = Pick<SessionRow, 'role' | 'tmux_session' | 'codex_session_path' | 'codex_session_id'>;
 
 /** The inbox command a session of this role polls; `--path` only when the caller names a database. */
-export function pollCommandTemplate(role: Role, dbPath?: string): string {
+function pollCommandTemplate(role: Role, dbPath?: string): string {
   const inbox = role === 'worker' ? 'worker-inbox' : 'manager-inbox';
   const path = dbPath === undefined ? '' : ` --path ${shellQuote(dbPath)}`;
   return `conveyor ${inbox} <task> --consume-next --wait --timeout 60${path} --json`;

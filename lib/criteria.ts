@@ -35,7 +35,7 @@ export function listCriteria(db: Db, taskId: string): CriterionView[] {
   return db.prepare<[string], CriterionRow>(`select ${COLUMNS} from acceptance_criteria where task_id = ? order by id`).all(taskId).map(toView);
 }
 
-export function getCriterion(db: Db, id: number): CriterionView | undefined {
+function getCriterion(db: Db, id: number): CriterionView | undefined {
   const row = db.prepare<[number], CriterionRow>(`select ${COLUMNS} from acceptance_criteria where id = ?`).get(id);
   return row ? toView(row) : undefined;
 }

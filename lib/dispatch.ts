@@ -50,7 +50,7 @@ export interface DispatchResult {
 }
 
 /** The default push runner: paste the text into the session's pane, then press Enter. */
-export const tmuxPushRunner: PushRunner = (tmuxSession, text) => {
+const tmuxPushRunner: PushRunner = (tmuxSession, text) => {
   const paste = spawnSync('tmux', ['send-keys', '-t', tmuxSession, '-l', text], { encoding: 'utf8' });
   if (paste.error || paste.status !== 0) return { ok: false, started: false, error: paste.error?.message || paste.stderr.trim() || 'tmux send-keys failed' };
   const enter = spawnSync('tmux', ['send-keys', '-t', tmuxSession, 'Enter'], { encoding: 'utf8' });

@@ -3,7 +3,7 @@
 import type { Db } from './db/open.js';
 import { REQUIRED_INDEXES, REQUIRED_TABLES, REQUIRED_TRIGGERS } from './db/schema-facts.js';
 
-export const EXPECTED_SCHEMA_VERSION = 24;
+const EXPECTED_SCHEMA_VERSION = 24;
 
 export interface HealthCheck {
   name: string;

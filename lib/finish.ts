@@ -16,7 +16,7 @@ import type { SessionRow } from './sessions.js';
 import { requireTask, type TaskRow } from './tasks.js';
 import { appendTelemetry } from './telemetry.js';
 
-export const DECISION_MAX_AGE_SECONDS = 900;
+const DECISION_MAX_AGE_SECONDS = 900;
 const FAILING_PROOF_STATUSES = new Set(['error', 'errored', 'fail', 'failed', 'failure', 'rejected']);
 
 /** Side effects on tmux sessions; injectable so tests and no-tmux pairs never shell out. */
@@ -25,7 +25,7 @@ export interface TmuxControl {
   paste(tmuxSession: string, text: string): { ok: boolean; error?: string };
 }
 
-export const tmuxControl: TmuxControl = {
+const tmuxControl: TmuxControl = {
   kill(session) {
     const r = spawnSync('tmux', ['kill-session', '-t', session], { encoding: 'utf8' });
     return r.error || r.status !== 0 ? { ok: false, error: r.error?.message || r.stderr.trim() || 'tmux kill-session failed' } : { ok: true };
@@ -69,7 +69,7 @@ export interface DecisionAssessment {
   warnings: string[];
 }
 
-export function assessDecision(db: Db, taskId: string, decisionId: number | undefined, now: Date): DecisionAssessment {
+function assessDecision(db: Db, taskId: string, decisionId: number | undefined, now: Date): DecisionAssessment {
   if (decisionId === undefined) return { allowed_decisions: ['stop'], decision: null, decision_id: null, ok: false, warnings: ['missing_decision_id'] };
   const row = db.prepare<[number], { task_id: string; decision: string; created_at: string }>('select task_id, decision, created_at from manager_decisions where id = ?').get(decisionId);
   const warnings: string[] = [];
@@ -85,7 +85,7 @@ export function assessDecision(db: Db, taskId: string, decisionId: number | unde
   return { age_seconds: age, allowed_decisions: ['stop'], decision: row?.decision ?? null, decision_id: decisionId, max_age_seconds: DECISION_MAX_AGE_SECONDS, ok: warnings.length === 0, warnings };
 }
 
-export function ackAudit(db: Db, taskId: string, required: boolean) {
+function ackAudit(db: Db, taskId: string, required: boolean) {
   const worker = latestAck(db, taskId, 'worker');
   const manager = latestAck(db, taskId, 'manager');
   const missing = [...(worker ? [] : ['worker']), ...(manager ? [] : ['manager'])];
@@ -101,7 +101,7 @@ function stepNameOf(step: unknown): string | null {
   return null;
 }
 
-export function epilogueAudit(db: Db, taskId: string, required: boolean) {
+function epilogueAudit(db: Db, taskId: string, required: boolean) {
   const config = db.prepare<[string], { epilogues_json: string }>('select epilogues_json from manager_configs where task_id = ?').get(taskId);
   let steps: unknown[] = [];
   try {
@@ -123,7 +123,7 @@ export function epilogueAudit(db: Db, taskId: string, required: boolean) {
 }
 
 /** A satisfied criterion with structured adversarial evidence (failure mode, check, result) that did not fail. */
-export function hasAdversarialProof(db: Db, taskId: string): boolean {
+function hasAdversarialProof(db: Db, taskId: string): boolean {
   return listCriteria(db, taskId).some((c) => {
     if (c.status !== 'satisfied') return false;
     const e = c.evidence;

@@ -69,7 +69,7 @@ function toItem(row: JoinedRow): InboxItem {
 }
 
 /** Delivered, unconsumed items of a session, oldest first. */
-export function pendingItems(db: Db, sessionId: string, limit: number): InboxItem[] {
+function pendingItems(db: Db, sessionId: string, limit: number): InboxItem[] {
   return db
     .prepare<[string, number], JoinedRow>(
       `${NOTIFICATION_SELECT} where n.target_session_id = ? and n.state = 'delivered' and n.consumed_at is null order by n.created_at, n.id limit ?`,
@@ -90,7 +90,7 @@ export interface ResolvedInbox {
 }
 
 /** The inbox's session: the task's live binding for a role (the name echoed as typed), or a session by name. */
-export function resolveInbox(db: Db, target: InboxTarget): ResolvedInbox {
+function resolveInbox(db: Db, target: InboxTarget): ResolvedInbox {
   if ('session' in target) return { session: requireSession(db, target.session) };
   const task = requireTask(db, target.task);
   const live = requireActiveBinding(db, task);

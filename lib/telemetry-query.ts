@@ -8,7 +8,7 @@ import { requireTask } from './tasks.js';
 import type { Actor, Severity } from './telemetry.js';
 
 export const ACTORS: readonly Actor[] = ['dispatch', 'manager', 'operator', 'system', 'worker', 'workerctl'];
-export const SEVERITIES: readonly Severity[] = ['debug', 'info', 'warning', 'error'];
+const SEVERITIES: readonly Severity[] = ['debug', 'info', 'warning', 'error'];
 
 export interface TelemetryView {
   actor: string;
@@ -36,7 +36,7 @@ interface Row {
   attributes_json: string;
 }
 
-export function toTelemetryView(row: Row): TelemetryView {
+function toTelemetryView(row: Row): TelemetryView {
   return {
     actor: row.actor,
     attributes: parseJsonObject(row.attributes_json),
