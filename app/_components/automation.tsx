@@ -27,6 +27,8 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
   const start = trpc.automation.start.useMutation({ onSuccess: done });
   const stop = trpc.automation.stop.useMutation({ onSuccess: done });
   const plan = status.data?.plan;
+  // status answers with default dispatcher bounds; right after a start, show the command that start printed.
+  const dispatcherCommand = (start.isSuccess && !stop.isSuccess ? start.data.plan.control.dispatcher_command : null) ?? plan?.control.dispatcher_command ?? '';
   const active = plan?.desired_state === 'active';
   const error = start.error ?? stop.error;
   return (
@@ -70,8 +72,8 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
             {error ? <span className="error-text">{error.message}</span> : start.isSuccess ? 'Autopilot started' : stop.isSuccess ? 'Autopilot stopped' : '\u00a0'}
           </p>
           <div className="row">
-            <code className="command">{plan.control.dispatcher_command}</code>
-            <CopyButton text={plan.control.dispatcher_command} label="Copy dispatcher command" />
+            <code className="command">{dispatcherCommand}</code>
+            <CopyButton text={dispatcherCommand} label="Copy dispatcher command" />
           </div>
           <p className="muted">{plan.control.note}</p>
           <div className="actions-grid">
