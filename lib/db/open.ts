@@ -12,6 +12,16 @@ export type Db = Database.Database;
 /** Later agent-conveyor releases (0.1.15: 25, 0.1.22+: 26) only add tables; their files are safe to use. */
 export const NEWEST_KNOWN_VERSION = 26;
 
+let nativeBinding: string | undefined;
+
+/**
+ * Loads SQLite's addon from this path instead of letting better-sqlite3 search for it with `bindings`
+ * (a dozen file probes and package.json reads on every CLI start). Set once by the CLI entry.
+ */
+export function useNativeBinding(path: string | undefined): void {
+  nativeBinding = path;
+}
+
 export interface OpenOptions {
   /** Clock for the schema_migrations row of a new file. */
   now?: Clock;
@@ -27,7 +37,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   } else if (!existsSync(file)) throw new DatabaseError(file, 'database file does not exist');
   let db: Db;
   try {
-    db = new Database(file, { readonly, timeout: 5_000 }); // timeout is busy_timeout 5000
+    db = new Database(file, { readonly, timeout: 5_000, nativeBinding }); // timeout is busy_timeout 5000
   } catch (error) {
     throw new DatabaseError(file, `cannot open database: ${(error as Error).message}`, { cause: error });
   }
