@@ -1,0 +1,158 @@
+// bench:push — how fast does a committed event reach every open tab? A separate writer process commits
+// telemetry through lib/ at a steady rate while K real Chromium pages show the task's timeline; each page
+// records, per event, when its row appears in the DOM (MutationObserver). Reports commit→DOM latency
+// p50/p95/p99/max, events lost and duplicated, and in the same run the baseline: a bare ws echo from Node
+// to one page. Goal: p50 < 15 ms, p99 < 50 ms, 0 lost, 0 duplicated.
+// Usage: npm run bench:push [-- --quick] [--tabs K] [--rate N] [--seconds S]
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium, type Page } from '@playwright/test';
+import { WebSocketServer } from 'ws';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.js';
+import { startDeck } from '../e2e/deck.js';
+import { REPO_ROOT } from '../lib/testing.js';
+import { report, round, stats, table } from './machine.js';
+
+const quick = process.argv.includes('--quick');
+const flag = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const TABS = flag('--tabs', quick ? 5 : 20);
+const RATE = flag('--rate', 200);
+const SECONDS = flag('--seconds', quick ? 10 : 30);
+const COUNT = RATE * SECONDS;
+const P50_GOAL = 15;
+const P99_GOAL = 50;
+const ARGS = [...CHROMIUM_ARGS, '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'];
+
+// The production build, as `npm start` serves it.
+const built = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/start.mjs'), '--build-only'], { stdio: 'inherit' });
+if (built.status !== 0) throw new Error('build failed');
+
+const deck = await startDeck({ seed: 'empty' });
+const created = await deck.cli(['create-disposable-binding', 'push-loop', '--cwd', deck.dir, '--json']);
+const taskId = (created.json as { task: { id: string } }).task.id;
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS, headless: true });
+const now = () => performance.timeOrigin + performance.now();
+
+/** In the page: note the first moment each #seq is in the timeline, and any seq shown twice at once. */
+function observeTimeline() {
+  const w = window as unknown as { __seen: Record<string, number>; __dup: number[] };
+  w.__seen = {};
+  w.__dup = [];
+  const list = document.querySelector('[role="list"][aria-label="Timeline"]');
+  if (!list) throw new Error('no timeline list');
+  const scan = () => {
+    const t = performance.timeOrigin + performance.now();
+    const counts: Record<string, number> = {};
+    for (const el of list.querySelectorAll('.seq')) {
+      const seq = (el.textContent ?? '').replace('#', '');
+      counts[seq] = (counts[seq] ?? 0) + 1;
+      if (!(seq in w.__seen)) w.__seen[seq] = t;
+    }
+    for (const [seq, n] of Object.entries(counts)) if (n > 1) w.__dup.push(Number(seq));
+  };
+  new MutationObserver(scan).observe(list, { childList: true, subtree: true, characterData: true });
+  scan();
+}
+
+const pages: Page[] = [];
+for (let i = 0; i < TABS; i++) {
+  const page = await browser.newPage();
+  await page.goto(`${deck.url.replace(/\/$/, '')}/tasks/${encodeURIComponent(taskId)}`);
+  await page.getByRole('status', { name: 'Live feed' }).filter({ hasText: 'Live' }).waitFor();
+  await page.locator('[role="list"][aria-label="Timeline"]').waitFor();
+  await page.evaluate(observeTimeline);
+  pages.push(page);
+}
+
+// The writer, in its own process, through lib/.
+const committed = new Map<number, number>();
+const writer = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench/push-writer.ts'), deck.dbPath, taskId, String(RATE), String(COUNT)], { stdio: ['ignore', 'pipe', 'inherit'] });
+createInterface({ input: writer.stdout }).on('line', (line) => {
+  const [seq, at] = line.split(' ');
+  committed.set(Number(seq), Number(at));
+});
+await new Promise((resolve) => writer.on('close', resolve));
+await new Promise((resolve) => setTimeout(resolve, 2_000)); // the last events' way to the pages
+
+const latencies: number[] = [];
+let lost = 0;
+let duplicated = 0;
+for (const page of pages) {
+  const { seen, dup } = await page.evaluate(() => {
+    const w = window as unknown as { __seen: Record<string, number>; __dup: number[] };
+    return { seen: w.__seen, dup: w.__dup };
+  });
+  duplicated += new Set(dup).size;
+  for (const [seq, at] of committed) {
+    const shown = seen[String(seq)];
+    if (shown === undefined) lost++;
+    else latencies.push(shown - at);
+  }
+}
+
+// Baseline in the same run: a bare ws message from Node to one page, same clock, same rate.
+const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+await new Promise((resolve) => wss.once('listening', resolve));
+const port = (wss.address() as { port: number }).port;
+const echoPage = await browser.newPage();
+await echoPage.goto('about:blank');
+await echoPage.evaluate((p) => {
+  const w = window as unknown as { __lat: number[]; __ready: Promise<void> };
+  w.__lat = [];
+  const ws = new WebSocket(`ws://127.0.0.1:${p}/`);
+  ws.onmessage = (m) => w.__lat.push(performance.timeOrigin + performance.now() - Number(m.data));
+  w.__ready = new Promise((r) => (ws.onopen = () => r()));
+}, port);
+await echoPage.evaluate(() => (window as unknown as { __ready: Promise<void> }).__ready);
+const socket = [...wss.clients][0];
+const baselineCount = Math.min(COUNT, RATE * 5);
+for (let i = 0; i < baselineCount; i++) {
+  socket?.send(now().toFixed(3));
+  await new Promise((r) => setTimeout(r, 1000 / RATE));
+}
+await new Promise((r) => setTimeout(r, 500));
+const baseline = stats(await echoPage.evaluate(() => (window as unknown as { __lat: number[] }).__lat));
+wss.close();
+
+await browser.close();
+await deck.close();
+
+const s = stats(latencies);
+const goals = { p50: s.median < P50_GOAL, p99: s.p99 < P99_GOAL, lost: lost === 0, duplicated: duplicated === 0 };
+console.log(`bench:push — ${COUNT} events at ${RATE}/s from another process, ${TABS} Chromium tabs on the task timeline`);
+console.log(
+  table(
+    ['figure', 'value', 'goal', ''],
+    [
+      ['commit→DOM p50 ms', round(s.median), `< ${P50_GOAL}`, goals.p50 ? 'met' : 'MISSED'],
+      ['commit→DOM p95 ms', round(s.p95), '-', ''],
+      ['commit→DOM p99 ms', round(s.p99), `< ${P99_GOAL}`, goals.p99 ? 'met' : 'MISSED'],
+      ['commit→DOM max ms', round(s.max), '-', ''],
+      ['events lost (all tabs)', lost, 0, goals.lost ? 'met' : 'MISSED'],
+      ['events duplicated', duplicated, 0, goals.duplicated ? 'met' : 'MISSED'],
+      ['baseline ws Node→page p50 ms', round(baseline.median), '-', ''],
+      ['baseline ws Node→page p99 ms', round(baseline.p99), '-', ''],
+    ],
+  ),
+);
+report('push', quick, {
+  tabs: TABS,
+  events_per_s: RATE,
+  events: COUNT,
+  samples: latencies.length,
+  p50_ms: round(s.median),
+  p95_ms: round(s.p95),
+  p99_ms: round(s.p99),
+  max_ms: round(s.max),
+  lost,
+  duplicated,
+  baseline_p50_ms: round(baseline.median),
+  baseline_p99_ms: round(baseline.p99),
+  ratio_p50_to_baseline: round(s.median / baseline.median, 2),
+  goals: { p50_ms: P50_GOAL, p99_ms: P99_GOAL },
+  all_goals_met: Object.values(goals).every(Boolean),
+});
