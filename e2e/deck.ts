@@ -25,7 +25,7 @@ export interface Deck {
 export interface DeckOptions {
   seed?: 'scenario' | 'empty';
   args?: readonly string[];
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
 }
 
 function runCli(dbPath: string, args: readonly string[], now?: string) {

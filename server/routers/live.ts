@@ -9,7 +9,11 @@ import { telemetryAfter } from '../../lib/timeline.js';
 import { procedure, router, type DeckContext } from '../trpc.js';
 import { Id, Seq } from './inputs.js';
 
-/** A socket with this much unsent data is dropped; its client reconnects and resumes from SQLite. */
+/** Above this much unsent data a subscription stops reading SQLite until the socket drains. */
+export const SOFT_BUFFERED_BYTES = 1024 * 1024;
+/** A socket whose backlog has not drained below the soft bound for this long is dropped. */
+export const STALL_MS = 5_000;
+/** Upper bound of a socket's backlog: the soft bound plus one page of rows (checked before each page). */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 function newestSeq(db: Db): number {
@@ -21,12 +25,26 @@ function tasksVersion(db: Db): string {
   return `${row?.n ?? 0}:${row?.last ?? ''}`;
 }
 
-function isTooSlow(ctx: DeckContext): boolean {
-  if (ctx.socket && ctx.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-    ctx.socket.terminate();
-    return true;
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Back-pressure: before reading the next page, wait while the socket holds more than the soft bound. A
+ * client that does not drain within STALL_MS (a stalled tab) is terminated; it reconnects with its last
+ * id and resumes from SQLite, so memory stays bounded and nothing is lost. Returns false when dropped.
+ */
+async function socketReady(ctx: DeckContext, signal: AbortSignal | undefined): Promise<boolean> {
+  const socket = ctx.socket;
+  if (!socket) return true;
+  const deadline = Date.now() + STALL_MS;
+  while (socket.bufferedAmount > SOFT_BUFFERED_BYTES) {
+    if (signal?.aborted) return false;
+    if (Date.now() > deadline || socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      socket.terminate();
+      return false;
+    }
+    await pause(10);
   }
-  return false;
+  return true;
 }
 
 export const liveRouter = router({
@@ -36,9 +54,10 @@ export const liveRouter = router({
       const commits = on(ctx.feed, 'committed', { signal }); // listen first
       let seq = input.lastEventId ?? newestSeq(ctx.db);
       const taskId = input.taskId ?? null;
-      function* drain() {
+      // Pages of rows after the last seq sent, each yielded as tracked(seq); waits for a slow socket between pages.
+      async function* drain() {
         for (;;) {
-          if (isTooSlow(ctx)) return;
+          if (!(await socketReady(ctx, signal))) return;
           const rows = telemetryAfter(ctx.db, seq, { taskId, limit: 200 });
           for (const event of rows) {
             seq = event.seq;
