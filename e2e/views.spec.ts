@@ -26,6 +26,11 @@ test.describe('on the reference scenario', () => {
     await page.goto(`${deck.origin}/tasks/${pairId}`);
     const panel = page.getByRole('region', { name: 'Automation' });
     await expect(panel).toContainText('Autopilot: unconfigured');
+    await panel.getByLabel('Dispatcher id').fill('bad id; rm -rf /');
+    await panel.getByRole('button', { name: 'Start autopilot' }).click();
+    await expect(panel.getByRole('status').first()).toContainText('Invalid input: dispatcherId');
+    await expect(panel).toContainText('Autopilot: unconfigured'); // nothing half-written
+    await panel.getByLabel('Dispatcher id').fill('dispatch-local');
     await panel.getByLabel('Interval (s)').fill('15');
     await panel.getByLabel('Watch iterations').fill('50');
     await panel.getByRole('button', { name: 'Start autopilot' }).click();

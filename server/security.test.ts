@@ -103,6 +103,16 @@ describe('token', () => {
   });
 });
 
+describe('bad input over HTTP', () => {
+  it('is a 400 with a readable sentence naming the field', async () => {
+    const deck = await testServer();
+    const input = encodeURIComponent(JSON.stringify({ taskId: 'x', limit: 100_000 }));
+    const res = await rawRequest(deck.port, { path: `/api/trpc/timeline.page?input=${input}` });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body).error.message).toMatch(/^Invalid input: limit: /);
+  });
+});
+
 describe('read-only mode', () => {
   it('refuses every mutation with FORBIDDEN', async () => {
     const deck = await testServer({ argv: ['--read-only'] });

@@ -24,10 +24,15 @@ export interface DeckContext extends DeckDeps {
 }
 
 const t = initTRPC.context<DeckContext>().create({
-  errorFormatter: ({ shape, error }) => ({
-    ...shape,
-    data: { ...shape.data, stack: undefined, issues: error.cause instanceof ZodError ? z.flattenError(error.cause) : null },
-  }),
+  errorFormatter: ({ shape, error }) => {
+    const invalid = error.cause instanceof ZodError ? error.cause : null;
+    return {
+      ...shape,
+      // A readable sentence for the page ("limit: Too big: expected number to be <=500"), the details beside it.
+      message: invalid ? `Invalid input: ${invalid.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}` : shape.message,
+      data: { ...shape.data, stack: undefined, issues: invalid ? z.flattenError(invalid) : null },
+    };
+  },
 });
 
 export function trpcCodeFor(error: ConveyorError): TRPC_ERROR_CODE_KEY {

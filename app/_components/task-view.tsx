@@ -35,8 +35,11 @@ export function TaskView({ taskId }: { taskId: string }) {
         const head = old?.pages[0];
         if (!old || !head) return old;
         if (head.events.some((e) => e.seq >= event.seq)) return old; // replayed after a reconnect
-        const events = [event, ...head.events].slice(0, LIVE_WINDOW);
-        return { ...old, pages: [{ ...head, events }, ...old.pages.slice(1)] };
+        const events = [event, ...head.events];
+        if (events.length <= LIVE_WINDOW) return { ...old, pages: [{ ...head, events }, ...old.pages.slice(1)] };
+        // Past the window, keep only the newest rows; older ones load again on scroll from the new end.
+        const kept = events.slice(0, LIVE_WINDOW);
+        return { pages: [{ ...head, events: kept, nextBefore: kept.at(-1)?.seq ?? null }], pageParams: [old.pageParams[0] ?? null] };
       });
     add({ eventType: '', actor: '', search: '' });
     if ((filters.eventType || filters.actor) && matchesFilters(event, filters)) add(filters);
