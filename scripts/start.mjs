@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, stop as stopEsbuild } from 'esbuild';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 process.chdir(root);
@@ -47,6 +47,7 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+await stopEsbuild(); // its service process would otherwise live as long as the server
 
 if (!dev && !help && (process.env.CONVEYOR_SKIP_BUILD !== '1') && isNextBuildStale()) {
   console.error('Building the dashboard (next build); this happens once per change of app/.');
