@@ -71,6 +71,22 @@ describe('timelinePage', () => {
   });
 });
 
+describe('search pages', () => {
+  it('page newest first with an opaque cursor, no row twice, filters applied inside the search', () => {
+    const d = db();
+    seed(d, Array.from({ length: 12 }, (_, i) => ({ task: i % 3 === 0 ? 'task-b' : 'task-a', actor: i % 2 ? 'manager' : 'worker', summary: i % 4 === 0 ? 'other words' : `needle ${i + 1}` })));
+    const seen: number[] = [];
+    let before: number | null = null;
+    do {
+      const page = timelinePage(d, { taskId: 'task-a', search: 'needle' }, { before, limit: 2 });
+      seen.push(...page.events.map((e) => e.seq));
+      before = page.nextBefore;
+    } while (before !== null);
+    expect(seen).toEqual([12, 11, 8, 6, 3, 2]);
+    expect(timelinePage(d, { taskId: 'task-a', search: 'needle', actors: ['manager'] }).events.map((e) => e.seq)).toEqual([12, 8, 6, 2]);
+  });
+});
+
 describe('telemetryAfter and event types', () => {
   it('reads rows after a seq, optionally for one task, and lists distinct types', () => {
     const d = db();

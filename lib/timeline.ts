@@ -54,7 +54,8 @@ const COLUMNS = TELEMETRY_COLUMNS.split(',')
 export const SCAN_WINDOW = 20_000;
 
 /**
- * One page of a task's timeline, newest first, strictly older than `before` (a rowid). Two passes keep the
+ * One page of a task's timeline, newest first, strictly older than `before` (a rowid; for a search, the
+ * opaque cursor the previous search page returned). Two passes keep the
  * cost flat whatever the task's share of the log: first the newest SCAN_WINDOW rowids below the cursor are
  * walked in rowid order (cheap, and enough for any busy task); only if that leaves the page short does a
  * second pass read the rest through an index (by type when filtering by type, else by task), which is cheap
@@ -68,37 +69,45 @@ export function timelinePage(db: Db, filter: TimelineFilter, page: { before?: nu
     const params: Record<string, unknown> = { taskId: filter.taskId, before, limit: limit + 1 };
     const extra = filterSql(filter, params);
     const match = filter.search ? ftsQuery(filter.search) : null;
-    let rows: TelemetryRow[];
     if (match) {
+      // FTS5 walks its own rowids newest first and stops at the limit (its rowids follow the log's insertion
+      // order, both rows being written in one transaction); task, type and actor are columns of the FTS row.
+      // The cursor of a search page is therefore an FTS rowid (opaque to the client).
       params.match = match;
-      rows = db
+      const ftsExtra = extra.replaceAll('t.event_type', 'f.event_type').replaceAll('t.actor', 'f.actor');
+      const hits = db
+        .prepare<Record<string, unknown>, TelemetryRow & { frow: number }>(
+          `select ${COLUMNS}, f.rowid as frow from telemetry_events_fts f join telemetry_events t on t.id = f.event_id
+            where f.rowid in (
+              select rowid from telemetry_events_fts
+               where telemetry_events_fts match @match and task_id = @taskId and rowid < @before${ftsExtra.replaceAll('f.', '')}
+               order by rowid desc limit @limit)
+            order by f.rowid desc`,
+        )
+        .all({ ...params, before: page.before ?? Number.MAX_SAFE_INTEGER });
+      const more = hits.length > limit;
+      const kept = hits.slice(0, limit);
+      return { events: kept.map(toTelemetryEvent), nextBefore: more ? (kept.at(-1)?.frow ?? null) : null, cursor };
+    }
+    const floor = Math.max(0, before - SCAN_WINDOW);
+    params.floor = floor;
+    let rows = db
+      .prepare<Record<string, unknown>, TelemetryRow>(
+        `select ${COLUMNS} from telemetry_events t not indexed
+          where t.rowid < @before and t.rowid >= @floor and t.task_id = @taskId${extra}
+          order by t.rowid desc limit @limit`,
+      )
+      .all(params);
+    if (rows.length <= limit && floor > 0) {
+      const index = filter.eventTypes?.length ? 'telemetry_events_type_timestamp' : 'telemetry_events_task_timestamp';
+      const rest = db
         .prepare<Record<string, unknown>, TelemetryRow>(
-          `select ${COLUMNS} from telemetry_events_fts f join telemetry_events t on t.id = f.event_id
-            where telemetry_events_fts match @match and f.task_id = @taskId and t.rowid < @before${extra}
+          `select ${COLUMNS} from telemetry_events t indexed by ${index}
+            where t.task_id = @taskId and t.rowid < @floor${extra}
             order by t.rowid desc limit @limit`,
         )
-        .all(params);
-    } else {
-      const floor = Math.max(0, before - SCAN_WINDOW);
-      params.floor = floor;
-      rows = db
-        .prepare<Record<string, unknown>, TelemetryRow>(
-          `select ${COLUMNS} from telemetry_events t
-            where t.rowid < @before and t.rowid >= @floor and +t.task_id = @taskId${extra}
-            order by t.rowid desc limit @limit`,
-        )
-        .all(params);
-      if (rows.length <= limit && floor > 0) {
-        const index = filter.eventTypes?.length ? 'telemetry_events_type_timestamp' : 'telemetry_events_task_timestamp';
-        const rest = db
-          .prepare<Record<string, unknown>, TelemetryRow>(
-            `select ${COLUMNS} from telemetry_events t indexed by ${index}
-              where t.task_id = @taskId and t.rowid < @floor${extra}
-              order by t.rowid desc limit @limit`,
-          )
-          .all({ ...params, limit: limit + 1 - rows.length });
-        rows = rows.concat(rest);
-      }
+        .all({ ...params, limit: limit + 1 - rows.length });
+      rows = rows.concat(rest);
     }
     const more = rows.length > limit;
     const events = rows.slice(0, limit).map(toTelemetryEvent);
