@@ -56,4 +56,19 @@ describe('readOverview on the reference scenario', () => {
     expect(row.attention).toEqual(['worker wake-up blocked: no app thread', '1 blocked delivery']);
     expect(readOverviewRow(db, 'task-none', {}, new Date(now))).toBeUndefined();
   });
+
+  it('sees receipts and autopilot changes written by another process after its first read (incremental cache)', async () => {
+    const { dir, db } = scenario();
+    const now = '2026-11-24T21:50:00Z';
+    const cli = readOverview(db, {}, new Date(now)).tasks.find((t) => t.name === 'scratch-loop')!;
+    expect(cli.autopilot.active).toBe(false);
+    const dispatched = await runCli(['app-wakeup-dispatch', 'scratch-loop', '--path', dir.dbPath, '--json'], { now });
+    const receiptId = (JSON.parse(dispatched.stdout) as { receipt: { event_id: string } }).receipt.event_id;
+    await runCli(['app-autopilot', 'start', 'scratch-loop', '--path', dir.dbPath, '--json'], { now });
+    const row = readOverview(db, {}, new Date(now)).tasks.find((t) => t.name === 'scratch-loop')!;
+    expect(row.latest_receipt?.id).toBe(receiptId);
+    expect(row.autopilot.active).toBe(true);
+    await runCli(['app-autopilot', 'stop', 'scratch-loop', '--path', dir.dbPath, '--json'], { now });
+    expect(readOverviewRow(db, SCRATCH, {}, new Date(now))?.autopilot.active).toBe(false);
+  });
 });

@@ -111,10 +111,17 @@ function prepare(db: Db) {
     newestEvent: db.prepare<[string], OverviewEvent>(`
       select rowid as seq, id, timestamp, actor, event_type, summary from telemetry_events
        where task_id = ? order by timestamp desc, rowid desc limit 1`),
-    // By type first: policy events and receipts are rare next to heartbeats, so this walks few rows.
-    newestOfType: db.prepare<[string, string], { id: string; timestamp: string; event_type: string; attributes_json: string }>(`
-      select id, timestamp, event_type, attributes_json from telemetry_events indexed by telemetry_events_type_timestamp
-       where task_id = ? and event_type = ? order by timestamp desc, id desc limit 1`),
+    // The newest event of a type for every task at once: one walk over that type's index entries.
+    newestOfTypePerTask: db.prepare<[string], NewestOfType>(`
+      select rowid as seq, task_id, id, timestamp, event_type, attributes_json from telemetry_events
+       where rowid in (select max(rowid) from telemetry_events indexed by telemetry_events_type_timestamp
+                        where event_type = ? and task_id is not null group by task_id)`),
+    // Rows of those types committed since the cache's watermark: a rowid range scan, never an index walk.
+    newestTypesAfter: db.prepare<{ after: number; upTo: number }, NewestOfType>(`
+      select rowid as seq, task_id, id, timestamp, event_type, attributes_json from telemetry_events not indexed
+       where rowid > @after and rowid <= @upTo and task_id is not null
+         and event_type in ('app_autopilot_started', 'app_autopilot_stopped', 'app_wakeup_dispatch_planned')
+       order by rowid`),
     deliveriesSince: db.prepare<[string, string], { correlation_json: string; attributes_json: string }>(`
       select correlation_json, attributes_json from telemetry_events indexed by telemetry_events_task_timestamp
        where task_id = ? and timestamp >= ? and event_type = 'app_wakeup_delivery_recorded'`),
@@ -140,12 +147,43 @@ function stmts(db: Db) {
   return s;
 }
 
-function newestAutopilot(db: Db, taskId: string) {
+type NewestOfType = { seq: number; task_id: string; id: string; timestamp: string; event_type: string; attributes_json: string };
+const NEWEST_TYPES = ['app_autopilot_started', 'app_autopilot_stopped', 'app_wakeup_dispatch_planned'] as const;
+type NewestType = (typeof NEWEST_TYPES)[number];
+/** A task's newest event of one of NEWEST_TYPES. */
+type NewestLookup = (taskId: string, type: NewestType) => NewestOfType | undefined;
+
+/**
+ * Newest receipt and autopilot events per task, kept per connection and brought up to date incrementally:
+ * built once with one grouped query per type, then each call reads only the rows committed since (the log is
+ * append-only and rowids only grow), so an overview or a row costs the same whatever the history.
+ */
+interface NewestCache {
+  upTo: number;
+  byType: Map<string, Map<string, NewestOfType>>;
+}
+const newestCaches = new WeakMap<Db, NewestCache>();
+
+function newestLookup(db: Db): NewestLookup {
   const s = stmts(db);
-  const started = s.newestOfType.get(taskId, 'app_autopilot_started');
-  const stopped = s.newestOfType.get(taskId, 'app_autopilot_stopped');
-  const newest = [started, stopped].filter((e) => e !== undefined).sort((a, b) => (a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0))[0];
-  return { active: newest?.event_type === 'app_autopilot_started', event_type: newest?.event_type ?? null, recorded_at: newest?.timestamp ?? null };
+  const upTo = s.maxSeq.get()?.seq ?? 0;
+  let cache = newestCaches.get(db);
+  if (!cache) {
+    cache = { upTo, byType: new Map(NEWEST_TYPES.map((type) => [type, new Map(s.newestOfTypePerTask.all(type).map((r) => [r.task_id, r]))])) };
+    newestCaches.set(db, cache);
+  } else if (upTo > cache.upTo) {
+    for (const row of s.newestTypesAfter.all({ after: cache.upTo, upTo })) cache.byType.get(row.event_type)?.set(row.task_id, row);
+    cache.upTo = upTo;
+  }
+  const current = cache;
+  return (taskId, type) => current.byType.get(type)?.get(taskId);
+}
+
+function newestAutopilot(taskId: string, newest: NewestLookup) {
+  const started = newest(taskId, 'app_autopilot_started');
+  const stopped = newest(taskId, 'app_autopilot_stopped');
+  const latest = [started, stopped].filter((e) => e !== undefined).sort((a, b) => b.seq - a.seq)[0];
+  return { active: latest?.event_type === 'app_autopilot_started', event_type: latest?.event_type ?? null, recorded_at: latest?.timestamp ?? null };
 }
 
 interface ReceiptAction {
@@ -155,9 +193,9 @@ interface ReceiptAction {
 }
 
 /** Actions of the newest dispatch receipt that ask for a person (ready to send, blocked) and have no delivery yet. */
-function receiptState(db: Db, taskId: string) {
+function receiptState(db: Db, taskId: string, newest: NewestLookup) {
   const s = stmts(db);
-  const receipt = s.newestOfType.get(taskId, 'app_wakeup_dispatch_planned');
+  const receipt = newest(taskId, 'app_wakeup_dispatch_planned');
   if (!receipt) return { latest: null, outstanding: [], blocked: 0 };
   const deliveries = s.deliveriesSince
     .all(taskId, receipt.timestamp.slice(0, 19))
@@ -178,7 +216,7 @@ function isFinished(state: TaskState): boolean {
   return state === 'done' || state === 'failed';
 }
 
-export function readOverviewTask(db: Db, row: TaskBindingRow, options: Required<OverviewOptions>, now: Date): OverviewTask {
+function readOverviewTask(db: Db, row: TaskBindingRow, options: Required<OverviewOptions>, now: Date, newest: NewestLookup): OverviewTask {
   const s = stmts(db);
   const inbox = new Map(s.pendingInbox.all(row.id).map((r) => [r.target_session_id, r.n]));
   const role = (id: string | null, name: string | null, thread: string | null, hb: string | null): OverviewRole => ({
@@ -190,7 +228,7 @@ export function readOverviewTask(db: Db, row: TaskBindingRow, options: Required<
   });
   const manager = role(row.m_id, row.m_name, row.m_thread, row.m_hb);
   const worker = role(row.w_id, row.w_name, row.w_thread, row.w_hb);
-  const receipts = receiptState(db, row.id);
+  const receipts = receiptState(db, row.id, newest);
   const finished = isFinished(row.state);
   const live = row.binding_state === 'active' || row.binding_state === 'ending';
   const attention: string[] = [];
@@ -216,7 +254,7 @@ export function readOverviewTask(db: Db, row: TaskBindingRow, options: Required<
     binding_state: row.binding_state,
     manager,
     worker,
-    autopilot: newestAutopilot(db, row.id),
+    autopilot: newestAutopilot(row.id, newest),
     newest_event: s.newestEvent.get(row.id) ?? null,
     latest_receipt: receipts.latest,
     outstanding: receipts.outstanding,
@@ -235,7 +273,8 @@ export function readOverview(db: Db, options: OverviewOptions, now: Date): Overv
   const s = stmts(db);
   // One read transaction: the rows and the cursor describe the same snapshot.
   return db.transaction(() => {
-    const tasks = s.tasks.all().map((row) => readOverviewTask(db, row, o, now));
+    const newest = newestLookup(db);
+    const tasks = s.tasks.all().map((row) => readOverviewTask(db, row, o, now, newest));
     const hb = s.dispatchHeartbeat.get(o.dispatcherId)?.timestamp ?? null;
     const lease = leaseAt(hb, o.staleAfterSeconds, now);
     return {
@@ -251,7 +290,7 @@ export function readOverview(db: Db, options: OverviewOptions, now: Date): Overv
 /** One task's overview row (for a live update of a single row); undefined when the task does not exist. */
 export function readOverviewRow(db: Db, taskId: string, options: OverviewOptions, now: Date): OverviewTask | undefined {
   const row = stmts(db).taskById.get(taskId);
-  return row ? readOverviewTask(db, row, resolved(options), now) : undefined;
+  return row ? db.transaction(() => readOverviewTask(db, row, resolved(options), now, newestLookup(db))).deferred() : undefined;
 }
 
 export function sortByAttention(tasks: OverviewTask[]): OverviewTask[] {
