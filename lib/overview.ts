@@ -122,13 +122,14 @@ function prepare(db: Db) {
        where rowid > @after and rowid <= @upTo and task_id is not null
          and event_type in ('app_autopilot_started', 'app_autopilot_stopped', 'app_wakeup_dispatch_planned')
        order by rowid`),
+    // Deliveries are made after their receipt and are few (one per action): walk the type's entries since it.
     deliveriesSince: db.prepare<[string, string], { correlation_json: string; attributes_json: string }>(`
-      select correlation_json, attributes_json from telemetry_events indexed by telemetry_events_task_timestamp
-       where task_id = ? and timestamp >= ? and event_type = 'app_wakeup_delivery_recorded'`),
-    pendingInbox: db.prepare<[string], { target_session_id: string; n: number }>(`
-      select target_session_id, count(*) as n from routed_notifications
-       where task_id = ? and consumed_at is null and state in ('pending','delivered')
-       group by target_session_id`),
+      select correlation_json, attributes_json from telemetry_events indexed by telemetry_events_type_timestamp
+       where event_type = 'app_wakeup_delivery_recorded' and timestamp >= ? and task_id = ?`),
+    // Unconsumed items of one session's inbox (the routed_notifications_target_inbox index).
+    pendingInbox: db.prepare<[string, string], { n: number }>(`
+      select count(*) as n from routed_notifications
+       where target_session_id = ? and consumed_at is null and state in ('pending','delivered') and task_id = ?`),
     dispatchHeartbeat: db.prepare<[string], { timestamp: string }>(`
       select timestamp from telemetry_events indexed by telemetry_events_actor_timestamp
        where actor = 'dispatch' and event_type = 'dispatch_watch_heartbeat'
@@ -198,7 +199,7 @@ function receiptState(db: Db, taskId: string, newest: NewestLookup) {
   const receipt = newest(taskId, 'app_wakeup_dispatch_planned');
   if (!receipt) return { latest: null, outstanding: [], blocked: 0 };
   const deliveries = s.deliveriesSince
-    .all(taskId, receipt.timestamp.slice(0, 19))
+    .all(receipt.timestamp.slice(0, 19), taskId)
     .map((d) => ({ correlation: parseJsonObject(d.correlation_json), attributes: parseJsonObject(d.attributes_json) }))
     .filter((d) => d.correlation.dispatch_receipt === receipt.id);
   const actions = parseJsonObject(receipt.attributes_json).actions;
@@ -218,13 +219,13 @@ function isFinished(state: TaskState): boolean {
 
 function readOverviewTask(db: Db, row: TaskBindingRow, options: Required<OverviewOptions>, now: Date, newest: NewestLookup): OverviewTask {
   const s = stmts(db);
-  const inbox = new Map(s.pendingInbox.all(row.id).map((r) => [r.target_session_id, r.n]));
+  const pending = (sessionId: string) => s.pendingInbox.get(sessionId, row.id)?.n ?? 0;
   const role = (id: string | null, name: string | null, thread: string | null, hb: string | null): OverviewRole => ({
     session_id: id,
     name,
     thread_id: thread,
     lease: leaseAt(hb, options.staleAfterSeconds, now),
-    pending_inbox: id ? (inbox.get(id) ?? 0) : 0,
+    pending_inbox: id ? pending(id) : 0,
   });
   const manager = role(row.m_id, row.m_name, row.m_thread, row.m_hb);
   const worker = role(row.w_id, row.w_name, row.w_thread, row.w_hb);

@@ -90,13 +90,13 @@ function toDelivery(row: DeliveryRow): ReviewDelivery & { receipt: string | null
 }
 
 function deliveriesOf(db: Db, receipt: ReceiptRow): ReviewDelivery[] {
-  // Deliveries come after their receipt: walk the task's rows from the receipt's second onwards.
+  // Deliveries come after their receipt and are few (one per action): walk the type's entries since it.
   const rows = db
     .prepare<[string, string], DeliveryRow>(
-      `select rowid as seq, id, timestamp, correlation_json, attributes_json from telemetry_events indexed by telemetry_events_task_timestamp
-        where task_id = ? and timestamp >= ? and event_type = 'app_wakeup_delivery_recorded' order by rowid`,
+      `select rowid as seq, id, timestamp, correlation_json, attributes_json from telemetry_events indexed by telemetry_events_type_timestamp
+        where event_type = 'app_wakeup_delivery_recorded' and timestamp >= ? and task_id = ? order by rowid`,
     )
-    .all(receipt.task_id, receipt.timestamp.slice(0, 19));
+    .all(receipt.timestamp.slice(0, 19), receipt.task_id);
   return rows
     .map(toDelivery)
     .filter((d) => d.receipt === receipt.id)
