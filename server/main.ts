@@ -65,14 +65,15 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
   const feed = new CommitFeed(db, config.dbPath).start();
   const deps: DeckDeps = { db, dbPath: config.dbPath, feed, now: options.now ?? (() => new Date()), readOnly: config.readOnly };
   const createContext = ({ res }: { res: unknown }): DeckContext => ({ ...deps, socket: res instanceof WebSocket ? res : null });
-  const policy: { hosts: Set<string>; token: string | null } = { hosts: new Set(), token: config.token };
+  // Hosts are known once the port is (port 0 picks one); no request can arrive before listen() returns.
+  const policy: SecurityPolicy = { hosts: new Set<string>(), token: config.token };
 
   const rpc = createHTTPHandler({ router: appRouter, createContext, basePath: TRPC_PATH });
   let nextApp: { handle: RequestHandler; upgrade: UpgradeHandler } | null = null;
 
   const server = createServer((req, res) => {
     applySecurityHeaders(res, config.dev);
-    const verdict = checkRequest(req, policy as SecurityPolicy);
+    const verdict = checkRequest(req, policy);
     if (!verdict.ok) return refuse(res, verdict);
     if ('redirect' in verdict) {
       res.statusCode = 303;
@@ -87,7 +88,7 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
       return void rpc(req, res);
     }
     if (nextApp) return void nextApp.handle(req, res);
-    refuse(res, { status: 404, message: 'Not found' } as never);
+    refuse(res, { status: 404, message: 'Not found' });
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
@@ -96,7 +97,7 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
-    const verdict = checkRequest(req, policy as SecurityPolicy, true);
+    const verdict = checkRequest(req, policy, true);
     if (!verdict.ok) return refuseUpgrade(socket, verdict.status);
     if (pathname === LIVE_PATH) return wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
     if (config.dev && nextApp && pathname.startsWith('/_next/')) return void nextApp.upgrade(req, socket, head); // HMR, development only

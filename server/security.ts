@@ -11,7 +11,7 @@ export const TOKEN_COOKIE = 'conveyor_token';
 export interface SecurityPolicy {
   /** Accepted Host header values, lower case, with the port (e.g. "127.0.0.1:3000"). */
   hosts: ReadonlySet<string>;
-  token: string | null;
+  readonly token: string | null;
 }
 
 export type Verdict =
