@@ -76,6 +76,7 @@ test('a blocked delivery recorded in the page lands in the database and in the r
   await page.goto(`${deck.origin}/tasks/${taskIds.get('blocked')}`);
   await page.evaluate(() => localStorage.setItem('conveyor-deck.display-name', 'Grace'));
   await page.reload();
+  await expect(page.getByRole('status', { name: 'Live feed' })).toHaveText('Live');
   await deck.cli(['app-wakeup-dispatch', 'blocked-loop', '--stale-after', '0', '--json']); // a receipt made by the CLI shows up live
   const manager = page.getByRole('article', { name: 'manager action' });
   await expect(manager).toContainText('blocked_missing_thread');

@@ -46,6 +46,14 @@ export function TaskView({ taskId }: { taskId: string }) {
   }
 
   trpc.live.telemetry.useSubscription(from === null ? skipToken : { taskId, lastEventId: from }, {
+    // Panels were read before the feed (re)started: read them once more so no commit falls between the two.
+    onStarted: () => {
+      void utils.wake.latest.invalidate({ taskId });
+      void utils.automation.status.invalidate({ taskId });
+      void utils.inbox.inboxes.invalidate({ taskId });
+      void utils.inbox.commands.invalidate({ taskId });
+      void utils.overview.row.invalidate({ taskId });
+    },
     onData: ({ data: event }) => {
       addToTimeline(event);
       const type = event.event_type;
