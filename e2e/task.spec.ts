@@ -70,6 +70,11 @@ test('wake actions: dispatch, copy the prompt, record sent and skipped; refused 
   await expect(manager.getByRole('status').last()).toHaveText('Recorded skipped for manager');
   await expect.poll(() => deliveriesInDb('ready-loop')).toEqual(['manager:skipped:Ada', 'worker:sent:Ada']);
   await expect(worker).not.toContainText('Outstanding');
+  await page.getByRole('link', { name: 'Receipts' }).click();
+  await page.getByLabel('Task').selectOption({ label: 'ready-loop' });
+  const rows = page.getByRole('table', { name: 'Receipts' }).getByRole('row');
+  await expect(rows.filter({ hasText: 'sent' }).filter({ hasText: 'by Ada' })).toContainText('thr-ready-loop-worker');
+  await expect(rows.filter({ hasText: 'skipped' }).filter({ hasText: 'by Ada' })).toHaveCount(1);
 });
 
 test('a blocked delivery recorded in the page lands in the database and in the receipts review', async ({ page }) => {
