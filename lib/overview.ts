@@ -1,12 +1,11 @@
 // The dashboard's overview: one row per task with what a supervisor needs at a glance (leases, autopilot,
-// pending inbox, newest event, outstanding wake actions). Read-only. Every per-task lookup is an indexed
-// point query (newest row of an index range), so the cost grows with the number of tasks, not with history.
-import { DEFAULT_DISPATCHER_ID, DEFAULT_STALE_AFTER_SECONDS, leaseOf as appLease, type Lease, type LeaseState } from './app/leases.js';
+// pending inbox, newest event, outstanding wake actions). Read-only. Per task: indexed point queries (newest
+// row of an index range) and a per-connection cache of the newest receipt and autopilot event kept up to date
+// by rowid, so the cost grows with the number of tasks, not with history.
+import { DEFAULT_DISPATCHER_ID, DEFAULT_STALE_AFTER_SECONDS, leaseOf as appLease, type Lease } from './app/leases.js';
 import type { Db } from './db/open.js';
 import { parseJsonObject } from './json.js';
 import type { TaskState } from './tasks.js';
-
-export { DEFAULT_DISPATCHER_ID, DEFAULT_STALE_AFTER_SECONDS, type Lease, type LeaseState };
 
 export interface OverviewRole {
   session_id: string | null;
