@@ -30,7 +30,7 @@ describe('readOverview on the reference scenario', () => {
     expect(o.tasks.map((t) => t.name)).toEqual(['scratch-loop', 'app-loop', 'cli-loop']);
     expect(o.cursor).toBe(46);
     const [scratch, app, cli] = o.tasks;
-    expect(scratch?.attention).toEqual(['manager wake-up blocked: no app thread', 'worker wake-up blocked: no app thread', 'manager lease stale', 'worker lease stale']);
+    expect(scratch?.attention).toEqual(['manager wake-up blocked: no app thread', 'worker wake-up blocked: no app thread', 'manager lease stale', 'worker lease stale', 'dispatch lease stale']);
     expect(scratch?.outstanding.map((a) => `${a.role}:${a.status}`)).toEqual(['manager:blocked_missing_thread', 'worker:blocked_missing_thread']);
     expect(app?.finished).toBe(true);
     expect(app?.attention).toEqual([]);
@@ -53,7 +53,7 @@ describe('readOverview on the reference scenario', () => {
     expect(row.outstanding.map((a) => a.role)).toEqual(['worker']);
     expect(row.blocked_deliveries).toBe(1);
     expect(row.worker.lease.state).toBe('healthy');
-    expect(row.attention).toEqual(['worker wake-up blocked: no app thread', '1 blocked delivery']);
+    expect(row.attention).toEqual(['worker wake-up blocked: no app thread', '1 blocked delivery', 'dispatch lease stale']);
     expect(readOverviewRow(db, 'task-none', {}, new Date(now))).toBeUndefined();
   });
 

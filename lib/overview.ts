@@ -216,7 +216,7 @@ function isFinished(state: TaskState): boolean {
   return state === 'done' || state === 'failed';
 }
 
-function readOverviewTask(db: Db, row: TaskBindingRow, options: Required<OverviewOptions>, now: Date, newest: NewestLookup): OverviewTask {
+function readOverviewTask(db: Db, row: TaskBindingRow, options: Required<OverviewOptions>, now: Date, newest: NewestLookup, dispatch: Lease): OverviewTask {
   const s = stmts(db);
   const pending = (sessionId: string) => s.pendingInbox.get(sessionId, row.id)?.n ?? 0;
   const role = (id: string | null, name: string | null, thread: string | null, hb: string | null): OverviewRole => ({
@@ -239,6 +239,7 @@ function readOverviewTask(db: Db, row: TaskBindingRow, options: Required<Overvie
       for (const [label, r] of [['manager', manager], ['worker', worker]] as const) {
         if (r.lease.state !== 'healthy') attention.push(`${label} lease ${r.lease.state}`);
       }
+      if (dispatch.state !== 'healthy') attention.push(`dispatch lease ${dispatch.state}`);
     } else {
       attention.push('no active binding');
     }
@@ -263,6 +264,11 @@ function readOverviewTask(db: Db, row: TaskBindingRow, options: Required<Overvie
   };
 }
 
+/** The dispatcher's lease: its newest dispatch_watch_heartbeat (global, not per task). */
+function dispatchLease(db: Db, o: Required<OverviewOptions>, now: Date): Lease {
+  return leaseAt(stmts(db).dispatchHeartbeat.get(o.dispatcherId)?.timestamp ?? null, o.staleAfterSeconds, now);
+}
+
 function resolved(options: OverviewOptions): Required<OverviewOptions> {
   return { staleAfterSeconds: options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS, dispatcherId: options.dispatcherId ?? DEFAULT_DISPATCHER_ID };
 }
@@ -274,13 +280,12 @@ export function readOverview(db: Db, options: OverviewOptions, now: Date): Overv
   // One read transaction: the rows and the cursor describe the same snapshot.
   return db.transaction(() => {
     const newest = newestLookup(db);
-    const tasks = s.tasks.all().map((row) => readOverviewTask(db, row, o, now, newest));
-    const hb = s.dispatchHeartbeat.get(o.dispatcherId)?.timestamp ?? null;
-    const lease = leaseAt(hb, o.staleAfterSeconds, now);
+    const dispatch = dispatchLease(db, o, now);
+    const tasks = s.tasks.all().map((row) => readOverviewTask(db, row, o, now, newest, dispatch));
     return {
       generated_at: now.toISOString(),
       stale_after_seconds: o.staleAfterSeconds,
-      dispatch: { dispatcher_id: o.dispatcherId, ...lease },
+      dispatch: { dispatcher_id: o.dispatcherId, ...dispatch },
       tasks: sortByAttention(tasks),
       cursor: s.maxSeq.get()?.seq ?? 0,
     };
@@ -289,8 +294,11 @@ export function readOverview(db: Db, options: OverviewOptions, now: Date): Overv
 
 /** One task's overview row (for a live update of a single row); undefined when the task does not exist. */
 export function readOverviewRow(db: Db, taskId: string, options: OverviewOptions, now: Date): OverviewTask | undefined {
-  const row = stmts(db).taskById.get(taskId);
-  return row ? db.transaction(() => readOverviewTask(db, row, resolved(options), now, newestLookup(db))).deferred() : undefined;
+  const o = resolved(options);
+  return db.transaction(() => {
+    const row = stmts(db).taskById.get(taskId);
+    return row ? readOverviewTask(db, row, o, now, newestLookup(db), dispatchLease(db, o, now)) : undefined;
+  }).deferred();
 }
 
 export function sortByAttention(tasks: OverviewTask[]): OverviewTask[] {

@@ -18,7 +18,7 @@ const STATE_FILTERS = ['all', 'attention', 'open', 'finished', 'candidate', 'man
 type StateFilter = (typeof STATE_FILTERS)[number];
 
 /** Reasons a person should look, with lease ages read at `now` (a lease goes stale without any event). */
-export function attentionOf(row: Row, staleAfter: number, now: Date): string[] {
+export function attentionOf(row: Row, staleAfter: number, now: Date, dispatchStamp: string | null): string[] {
   if (row.finished) return [];
   const reasons: string[] = [];
   for (const a of row.outstanding) reasons.push(a.status === 'ready_to_send' ? `${a.role} wake-up ready to send` : `${a.role} wake-up blocked: no app thread`);
@@ -30,6 +30,8 @@ export function attentionOf(row: Row, staleAfter: number, now: Date): string[] {
       const lease = leaseAt(row[role].lease.last_heartbeat_at, staleAfter, now);
       if (lease.state !== 'healthy') reasons.push(`${role} lease ${lease.state}`);
     }
+    const dispatch = leaseAt(dispatchStamp, staleAfter, now);
+    if (dispatch.state !== 'healthy') reasons.push(`dispatch lease ${dispatch.state}`);
   }
   return reasons;
 }
@@ -108,7 +110,7 @@ export function OverviewView() {
   const rows = useMemo(() => {
     if (!data) return [];
     const needle = name.trim().toLowerCase();
-    const withReasons = data.tasks.map((row) => ({ row, reasons: attentionOf(row, staleAfter, now) }));
+    const withReasons = data.tasks.map((row) => ({ row, reasons: attentionOf(row, staleAfter, now, data.dispatch.last_heartbeat_at) }));
     const filtered = withReasons.filter(({ row, reasons }) => {
       if (needle && !row.name.toLowerCase().includes(needle)) return false;
       switch (stateFilter) {
@@ -165,7 +167,7 @@ export function OverviewView() {
       </div>
       <ul className="task-list" aria-label="Tasks">
         {rows.map(({ row, reasons }) => (
-          <TaskCard key={row.id} row={row} reasons={reasons} staleAfter={staleAfter} now={now} />
+          <TaskCard key={row.id} row={row} reasons={reasons} staleAfter={staleAfter} now={now} dispatch={data.dispatch} />
         ))}
       </ul>
       {rows.length === 0 ? <p className="muted">No task matches these filters.</p> : null}
@@ -179,7 +181,7 @@ function newestOf(old: Row, fresh: Row): Row['newest_event'] {
   return fresh.newest_event.seq >= old.newest_event.seq ? fresh.newest_event : old.newest_event;
 }
 
-function TaskCard({ row, reasons, staleAfter, now }: { row: Row; reasons: string[]; staleAfter: number; now: Date }) {
+function TaskCard({ row, reasons, staleAfter, now, dispatch }: { row: Row; reasons: string[]; staleAfter: number; now: Date; dispatch: Overview['dispatch'] }) {
   const pending = row.manager.pending_inbox + row.worker.pending_inbox;
   return (
     <li className={`task-card${reasons.length > 0 ? ' needs-person' : ''}${row.finished ? ' finished' : ''}`} aria-label={`Task ${row.name}`}>
@@ -199,6 +201,7 @@ function TaskCard({ row, reasons, staleAfter, now }: { row: Row; reasons: string
       <div className="leases">
         <LeaseBadge label={`manager ${row.manager.name ?? '(none)'}`} stamp={row.manager.lease.last_heartbeat_at} staleAfterSeconds={staleAfter} now={now} />
         <LeaseBadge label={`worker ${row.worker.name ?? '(none)'}`} stamp={row.worker.lease.last_heartbeat_at} staleAfterSeconds={staleAfter} now={now} />
+        {row.finished ? null : <LeaseBadge label={`dispatch ${dispatch.dispatcher_id}`} stamp={dispatch.last_heartbeat_at} staleAfterSeconds={staleAfter} now={now} />}
         <span className="badge">
           inbox {pending} pending{pending > 0 ? ` (manager ${row.manager.pending_inbox}, worker ${row.worker.pending_inbox})` : ''}
         </span>
