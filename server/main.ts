@@ -68,7 +68,8 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
   // Hosts are known once the port is (port 0 picks one); no request can arrive before listen() returns.
   const policy: SecurityPolicy = { hosts: new Set<string>(), token: config.token };
 
-  const rpc = createHTTPHandler({ router: appRouter, createContext, basePath: TRPC_PATH });
+  // Inputs are small JSON objects (strings bounded by zod); a larger body is refused before it is parsed.
+  const rpc = createHTTPHandler({ router: appRouter, createContext, basePath: TRPC_PATH, maxBodySize: 256 * 1024 });
   let nextApp: { handle: RequestHandler; upgrade: UpgradeHandler } | null = null;
 
   const server = createServer((req, res) => {

@@ -113,6 +113,19 @@ describe('bad input over HTTP', () => {
   });
 });
 
+describe('oversized bodies', () => {
+  it('are refused before parsing', async () => {
+    const deck = await testServer();
+    const res = await rawRequest(deck.port, {
+      path: '/api/trpc/wake.dispatch',
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: `http://127.0.0.1:${deck.port}` },
+      body: JSON.stringify({ taskId: 'x'.repeat(300 * 1024) }),
+    });
+    expect(res.status).toBe(413);
+  });
+});
+
 describe('read-only mode', () => {
   it('refuses every mutation with FORBIDDEN', async () => {
     const deck = await testServer({ argv: ['--read-only'] });
