@@ -5,6 +5,7 @@
 // to one page. Goal: p50 < 15 ms, p99 < 50 ms, 0 lost, 0 duplicated.
 // Usage: npm run bench:push [-- --quick] [--tabs K] [--rate N] [--seconds S]
 import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium, type Page } from '@playwright/test';
@@ -35,36 +36,40 @@ const deck = await startDeck({ seed: 'empty' });
 const created = await deck.cli(['create-disposable-binding', 'push-loop', '--cwd', deck.dir, '--json']);
 const taskId = (created.json as { task: { id: string } }).task.id;
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS, headless: true });
+browser.on('disconnected', () => console.error('chromium disconnected'));
 const now = () => performance.timeOrigin + performance.now();
 
-/** In the page: note the first moment each #seq is in the timeline, and any seq shown twice at once. */
-function observeTimeline() {
-  const w = window as unknown as { __seen: Record<string, number>; __dup: number[] };
-  w.__seen = {};
-  w.__dup = [];
+/**
+ * In the page: note the first moment each #seq is in the timeline, and any seq shown twice at once.
+ * A string, not a function: tsx would wrap a function's source in helpers the page does not have.
+ */
+const OBSERVE_TIMELINE = `(() => {
+  window.__seen = {};
+  window.__dup = [];
   const list = document.querySelector('[role="list"][aria-label="Timeline"]');
   if (!list) throw new Error('no timeline list');
   const scan = () => {
     const t = performance.timeOrigin + performance.now();
-    const counts: Record<string, number> = {};
+    const counts = {};
     for (const el of list.querySelectorAll('.seq')) {
-      const seq = (el.textContent ?? '').replace('#', '');
-      counts[seq] = (counts[seq] ?? 0) + 1;
-      if (!(seq in w.__seen)) w.__seen[seq] = t;
+      const seq = (el.textContent || '').replace('#', '');
+      counts[seq] = (counts[seq] || 0) + 1;
+      if (!(seq in window.__seen)) window.__seen[seq] = t;
     }
-    for (const [seq, n] of Object.entries(counts)) if (n > 1) w.__dup.push(Number(seq));
+    for (const seq in counts) if (counts[seq] > 1) window.__dup.push(Number(seq));
   };
   new MutationObserver(scan).observe(list, { childList: true, subtree: true, characterData: true });
   scan();
-}
+})()`;
 
 const pages: Page[] = [];
 for (let i = 0; i < TABS; i++) {
   const page = await browser.newPage();
+  page.on('crash', () => console.error(`tab ${i} crashed`));
   await page.goto(`${deck.url.replace(/\/$/, '')}/tasks/${encodeURIComponent(taskId)}`);
   await page.getByRole('status', { name: 'Live feed' }).filter({ hasText: 'Live' }).waitFor();
-  await page.locator('[role="list"][aria-label="Timeline"]').waitFor();
-  await page.evaluate(observeTimeline);
+  await page.locator('[role="list"][aria-label="Timeline"]').waitFor({ state: 'attached' });
+  await page.evaluate(OBSERVE_TIMELINE);
   pages.push(page);
 }
 
@@ -82,10 +87,7 @@ const latencies: number[] = [];
 let lost = 0;
 let duplicated = 0;
 for (const page of pages) {
-  const { seen, dup } = await page.evaluate(() => {
-    const w = window as unknown as { __seen: Record<string, number>; __dup: number[] };
-    return { seen: w.__seen, dup: w.__dup };
-  });
+  const { seen, dup } = (await page.evaluate('({ seen: window.__seen, dup: window.__dup })')) as { seen: Record<string, number>; dup: number[] };
   duplicated += new Set(dup).size;
   for (const [seq, at] of committed) {
     const shown = seen[String(seq)];
@@ -95,19 +97,21 @@ for (const page of pages) {
 }
 
 // Baseline in the same run: a bare ws message from Node to one page, same clock, same rate.
-const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-await new Promise((resolve) => wss.once('listening', resolve));
-const port = (wss.address() as { port: number }).port;
+// The page is served from loopback too: Chromium blocks a non-local page (about:blank) from opening a
+// socket to a local address (Local Network Access checks).
+const http = createServer((_req, res) => res.end('<!doctype html><title>baseline</title>'));
+const wss = new WebSocketServer({ server: http });
+await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', () => resolve()));
+const port = (http.address() as { port: number }).port;
 const echoPage = await browser.newPage();
-await echoPage.goto('about:blank');
-await echoPage.evaluate((p) => {
-  const w = window as unknown as { __lat: number[]; __ready: Promise<void> };
-  w.__lat = [];
-  const ws = new WebSocket(`ws://127.0.0.1:${p}/`);
-  ws.onmessage = (m) => w.__lat.push(performance.timeOrigin + performance.now() - Number(m.data));
-  w.__ready = new Promise((r) => (ws.onopen = () => r()));
-}, port);
-await echoPage.evaluate(() => (window as unknown as { __ready: Promise<void> }).__ready);
+await echoPage.goto(`http://127.0.0.1:${port}/`);
+await echoPage.evaluate(`(() => {
+  window.__lat = [];
+  const ws = new WebSocket('ws://127.0.0.1:${port}/');
+  ws.onmessage = (m) => window.__lat.push(performance.timeOrigin + performance.now() - Number(m.data));
+  window.__ready = new Promise((r) => (ws.onopen = () => r()));
+})()`);
+await echoPage.evaluate('window.__ready');
 const socket = [...wss.clients][0];
 const baselineCount = Math.min(COUNT, RATE * 5);
 for (let i = 0; i < baselineCount; i++) {
@@ -115,8 +119,9 @@ for (let i = 0; i < baselineCount; i++) {
   await new Promise((r) => setTimeout(r, 1000 / RATE));
 }
 await new Promise((r) => setTimeout(r, 500));
-const baseline = stats(await echoPage.evaluate(() => (window as unknown as { __lat: number[] }).__lat));
+const baseline = stats((await echoPage.evaluate('window.__lat')) as number[]);
 wss.close();
+http.close();
 
 await browser.close();
 await deck.close();
