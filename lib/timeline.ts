@@ -41,8 +41,10 @@ function filterSql(filter: TimelineFilter, params: Record<string, unknown>): str
     });
     clauses.push(`${column} in (${names.join(', ')})`);
   };
-  list('type', 't.event_type', filter.eventTypes);
-  list('actor', 't.actor', filter.actors);
+  // `+` keeps SQLite walking the task's rows by rowid and stopping at the page size; through the
+  // (event_type, timestamp) index it would read and sort every row of the type, a cost that grows with history.
+  list('type', '+t.event_type', filter.eventTypes);
+  list('actor', '+t.actor', filter.actors);
   return clauses.map((c) => ` and ${c}`).join('');
 }
 
