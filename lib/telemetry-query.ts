@@ -5,7 +5,7 @@ import { UsageError } from './errors.js';
 import { parseJsonObject } from './json.js';
 import { findRun } from './loop-policy.js';
 import { requireTask } from './tasks.js';
-import type { Actor, Severity } from './telemetry.js';
+import type { Actor, Severity, TelemetryRow } from './telemetry.js';
 
 export const ACTORS: readonly Actor[] = ['dispatch', 'manager', 'operator', 'system', 'worker', 'workerctl'];
 const SEVERITIES: readonly Severity[] = ['debug', 'info', 'warning', 'error'];
@@ -23,18 +23,8 @@ export interface TelemetryView {
   timestamp: string;
 }
 
-interface Row {
-  id: string;
-  run_id: string | null;
-  task_id: string | null;
-  timestamp: string;
-  actor: string;
-  event_type: string;
-  severity: string;
-  summary: string;
-  correlation_json: string;
-  attributes_json: string;
-}
+/** The columns this module selects: telemetry.ts's row without the rowid. */
+type Row = Omit<TelemetryRow, 'seq'>;
 
 function toTelemetryView(row: Row): TelemetryView {
   return {
