@@ -26,6 +26,8 @@ export interface StartOptions {
   /** The project folder Next builds from and serves. */
   dir?: string;
   now?: () => Date;
+  /** Ping every pingMs; a socket that sends nothing back within pongWaitMs is terminated (dead tabs). */
+  keepAlive?: { pingMs: number; pongWaitMs: number };
 }
 
 export interface DeckServer {
@@ -93,7 +95,7 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  const live = applyWSSHandler({ wss, router: appRouter, createContext, keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 } });
+  const live = applyWSSHandler({ wss, router: appRouter, createContext, keepAlive: { enabled: true, ...(options.keepAlive ?? { pingMs: 30_000, pongWaitMs: 10_000 }) } });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());

@@ -14,7 +14,9 @@ function tab(port: number, lastEventId: number) {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/api/trpc-ws`, { headers: { Origin: origin } });
   const seqs: number[] = [];
   ws.on('message', (raw) => {
-    const message = JSON.parse(String(raw)) as { result?: { type?: string; id?: string } };
+    const text = String(raw);
+    if (text === 'PING') return; // keep-alive, answered (or not) by the test
+    const message = JSON.parse(text) as { result?: { type?: string; id?: string } };
     if (message.result?.type === 'data' && message.result.id) seqs.push(Number(message.result.id));
   });
   const open = new Promise<void>((resolve, reject) => {
@@ -75,5 +77,35 @@ describe('live socket resilience', () => {
     const growthMiB = (process.memoryUsage().rss - before) / 2 ** 20;
     console.log(`resilience: slow consumer dropped after < ${MAX_BUFFERED_BYTES / 2 ** 20} MiB backlog; server RSS growth ${growthMiB.toFixed(1)} MiB for ${total} events of 4 KiB`);
     expect(growthMiB).toBeLessThan(150);
+  });
+});
+
+describe('dead connections', () => {
+  it('are reaped by ping/pong: a tab that stops answering is terminated, a live one stays', { timeout: 30_000 }, async () => {
+    const { parseConfig } = await import('../config.js');
+    const { startDeckServer } = await import('../main.js');
+    const { tempDir } = await import('../../lib/testing.js');
+    const dir = tempDir('conveyor-keepalive-');
+    const deck = await startDeckServer(parseConfig(['--port', '0', '--db', dir.dbPath], { CONVEYOR_QUIET: '1' }), {
+      withNext: false,
+      keepAlive: { pingMs: 200, pongWaitMs: 300 },
+    });
+    onTestFinished(async () => {
+      await deck.close();
+      dir.cleanup();
+    });
+    const alive = tab(deck.port, 0);
+    alive.ws.on('message', (raw) => {
+      if (String(raw) === 'PING') alive.ws.send('PONG'); // what the browser's wsLink answers
+    });
+    const dead = tab(deck.port, 0); // connected, then silent: its machine went to sleep
+    await Promise.all([alive.open, dead.open]);
+    await vi.waitFor(() => expect(deck.wss.clients.size).toBe(2));
+    let deadClosed = false;
+    dead.ws.on('close', () => (deadClosed = true));
+    await vi.waitFor(() => expect(deadClosed).toBe(true), { timeout: 5_000 });
+    await new Promise((r) => setTimeout(r, 1_000)); // several ping rounds later
+    expect(deck.wss.clients.size).toBe(1);
+    expect(alive.ws.readyState).toBe(WebSocket.OPEN);
   });
 });
