@@ -11,8 +11,10 @@ async function main(): Promise<void> {
   }
   const config = parseConfig(argv);
   const deck = await startDeckServer(config, { dir: process.env.CONVEYOR_APP_DIR ?? process.cwd() });
-  // The URL is the one line a person needs; with a generated token it is also the only place the token appears.
-  process.stdout.write(`Conveyor Deck: ${deck.url}\n  database ${config.dbPath}${config.readOnly ? '\n  read-only: actions are disabled' : ''}\n`);
+  // The URL is the one line a person needs. A generated token appears there, once, as nobody else knows it;
+  // a token the operator set (CONVEYOR_TOKEN) is never printed.
+  const shown = config.token && !config.tokenGenerated ? deck.url.replace(/\?token=.*$/, '?token=$CONVEYOR_TOKEN') : deck.url;
+  process.stdout.write(`Conveyor Deck: ${shown}\n  database ${config.dbPath}${config.readOnly ? '\n  read-only: actions are disabled' : ''}\n`);
   const stop = () => {
     void deck.close().then(() => process.exit(0));
   };
