@@ -8,7 +8,7 @@ import { prettyJson } from '../json.js';
 import { Flags, parseArgs } from './args.js';
 import type { CommandContext, CommandOutput } from './command.js';
 import { exitCodeFor, messageFor } from './exit-codes.js';
-import { COMMANDS } from './registry.js';
+import { COMMANDS, NOT_YET_SUPPORTED } from './registry.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -47,6 +47,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const rest = argv[0] === '--ts-runtime' ? argv.slice(1) : argv;
     const name = rest[0] ?? '';
     const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+    if (!entry && NOT_YET_SUPPORTED.has(name)) {
+      throw new UsageError(`${name} is an agent-conveyor 0.1.12 command that conveyor does not implement yet (tmux-driven and legacy commands come later); run conveyor --help for the commands it has`);
+    }
     if (!entry) throw new UsageError(`unknown command: ${name}`);
     const def = await entry.load();
     const parsed = parseArgs(name, rest.slice(1), def.flags ?? {});

@@ -10,3 +10,18 @@ export interface CommandEntry {
 }
 
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = { ...CORE_COMMANDS, ...APP_COMMANDS };
+
+/**
+ * The rest of agent-conveyor 0.1.12's 89 commands: tmux-driven, legacy and reporting commands that
+ * conveyor does not implement yet. They are refused with that reason rather than as unknown commands.
+ */
+export const NOT_YET_SUPPORTED: ReadonlySet<string> = new Set([
+  'audit', 'capture', 'classify', 'compact-worker', 'continuation', 'continuation-reviewer', 'create', 'criteria-plan',
+  'cycle', 'dashboard', 'divergences', 'doctor', 'doctor-self', 'epilogue', 'events', 'export-task', 'handoff',
+  'idle-check', 'import-compat', 'install-skills', 'interrupt', 'list', 'loop-evidence', 'loop-status',
+  'loop-templates', 'loop-triggers', 'manager-config', 'manager-permission', 'manager-recipes', 'mutation-audit',
+  'nudge', 'open', 'open-manager', 'open-worker', 'pair', 'prune', 'qa-plan', 'qa-run', 'ralph-loop-presets',
+  'reconcile', 'record-decision', 'replay', 'request-worker-compact', 'runs', 'session-interrupt', 'session-nudge',
+  'start', 'start-manager', 'start-test', 'start-worker', 'status', 'stop', 'transcript-capture', 'transcript-prune',
+  'transcript-show', 'update-status',
+]);
