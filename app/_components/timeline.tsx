@@ -3,11 +3,24 @@
 // is scrolled to its end; only the rows in view are in the DOM (TanStack Virtual), so 100,000 events scroll
 // like 100. Live events are put into the first page of the React Query cache by the task page.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { trpc, type Outputs } from '../_trpc/client';
 
 export type TimelineEvent = Outputs['timeline']['page']['events'][number];
 export const PAGE_SIZE = 200;
+/** A closed row's height in px before any was measured; after that, the last closed row measured. */
+const ROW_PX = 55;
+
+/**
+ * Options of the timeline's infinite query, for every reader of it. No structural sharing: live rows are
+ * put in front of the first page, so a deep compare with the previous data would walk every loaded row
+ * (5,000 of them) on each write; the rows are immutable, new arrays are all that changes.
+ */
+export const timelinePaging = {
+  getNextPageParam: (last: { nextBefore: number | null }) => last.nextBefore ?? undefined,
+  initialCursor: null,
+  structuralSharing: false,
+} as const;
 const ACTORS = ['manager', 'worker', 'dispatch', 'operator', 'workerctl', 'system'] as const;
 type Actor = (typeof ACTORS)[number];
 
@@ -40,21 +53,45 @@ function time(ts: string): string {
   return Number.isNaN(d.getTime()) ? ts : d.toISOString().replace('T', ' ').replace(/\.\d{3}Z$|Z$/, ' UTC');
 }
 
-export function Timeline({ taskId, filters, onFilters }: { taskId: string; filters: TimelineFilters; onFilters: (f: TimelineFilters) => void }) {
+/** Memoized: the page around it re-renders every second (lease ages); the list re-renders only for its own data. */
+export const Timeline = memo(function Timeline({
+  taskId,
+  filters,
+  onFilters,
+}: {
+  taskId: string;
+  filters: TimelineFilters;
+  onFilters: (f: TimelineFilters) => void;
+}) {
   const input = timelineInput(taskId, filters);
-  const pages = trpc.timeline.page.useInfiniteQuery(input, { getNextPageParam: (last) => last.nextBefore ?? undefined, initialCursor: null });
+  const pages = trpc.timeline.page.useInfiniteQuery(input, timelinePaging);
   const types = trpc.timeline.eventTypes.useQuery();
   const events = useMemo(() => pages.data?.pages.flatMap((p) => p.events) ?? [], [pages.data]);
   const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
   const [searchDraft, setSearchDraft] = useState(filters.search);
   const scrollRef = useRef<HTMLDivElement>(null);
+  // New rows are estimated at the height closed rows really have, so a live row's first measurement
+  // rarely moves anything (each mismatch costs one more render and layout).
+  const rowPx = useRef(ROW_PX);
 
   const virtualizer = useVirtualizer({
     count: events.length + (pages.hasNextPage ? 1 : 0),
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => 38,
+    estimateSize: () => rowPx.current,
     getItemKey: (i) => events[i]?.seq ?? 'loading',
     overscan: 12,
+    // Sizes come from the ResizeObserver only: reading offsetHeight as each new row mounts would force a
+    // layout per live batch. A row not yet observed counts as one line until its first resize entry.
+    measureElement: (element, entry, instance) => {
+      const box = entry?.borderBoxSize[0];
+      if (box) {
+        const size = Math.round(box.blockSize);
+        if (element.getAttribute('data-open') === null) rowPx.current = size;
+        return size;
+      }
+      const index = instance.indexFromElement(element);
+      return instance.itemSizeCache.get(instance.options.getItemKey(index)) ?? rowPx.current;
+    },
   });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.at(-1)?.index ?? 0;
@@ -131,34 +168,38 @@ export function Timeline({ taskId, filters, onFilters }: { taskId: string; filte
       {pages.isError ? <p role="alert">Could not load the timeline: {pages.error.message}</p> : null}
       <div ref={scrollRef} className="timeline-scroll" tabIndex={0} aria-label="Timeline events, newest first">
         <div role="list" aria-label="Timeline" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {items.map((item) => {
-            const event = events[item.index];
-            if (!event) {
+          {/* The rows in view flow inside one moved window: a live row put in front is one insert, and the
+              rows already shown keep their styles (no per-row transform to rewrite on every batch). */}
+          <div className="timeline-window" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
+            {items.map((item) => {
+              const event = events[item.index];
+              if (!event) {
+                return (
+                  <div key={item.key} className="timeline-row muted" style={{ height: item.size }}>
+                    Loading older events…
+                  </div>
+                );
+              }
+              const isOpen = open.has(event.seq);
               return (
-                <div key={item.key} className="timeline-row muted" style={{ transform: `translateY(${item.start}px)`, height: item.size }}>
-                  Loading older events…
+                <div key={item.key} role="listitem" data-index={item.index} data-open={isOpen || undefined} ref={virtualizer.measureElement} className="timeline-row">
+                  <button type="button" className="event-open" aria-expanded={isOpen} onClick={() => toggle(event.seq)}>
+                    <span className="muted tabular">
+                      {time(event.timestamp)} <span className="seq">#{event.seq}</span>
+                    </span>
+                    <span className="badge">{event.actor}</span>
+                    <span className="summary">
+                      <code>{event.event_type}</code> {event.summary}
+                    </span>
+                  </button>
+                  {isOpen ? <pre aria-label={`Event ${event.id} as JSON`}>{JSON.stringify(event, null, 2)}</pre> : null}
                 </div>
               );
-            }
-            const isOpen = open.has(event.seq);
-            return (
-              <div key={item.key} role="listitem" data-index={item.index} ref={virtualizer.measureElement} className="timeline-row" style={{ transform: `translateY(${item.start}px)` }}>
-                <button type="button" className="event-open" aria-expanded={isOpen} onClick={() => toggle(event.seq)}>
-                  <span className="muted tabular">
-                    {time(event.timestamp)} <span className="seq">#{event.seq}</span>
-                  </span>
-                  <span className="badge">{event.actor}</span>
-                  <span className="summary">
-                    <code>{event.event_type}</code> {event.summary}
-                  </span>
-                </button>
-                {isOpen ? <pre aria-label={`Event ${event.id} as JSON`}>{JSON.stringify(event, null, 2)}</pre> : null}
-              </div>
-            );
-          })}
+            })}
+          </div>
         </div>
         {!pages.isPending && events.length === 0 ? <p className="muted" style={{ padding: '0.6rem' }}>No events match.</p> : null}
       </div>
     </section>
   );
-}
+});

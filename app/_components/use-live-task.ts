@@ -1,0 +1,163 @@
+'use client';
+// The task page's live feed. One subscription; its events are applied in batches: whatever arrived since the
+// last write goes into the timeline cache in one write, at most one per frame (one re-render of the list
+// however many events came), and the panels an event concerns are re-read at most once per REFRESH_MS, never once
+// per event. Lease stamps come from the heartbeat events themselves, without a read.
+import { skipToken } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+import { trpc } from '../_trpc/client';
+import { matchesFilters, timelineInput, type TimelineEvent, type TimelineFilters } from './timeline';
+
+const LIVE_WINDOW = 5_000;
+/** A panel whose data pushed events changed is re-read at once, then at most once per this many ms. */
+export const REFRESH_MS = 300;
+const ALL: TimelineFilters = { eventType: '', actor: '', search: '' };
+
+/** At most one timeline write per frame while events stream in. */
+const FRAME_MS = 16;
+
+type Utils = ReturnType<typeof trpc.useUtils>;
+
+/**
+ * Runs `fn` once after the events already queued behind this one (a zero timeout), or, when the list was
+ * written less than a frame ago, with the next frame: a quiet feed shows each event at once, a busy one
+ * costs one render per frame however many events it brings.
+ */
+function schedule(fn: () => void, nextFrame: boolean): { cancel: () => void } {
+  if (nextFrame) {
+    const frame = requestAnimationFrame(fn);
+    return { cancel: () => cancelAnimationFrame(frame) };
+  }
+  const timer = setTimeout(fn, 0);
+  return { cancel: () => clearTimeout(timer) };
+}
+type Panel = 'row' | 'wake' | 'automation' | 'inbox';
+
+/**
+ * Newest-first `events` with `batch` (in seq order, as the feed sends it) put in front. Rows at or below
+ * the newest seq already held are replays after a reconnect and are skipped; null when nothing is new.
+ */
+export function withEvents(events: readonly TimelineEvent[], batch: readonly TimelineEvent[]): TimelineEvent[] | null {
+  const newest = events[0]?.seq ?? 0;
+  const fresh: TimelineEvent[] = [];
+  for (let i = batch.length - 1; i >= 0; i--) {
+    const event = batch[i];
+    if (event && event.seq > newest && (fresh.length === 0 || event.seq < (fresh.at(-1)?.seq ?? 0))) fresh.push(event);
+  }
+  return fresh.length === 0 ? null : fresh.concat(events);
+}
+
+function addToTimeline(utils: Utils, taskId: string, filters: TimelineFilters, batch: readonly TimelineEvent[]) {
+  if (batch.length === 0) return;
+  utils.timeline.page.setInfiniteData(timelineInput(taskId, filters), (old) => {
+    const head = old?.pages[0];
+    if (!old || !head) return old;
+    const events = withEvents(head.events, batch);
+    if (!events) return old;
+    if (events.length <= LIVE_WINDOW) return { ...old, pages: [{ ...head, events }, ...old.pages.slice(1)] };
+    // Past the window, keep only the newest rows; older ones load again on scroll from the new end.
+    const kept = events.slice(0, LIVE_WINDOW);
+    return { pages: [{ ...head, events: kept, nextBefore: kept.at(-1)?.seq ?? null }], pageParams: [old.pageParams[0] ?? null] };
+  });
+}
+
+/** Which panels an event changes (the timeline aside). */
+function panelsOf(event: TimelineEvent): Panel[] {
+  const type = event.event_type;
+  const panels: Panel[] = [];
+  if (type !== 'app_heartbeat') panels.push('row'); // a heartbeat's only effect on the row is patched in place
+  if (type === 'app_wakeup_dispatch_planned' || type === 'app_wakeup_delivery_recorded') panels.push('wake');
+  if (type.startsWith('app_autopilot') || type === 'app_heartbeat') panels.push('automation');
+  if (type.startsWith('dispatch_') || type.startsWith('command_')) panels.push('inbox');
+  return panels;
+}
+
+function refresh(utils: Utils, taskId: string, panel: Panel) {
+  if (panel === 'row') void utils.overview.row.invalidate({ taskId });
+  if (panel === 'wake') void utils.wake.latest.invalidate({ taskId });
+  if (panel === 'automation') void utils.automation.status.invalidate({ taskId });
+  if (panel === 'inbox') {
+    void utils.inbox.inboxes.invalidate({ taskId });
+    void utils.inbox.commands.invalidate({ taskId });
+  }
+}
+
+/** Follows one task: timeline rows, lease stamps and panels, from `from` (the first page's cursor) on. */
+export function useLiveTask(taskId: string, from: number | null, filters: TimelineFilters) {
+  const utils = trpc.useUtils();
+  const state = useRef({
+    filters,
+    pending: [] as TimelineEvent[],
+    flush: null as { cancel: () => void } | null,
+    lastFlush: -Infinity,
+    lastRefresh: new Map<Panel, number>(),
+    refreshTimers: new Map<Panel, ReturnType<typeof setTimeout>>(),
+  });
+  state.current.filters = filters;
+
+  useEffect(() => {
+    const s = state.current;
+    return () => {
+      s.flush?.cancel();
+      for (const timer of s.refreshTimers.values()) clearTimeout(timer);
+      s.refreshTimers.clear();
+      s.flush = null;
+      s.pending = [];
+    };
+  }, []);
+
+  /** Re-read a panel now if it was not read in the last REFRESH_MS, else once when that time is up. */
+  function refreshSoon(panel: Panel) {
+    const s = state.current;
+    if (s.refreshTimers.has(panel)) return;
+    const wait = (s.lastRefresh.get(panel) ?? -Infinity) + REFRESH_MS - performance.now();
+    const run = () => {
+      s.refreshTimers.delete(panel);
+      s.lastRefresh.set(panel, performance.now());
+      refresh(utils, taskId, panel);
+    };
+    if (wait <= 0) run();
+    else s.refreshTimers.set(panel, setTimeout(run, wait));
+  }
+
+  function flush() {
+    const s = state.current;
+    const batch = s.pending;
+    s.pending = [];
+    s.flush = null;
+    s.lastFlush = performance.now();
+    addToTimeline(utils, taskId, ALL, batch);
+    const f = s.filters;
+    if (f.eventType || f.actor) addToTimeline(utils, taskId, f, batch.filter((e) => matchesFilters(e, f)));
+    const beats: Partial<Record<'manager' | 'worker', string>> = {};
+    const panels = new Set<Panel>();
+    for (const event of batch) {
+      if (event.event_type === 'app_heartbeat' && (event.actor === 'manager' || event.actor === 'worker')) beats[event.actor] = event.timestamp;
+      for (const panel of panelsOf(event)) panels.add(panel);
+    }
+    if (beats.manager || beats.worker) {
+      utils.overview.row.setData({ taskId }, (old) => {
+        if (!old) return old;
+        const next = { ...old };
+        for (const role of ['manager', 'worker'] as const) {
+          const stamp = beats[role];
+          if (stamp) next[role] = { ...old[role], lease: { ...old[role].lease, last_heartbeat_at: stamp } };
+        }
+        return next;
+      });
+    }
+    for (const panel of panels) refreshSoon(panel);
+  }
+
+  trpc.live.telemetry.useSubscription(from === null ? skipToken : { taskId, lastEventId: from }, {
+    // Panels were read before the feed (re)started: read them once more so no commit falls between the two.
+    onStarted: () => {
+      for (const panel of ['row', 'wake', 'automation', 'inbox'] as const) refresh(utils, taskId, panel);
+    },
+    onData: ({ data: event }) => {
+      const s = state.current;
+      s.pending.push(event);
+      s.flush ??= schedule(flush, performance.now() - s.lastFlush < FRAME_MS);
+    },
+  });
+}
