@@ -15,6 +15,26 @@ function run(label, command, args) {
   return result.status ?? 1;
 }
 
+// What the suites need from the system besides npm packages: Debian's Chromium (Playwright never downloads a
+// browser), jq and python3 (the reference replay and its parity check). Installed here when missing and we
+// may (root, as on a fresh machine or CI); otherwise a clear instruction.
+const systemNeeds = [
+  ['chromium', () => existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')],
+  ['jq', () => spawnSync('jq', ['--version']).status === 0],
+  ['python3', () => spawnSync('python3', ['--version']).status === 0],
+];
+const missing = systemNeeds.filter(([, present]) => !present()).map(([name]) => name);
+if (missing.length > 0) {
+  if (process.getuid?.() !== 0) {
+    console.error(`missing system packages: ${missing.join(' ')}; install them with: sudo apt-get install -y ${missing.join(' ')}`);
+    process.exit(1);
+  }
+  console.log(`installing Debian packages: ${missing.join(' ')}`);
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  const installed = spawnSync('apt-get', ['install', '-y', '-qq', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (installed.status !== 0) process.exit(installed.status ?? 1);
+}
+
 const steps = [];
 steps.push(['build', run('build', 'npm', ['run', 'build', '--silent'])]);
 
