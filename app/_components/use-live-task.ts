@@ -10,7 +10,7 @@ import { matchesFilters, timelineInput, type TimelineEvent, type TimelineFilters
 
 const LIVE_WINDOW = 5_000;
 /** A panel whose data pushed events changed is re-read at once, then at most once per this many ms. */
-export const REFRESH_MS = 300;
+export const REFRESH_MS = 500;
 const ALL: TimelineFilters = { eventType: '', actor: '', search: '' };
 
 /** At most one timeline write per frame while events stream in. */
