@@ -1,5 +1,5 @@
 'use client';
-// The task page's live feed. One subscription; its events are applied in batches: whatever arrived since the
+// The task page's live feed. One subscription (live.telemetryBatches: rows grouped per frame); its events are applied in batches: whatever arrived since the
 // last write goes into the timeline cache in one write, at most one per frame (one re-render of the list
 // however many events came), and the panels an event concerns are re-read at most once per REFRESH_MS, never once
 // per event. Lease stamps come from the heartbeat events themselves, without a read.
@@ -149,14 +149,14 @@ export function useLiveTask(taskId: string, from: number | null, filters: Timeli
     for (const panel of panels) refreshSoon(panel);
   }
 
-  trpc.live.telemetry.useSubscription(from === null ? skipToken : { taskId, lastEventId: from }, {
+  trpc.live.telemetryBatches.useSubscription(from === null ? skipToken : { taskId, lastEventId: from }, {
     // Panels were read before the feed (re)started: read them once more so no commit falls between the two.
     onStarted: () => {
       for (const panel of ['row', 'wake', 'automation', 'inbox'] as const) refresh(utils, taskId, panel);
     },
-    onData: ({ data: event }) => {
+    onData: ({ data: events }) => {
       const s = state.current;
-      s.pending.push(event);
+      s.pending.push(...events);
       s.flush ??= schedule(flush, performance.now() - s.lastFlush < FRAME_MS);
     },
   });

@@ -51,6 +51,26 @@ describe('live telemetry subscription', () => {
     await vi.waitFor(() => expect(seen).toEqual([1, 2, 3, 4]));
   });
 
+  it('batches: rows written together come in one message, tracked by the last seq; a resume repeats none', async () => {
+    const deck = await testServer();
+    const append = writer(deck.dbPath);
+    const client = clientFor(deck.port);
+    const messages: Array<{ id: string; seqs: number[] }> = [];
+    const sub = client.live.telemetryBatches.subscribe({ lastEventId: 0 }, { onData: ({ id, data }) => messages.push({ id, seqs: data.map((e) => e.seq) }) });
+    onTestFinished(() => sub.unsubscribe());
+    await vi.waitFor(() => expect(deck.wss.clients.size).toBe(1));
+    append('one');
+    await vi.waitFor(() => expect(messages.flatMap((m) => m.seqs)).toEqual([1]));
+    for (let i = 0; i < 20; i++) append(`burst ${i}`); // within one batch window of the first message
+    await vi.waitFor(() => expect(messages.flatMap((m) => m.seqs)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1)));
+    expect(messages.length).toBeLessThan(21);
+    for (const m of messages) expect(m.id).toBe(String(m.seqs.at(-1)));
+
+    for (const socket of deck.wss.clients) socket.terminate();
+    append('while cut');
+    await vi.waitFor(() => expect(messages.flatMap((m) => m.seqs)).toEqual(Array.from({ length: 22 }, (_, i) => i + 1)), { timeout: 5_000 });
+  });
+
   it('filters by task and starts after lastEventId', async () => {
     const deck = await testServer();
     const append = writer(deck.dbPath);

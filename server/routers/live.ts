@@ -1,6 +1,8 @@
 // Live telemetry over the websocket. The subscription listens before it reads the backlog (a commit during
 // the backlog read is not lost), reads rows after its own last rowid, and yields each as tracked(seq):
 // a reconnecting client sends the last seq back as lastEventId and resumes with no gap and no duplicate.
+// telemetryBatches sends the same rows grouped (one message per frame at most) for pages that follow a
+// busy task: the socket write per message, not the row, is what a stream of events costs the server.
 import { on } from 'node:events';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
@@ -26,6 +28,38 @@ function tasksVersion(db: Db): string {
 }
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A batching subscription sends at most one message per this many ms (the first at once). */
+export const BATCH_MS = 16;
+
+/**
+ * Wakes on commits, listening from the moment it is made (before the backlog is read). Commits that come
+ * while the reader is busy fold into one wake: a reader that sends batches reads once for all of them.
+ */
+function commitWakes(ctx: DeckContext, signal: AbortSignal | undefined) {
+  let pending = false;
+  let wake: (() => void) | null = null;
+  const onCommit = () => {
+    pending = true;
+    wake?.();
+  };
+  const onAbort = () => wake?.();
+  ctx.feed.on('committed', onCommit);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    /** Resolves true after at least one commit since the last call, false once the subscription ended. */
+    async next(): Promise<boolean> {
+      if (!pending && !signal?.aborted) await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+      pending = false;
+      return !signal?.aborted;
+    },
+    close() {
+      ctx.feed.off('committed', onCommit);
+      signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
 
 /**
  * Back-pressure: before reading the next page, wait while the socket holds more than the soft bound. A
@@ -68,6 +102,41 @@ export const liveRouter = router({
       }
       yield* drain();
       for await (const _commit of commits) yield* drain();
+    }),
+  /**
+   * The same rows as `telemetry`, several to a message: rows committed within BATCH_MS of the last message
+   * wait for the next one, so a busy task costs one socket write per subscriber per frame, not per row. The
+   * tracked id of a batch is the seq of its last row: a client resuming from it misses none and repeats none.
+   */
+  telemetryBatches: procedure
+    .input(z.object({ taskId: Id.nullish(), lastEventId: Seq.nullish() }).strict())
+    .subscription(async function* ({ ctx, input, signal }) {
+      const wakes = commitWakes(ctx, signal); // listen first
+      let seq = input.lastEventId ?? newestSeq(ctx.db);
+      const taskId = input.taskId ?? null;
+      let sentAt = Number.NEGATIVE_INFINITY;
+      async function* drain() {
+        for (;;) {
+          if (!(await socketReady(ctx, signal))) return;
+          const rows = telemetryAfter(ctx.db, seq, { taskId, limit: 200 });
+          const last = rows.at(-1);
+          if (!last) return;
+          seq = last.seq;
+          sentAt = performance.now();
+          yield tracked(String(seq), rows);
+          if (rows.length < 200) return;
+        }
+      }
+      try {
+        yield* drain();
+        while (await wakes.next()) {
+          const wait = sentAt + BATCH_MS - performance.now();
+          if (wait > 0) await pause(wait); // commits meanwhile join this batch
+          yield* drain();
+        }
+      } finally {
+        wakes.close();
+      }
     }),
   /** A tick whenever the set of tasks or a task's state changes (the overview refetches its list then). */
   tasks: procedure.subscription(async function* ({ ctx, signal }) {
