@@ -8,16 +8,23 @@ import { main } from './main.js';
 const addon = join(__dirname, '..', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
 if (existsSync(addon)) useNativeBinding(addon);
 
-const controller = new AbortController();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => controller.abort());
+let controller: AbortController | undefined;
+/** Ctrl-C and SIGTERM end a watch or a wait cleanly; hooked only by the commands that wait. */
+function stopSignal(): AbortSignal {
+  if (!controller) {
+    const c = new AbortController();
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => c.abort());
+    controller = c;
+  }
+  return controller.signal;
 }
 void main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   cwd: process.cwd(),
-  signal: controller.signal,
+  signal: stopSignal,
+  exitsAfter: true,
 }).then((code) => {
   // process.exitCode, not process.exit(): pending writes to a pipe still flush.
   process.exitCode = code;

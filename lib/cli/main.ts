@@ -15,7 +15,14 @@ export interface Io {
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
-  signal?: AbortSignal;
+  /** For long-running commands (dispatch --watch, inbox --wait); asked for only when one runs. */
+  signal?: () => AbortSignal;
+  /**
+   * The process ends right after this call (bin/conveyor). The connection is then left to the exit instead
+   * of closed: closing the last connection checkpoints the WAL into the main file (fsync included) on every
+   * call; left open, committed rows stay in the WAL and SQLite's auto-checkpoint moves them in batches.
+   */
+  exitsAfter?: boolean;
 }
 
 function topLevelHelp(): string {
@@ -69,7 +76,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       dbPath,
       db: () => (db ??= openDatabase(dbPath(), { now })),
       readStdin: () => readFileSync(0, 'utf8'),
-      signal: io.signal ?? new AbortController().signal,
+      get signal() {
+        return io.signal?.() ?? new AbortController().signal;
+      },
     };
     clockFromEnv(io.env); // a malformed CONVEYOR_NOW fails before any write
     return print(await def.run(ctx), io);
@@ -78,7 +87,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (io.env.CONVEYOR_DEBUG && error instanceof Error) io.stderr(`${error.stack ?? ''}\n`);
     return exitCodeFor(error);
   } finally {
-    db?.close();
+    if (!io.exitsAfter) db?.close();
   }
 }
 
