@@ -1,6 +1,6 @@
 import { recordHeartbeat, requireRole } from '../../../app/heartbeat.js';
 import { defineCommand } from '../../command.js';
-import { LOOP_FLAGS, loopOptions, rejectOtherUniversalFlags, requireTaskArgument } from './options.js';
+import { LOOP_FLAGS, loopInput } from './options.js';
 
 export default defineCommand({
   name: 'app-heartbeat',
@@ -17,11 +17,9 @@ Examples:
   flags: LOOP_FLAGS,
   run(ctx) {
     const { flags } = ctx;
-    const options = loopOptions(flags);
-    rejectOtherUniversalFlags(flags, ['role']);
-    const task = requireTaskArgument(flags);
+    const input = loopInput(flags);
     const role = requireRole(flags.string('role'), 'app-heartbeat');
-    const result = recordHeartbeat(ctx.db(), { task, role, ...options }, ctx.now());
+    const result = recordHeartbeat(ctx.db(), { ...input, role }, ctx.now());
     if (flags.bool('json')) return { json: result };
     return { text: [`${role} heartbeat recorded for ${result.task.name}`, `Next: ${result.next.direct_inbox_command}`].join('\n') };
   },

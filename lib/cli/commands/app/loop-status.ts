@@ -1,6 +1,6 @@
 import { getLoopStatus, type LoopStatus } from '../../../app/loop-status.js';
 import { defineCommand } from '../../command.js';
-import { LOOP_FLAGS, loopOptions, rejectOtherUniversalFlags, requireTaskArgument } from './options.js';
+import { LOOP_FLAGS, loopInput } from './options.js';
 
 export function renderLoopStatus(status: LoopStatus): string {
   return [
@@ -27,11 +27,7 @@ Examples:
 `,
   flags: LOOP_FLAGS,
   run(ctx) {
-    const { flags } = ctx;
-    const options = loopOptions(flags);
-    rejectOtherUniversalFlags(flags, ['role']);
-    const task = requireTaskArgument(flags);
-    const status = getLoopStatus(ctx.db(), { task, ...options }, ctx.now());
-    return flags.bool('json') ? { json: status } : { text: renderLoopStatus(status) };
+    const status = getLoopStatus(ctx.db(), loopInput(ctx.flags), ctx.now());
+    return ctx.flags.bool('json') ? { json: status } : { text: renderLoopStatus(status) };
   },
 });

@@ -31,3 +31,13 @@ export function staleAfterFlag(flags: Flags): number | undefined {
 export function loopOptions(flags: Flags): { staleAfterSeconds?: number; dispatcherId?: string } {
   return { staleAfterSeconds: staleAfterFlag(flags), dispatcherId: flags.string('dispatcher-id') };
 }
+
+/**
+ * The input of the lease-reading commands (app-loop-status, app-wakeup-plan, app-wakeup-dispatch): the task
+ * and the lease options; --role is accepted and ignored there, as in 0.1.12, other unused flags refused.
+ */
+export function loopInput(flags: Flags): { task: string; staleAfterSeconds?: number; dispatcherId?: string } {
+  const options = loopOptions(flags);
+  rejectOtherUniversalFlags(flags, ['role']);
+  return { task: requireTaskArgument(flags), ...options };
+}

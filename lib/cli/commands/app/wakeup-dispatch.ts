@@ -1,6 +1,6 @@
 import { dispatchWakeup, type WakeDispatch } from '../../../app/wake-dispatch.js';
 import { defineCommand } from '../../command.js';
-import { LOOP_FLAGS, loopOptions, rejectOtherUniversalFlags, requireTaskArgument } from './options.js';
+import { LOOP_FLAGS, loopInput } from './options.js';
 
 function renderDispatch(result: WakeDispatch): string {
   const lines = [
@@ -34,11 +34,7 @@ Examples:
 `,
   flags: LOOP_FLAGS,
   run(ctx) {
-    const { flags } = ctx;
-    const options = loopOptions(flags);
-    rejectOtherUniversalFlags(flags, ['role']);
-    const task = requireTaskArgument(flags);
-    const result = dispatchWakeup(ctx.db(), { task, ...options }, ctx.now());
-    return flags.bool('json') ? { json: result } : { text: renderDispatch(result) };
+    const result = dispatchWakeup(ctx.db(), loopInput(ctx.flags), ctx.now());
+    return ctx.flags.bool('json') ? { json: result } : { text: renderDispatch(result) };
   },
 });

@@ -1,6 +1,6 @@
 import { planWakeup, type WakeupPlan } from '../../../app/wake-plan.js';
 import { defineCommand } from '../../command.js';
-import { LOOP_FLAGS, loopOptions, rejectOtherUniversalFlags, requireTaskArgument } from './options.js';
+import { LOOP_FLAGS, loopInput } from './options.js';
 
 function renderPlan(plan: WakeupPlan): string {
   const lines = [
@@ -27,11 +27,7 @@ Examples:
 `,
   flags: LOOP_FLAGS,
   run(ctx) {
-    const { flags } = ctx;
-    const options = loopOptions(flags);
-    rejectOtherUniversalFlags(flags, ['role']);
-    const task = requireTaskArgument(flags);
-    const plan = planWakeup(ctx.db(), { task, ...options }, ctx.now());
-    return flags.bool('json') ? { json: plan } : { text: renderPlan(plan) };
+    const plan = planWakeup(ctx.db(), loopInput(ctx.flags), ctx.now());
+    return ctx.flags.bool('json') ? { json: plan } : { text: renderPlan(plan) };
   },
 });
