@@ -15,6 +15,7 @@ import {
   type PermissionCheck,
 } from './command-queue.js';
 import type { Db } from './db/open.js';
+import type { NotificationRow as InboxNotificationRow } from './inbox.js';
 import { NotFoundError } from './errors.js';
 import { newId } from './ids.js';
 import { parseJsonObject, stableJson } from './json.js';
@@ -346,19 +347,11 @@ function workerReceipt(payload: Record<string, unknown>, eventId: number, eventT
   };
 }
 
-interface NotificationRow {
-  id: number;
-  task_id: string;
-  binding_id: string;
-  correlation_id: string;
-  source_session_id: string;
-  target_session_id: string;
-  source_event_id: number | null;
-  claimed_by: string | null;
-  claim_expires_at: string | null;
-  side_effect_started: number;
-  payload_json: string;
-}
+/** The columns a completion's recovery reads (inbox.ts holds the whole row type). */
+type NotificationRow = Pick<
+  InboxNotificationRow,
+  'id' | 'task_id' | 'binding_id' | 'correlation_id' | 'source_session_id' | 'target_session_id' | 'source_event_id' | 'claimed_by' | 'claim_expires_at' | 'side_effect_started' | 'payload_json'
+>;
 
 function routeCompletions(db: Db, s: Settings, now: Date, budget: number): DispatchItem[] {
   const at = isoSeconds(now);

@@ -4,6 +4,7 @@
 // by rowid, so the cost grows with the number of tasks, not with history.
 import { DEFAULT_DISPATCHER_ID, DEFAULT_STALE_AFTER_SECONDS, leaseOf as appLease, type Lease } from './app/leases.js';
 import type { Db } from './db/open.js';
+import { perConnection } from './db/statements.js';
 import { parseJsonObject } from './json.js';
 import type { TaskState } from './tasks.js';
 
@@ -101,8 +102,6 @@ const TASK_BINDING_SQL = `
         left join sessions m on m.id = b.manager_session_id
 `;
 
-const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
-
 function prepare(db: Db) {
   return {
     tasks: db.prepare<[], TaskBindingRow>(`${TASK_BINDING_SQL} order by t.created_at, t.rowid`),
@@ -138,14 +137,7 @@ function prepare(db: Db) {
   };
 }
 
-function stmts(db: Db) {
-  let s = statements.get(db);
-  if (!s) {
-    s = prepare(db);
-    statements.set(db, s);
-  }
-  return s;
-}
+const stmts = perConnection(prepare);
 
 type NewestOfType = { seq: number; task_id: string; id: string; timestamp: string; event_type: string; attributes_json: string };
 const NEWEST_TYPES = ['app_autopilot_started', 'app_autopilot_stopped', 'app_wakeup_dispatch_planned'] as const;

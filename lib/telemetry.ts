@@ -1,6 +1,7 @@
 // The append-only telemetry log and its FTS5 mirror. Every row is written with its FTS row in the
 // same transaction; readers page by rowid (ids are random text and give no order).
 import type { Db } from './db/open.js';
+import { perConnection } from './db/statements.js';
 import { newId } from './ids.js';
 import { parseJsonObject, stableJson } from './json.js';
 
@@ -67,8 +68,6 @@ export function toTelemetryEvent(row: TelemetryRow): TelemetryEvent {
   };
 }
 
-const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
-
 function prepare(db: Db) {
   return {
     insert: db.prepare(
@@ -83,14 +82,7 @@ function prepare(db: Db) {
   };
 }
 
-function stmts(db: Db) {
-  let s = statements.get(db);
-  if (!s) {
-    s = prepare(db);
-    statements.set(db, s);
-  }
-  return s;
-}
+const stmts = perConnection(prepare);
 
 /**
  * Appends one telemetry row and its FTS row. Call inside the caller's transaction when the event belongs
