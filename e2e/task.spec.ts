@@ -112,3 +112,26 @@ test('a crafted request gets the same refusal as the CLI, and a foreign Origin i
   expect(foreign.status()).toBe(403);
   expect(await deliveriesInDb('ready-loop')).toEqual(['manager:skipped:Ada', 'worker:sent:Ada']);
 });
+
+test('a commit that lands while a panel is still on its first read is shown once that read returns', async ({ page }) => {
+  // The first wake.latest answer is read by the server at once but held back until after the CLI has
+  // written a receipt and the live feed has pushed it: the panel must not settle on the older answer.
+  let held: (() => void) | null = null;
+  const released = new Promise<void>((resolve) => (held = resolve));
+  let firstRead = true;
+  await page.route(/\/api\/trpc\/[^?]*wake\.latest/, async (route) => {
+    if (!firstRead) return route.continue();
+    firstRead = false;
+    const response = await route.fetch();
+    await released;
+    await route.fulfill({ response }).catch(() => {}); // the page may have cancelled this read meanwhile
+  });
+  await page.goto(`${deck.origin}/tasks/${taskIds.get('blocked')}`);
+  await expect(page.getByRole('list', { name: 'Timeline' }).getByRole('listitem').first()).toBeVisible(); // the feed has started
+  await expect.poll(() => firstRead).toBe(false);
+  const before = (await deck.cli(['telemetry', '--task', 'blocked-loop', '--event-type', 'app_wakeup_dispatch_planned', '--json'])).json as unknown[];
+  const out = (await deck.cli(['app-wakeup-dispatch', 'blocked-loop', '--json'])).json as { receipt: { event_id: string } };
+  await expect(page.getByRole('list', { name: 'Timeline' }).getByRole('listitem').filter({ hasText: 'app_wakeup_dispatch_planned' })).toHaveCount(before.length + 1);
+  held!();
+  await expect(page.getByRole('region', { name: 'Wake actions' })).toContainText(out.receipt.event_id);
+});

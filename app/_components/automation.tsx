@@ -3,6 +3,7 @@
 // Codex app session (copy as JSON, copy the prompt). For disposable bindings, the heartbeat recommendations.
 import { useState } from 'react';
 import { trpc, type Outputs } from '../_trpc/client';
+import { reread } from '../_trpc/reread';
 import { CopyButton } from './copy-button';
 
 type Spec = Outputs['automation']['status']['plan']['automation_specs'][number];
@@ -23,7 +24,7 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
   const [interval, setInterval] = useState('30');
   const [iterations, setIterations] = useState('100');
   const [dispatcher, setDispatcher] = useState('dispatch-local');
-  const done = () => void utils.automation.status.invalidate({ taskId });
+  const done = () => void reread(utils.automation.status, { taskId });
   const start = trpc.automation.start.useMutation({ onSuccess: done });
   const stop = trpc.automation.stop.useMutation({ onSuccess: done });
   const plan = status.data?.plan;

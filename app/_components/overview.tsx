@@ -6,6 +6,7 @@ import { skipToken } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useMemo, useRef, useState } from 'react';
 import { trpc, type Outputs } from '../_trpc/client';
+import { reread } from '../_trpc/reread';
 import { EmptyDatabase } from './empty-states';
 import { LeaseBadge, leaseAt } from './lease-badge';
 import { formatAge, ageOf, useNow } from './use-now';
@@ -84,7 +85,7 @@ export function OverviewView() {
     onData: ({ data: event }) => {
       const known = utils.overview.list.getData()?.tasks.some((t) => t.id === event.task_id);
       if (event.task_id && !known) {
-        void utils.overview.list.invalidate();
+        void reread(utils.overview.list);
         return;
       }
       if (event.task_id === null) {
@@ -100,7 +101,7 @@ export function OverviewView() {
   const seenTasksVersion = useRef<string | null>(null);
   trpc.live.tasks.useSubscription(undefined, {
     onData: (version) => {
-      if (seenTasksVersion.current !== null && seenTasksVersion.current !== version) void utils.overview.list.invalidate();
+      if (seenTasksVersion.current !== null && seenTasksVersion.current !== version) void reread(utils.overview.list);
       seenTasksVersion.current = version;
     },
   });

@@ -3,6 +3,7 @@
 // Filter by task, role, status and time; export what the filter selects as JSON or CSV.
 import { useMemo, useState } from 'react';
 import { trpc, type Outputs } from '../_trpc/client';
+import { reread } from '../_trpc/reread';
 import { NoReceipts } from './empty-states';
 
 type Receipt = Outputs['receipts']['list']['receipts'][number];
@@ -38,7 +39,7 @@ export function ReceiptsView() {
     { lastEventId: null },
     {
       onData: ({ data }) => {
-        if (data.event_type === 'app_wakeup_dispatch_planned' || data.event_type === 'app_wakeup_delivery_recorded') void utils.receipts.list.invalidate();
+        if (data.event_type === 'app_wakeup_dispatch_planned' || data.event_type === 'app_wakeup_delivery_recorded') void reread(utils.receipts.list);
       },
     },
   );

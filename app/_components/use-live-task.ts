@@ -6,6 +6,7 @@
 import { skipToken } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { trpc } from '../_trpc/client';
+import { reread } from '../_trpc/reread';
 import { matchesFilters, timelineInput, type TimelineEvent, type TimelineFilters } from './timeline';
 
 const LIVE_WINDOW = 5_000;
@@ -73,12 +74,12 @@ function panelsOf(event: TimelineEvent): Panel[] {
 }
 
 function refresh(utils: Utils, taskId: string, panel: Panel) {
-  if (panel === 'row') void utils.overview.row.invalidate({ taskId });
-  if (panel === 'wake') void utils.wake.latest.invalidate({ taskId });
-  if (panel === 'automation') void utils.automation.status.invalidate({ taskId });
+  if (panel === 'row') void reread(utils.overview.row, { taskId });
+  if (panel === 'wake') void reread(utils.wake.latest, { taskId });
+  if (panel === 'automation') void reread(utils.automation.status, { taskId });
   if (panel === 'inbox') {
-    void utils.inbox.inboxes.invalidate({ taskId });
-    void utils.inbox.commands.invalidate({ taskId });
+    void reread(utils.inbox.inboxes, { taskId });
+    void reread(utils.inbox.commands, { taskId });
   }
 }
 

@@ -5,6 +5,7 @@
 // server); the server applies the same rules to whatever is sent anyway.
 import { useState } from 'react';
 import { trpc, type Outputs } from '../_trpc/client';
+import { reread } from '../_trpc/reread';
 import { CopyButton } from './copy-button';
 import { saveDisplayName, useDisplayName } from './display-name';
 import { NoReceipts } from './empty-states';
@@ -44,7 +45,7 @@ export function WakeActions({ taskId, readOnly, finished }: { taskId: string; re
   const utils = trpc.useUtils();
   const latest = trpc.wake.latest.useQuery({ taskId });
   const dispatch = trpc.wake.dispatch.useMutation({
-    onSuccess: () => utils.wake.latest.invalidate({ taskId }),
+    onSuccess: () => reread(utils.wake.latest, { taskId }),
   });
   const receipt = latest.data?.receipt ?? null;
   return (
@@ -98,8 +99,8 @@ function ActionCard({ taskId, receiptId, action, readOnly }: { taskId: string; r
   const record = trpc.wake.record.useMutation({
     onSuccess: () => {
       setReason('');
-      void utils.wake.latest.invalidate({ taskId });
-      void utils.receipts.list.invalidate();
+      void reread(utils.wake.latest, { taskId });
+      void reread(utils.receipts.list);
     },
   });
   const label = `${action.role} action`;
