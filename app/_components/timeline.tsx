@@ -3,7 +3,7 @@
 // is scrolled to its end; only the rows in view are in the DOM (TanStack Virtual), so 100,000 events scroll
 // like 100. Live events are put into the first page of the React Query cache by the task page.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { trpc, type Outputs } from '../_trpc/client';
 
 export type TimelineEvent = Outputs['timeline']['page']['events'][number];
@@ -53,6 +53,27 @@ function time(ts: string): string {
   return Number.isNaN(d.getTime()) ? ts : d.toISOString().replace('T', ' ').replace(/\.\d{3}Z$|Z$/, ' UTC');
 }
 
+/**
+ * What a row shows. Memoized: a live batch renders only its new rows; the rows already shown keep their
+ * content (their wrapper, rendered by the list, only gets its new index).
+ */
+const RowContent = memo(function RowContent({ event, open, onToggle }: { event: TimelineEvent; open: boolean; onToggle: (seq: number) => void }) {
+  return (
+    <>
+      <button type="button" className="event-open" aria-expanded={open} onClick={() => onToggle(event.seq)}>
+        <span className="muted tabular">
+          {time(event.timestamp)} <span className="seq">#{event.seq}</span>
+        </span>
+        <span className="badge">{event.actor}</span>
+        <span className="summary">
+          <code>{event.event_type}</code> {event.summary}
+        </span>
+      </button>
+      {open ? <pre aria-label={`Event ${event.id} as JSON`}>{JSON.stringify(event, null, 2)}</pre> : null}
+    </>
+  );
+});
+
 /** Memoized: the page around it re-renders every second (lease ages); the list re-renders only for its own data. */
 export const Timeline = memo(function Timeline({
   taskId,
@@ -79,7 +100,7 @@ export const Timeline = memo(function Timeline({
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowPx.current,
     getItemKey: (i) => events[i]?.seq ?? 'loading',
-    overscan: 12,
+    overscan: 6,
     // Sizes come from the ResizeObserver only: reading offsetHeight as each new row mounts would force a
     // layout per live batch. A row not yet observed counts as one line until its first resize entry.
     measureElement: (element, entry, instance) => {
@@ -100,20 +121,21 @@ export const Timeline = memo(function Timeline({
     if (lastIndex >= events.length - 1 && pages.hasNextPage && !pages.isFetchingNextPage) void pages.fetchNextPage();
   }, [lastIndex, events.length, pages.hasNextPage, pages.isFetchingNextPage, pages]);
 
-  function toggle(seq: number) {
+  const toggle = useCallback((seq: number) => {
     setOpen((old) => {
       const next = new Set(old);
       if (next.has(seq)) next.delete(seq);
       else next.add(seq);
       return next;
     });
-  }
+  }, []);
 
   return (
     <section className="panel" aria-labelledby="timeline-heading">
       <div className="section-head">
         <h2 id="timeline-heading">Timeline</h2>
-        <p className="muted tabular" aria-live="polite">
+        {/* Not a live region: under a stream it would change many times a second and drown a screen reader. */}
+        <p className="muted tabular">
           {events.length} {events.length === 1 ? 'event' : 'events'} loaded{pages.hasNextPage ? ' (older load on scroll)' : ''}
           {filters.search.trim() ? ' · search results are not live' : ''}
         </p>
@@ -183,16 +205,7 @@ export const Timeline = memo(function Timeline({
               const isOpen = open.has(event.seq);
               return (
                 <div key={item.key} role="listitem" data-index={item.index} data-open={isOpen || undefined} ref={virtualizer.measureElement} className="timeline-row">
-                  <button type="button" className="event-open" aria-expanded={isOpen} onClick={() => toggle(event.seq)}>
-                    <span className="muted tabular">
-                      {time(event.timestamp)} <span className="seq">#{event.seq}</span>
-                    </span>
-                    <span className="badge">{event.actor}</span>
-                    <span className="summary">
-                      <code>{event.event_type}</code> {event.summary}
-                    </span>
-                  </button>
-                  {isOpen ? <pre aria-label={`Event ${event.id} as JSON`}>{JSON.stringify(event, null, 2)}</pre> : null}
+                  <RowContent event={event} open={isOpen} onToggle={toggle} />
                 </div>
               );
             })}

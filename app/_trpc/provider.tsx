@@ -1,11 +1,15 @@
 'use client';
 // One QueryClient and one tRPC client per tab: subscriptions over one websocket, everything else over
 // batched HTTP. During server rendering no socket is opened (nothing fetches there).
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { notifyManager, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createWSClient, httpBatchLink, splitLink, wsLink } from '@trpc/client';
 import { useState, type ReactNode } from 'react';
 import { trpc } from './client';
 import { setConnectionState } from './connection';
+
+// Cache writes reach components in the same task (a microtask), not in a later timer: a live row pushed
+// into the cache is in the DOM before the browser's next frame instead of one frame later.
+if (typeof window !== 'undefined') notifyManager.setScheduler(queueMicrotask);
 
 function liveSocketUrl(): string {
   const { protocol, host } = window.location;

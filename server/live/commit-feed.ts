@@ -13,7 +13,7 @@ const WAL_CHECKPOINT_BYTES = 64 * 1024 * 1024;
 export interface CommitFeedOptions {
   /** Backstop poll of data_version; file events normally arrive first. */
   fallbackPollMs?: number;
-  /** Coalesces bursts of file events into one check. */
+  /** Coalesces bursts of file events into one check; 0 (the default) checks once per turn of the event loop. */
   coalesceMs?: number;
 }
 
@@ -21,7 +21,8 @@ export class CommitFeed extends EventEmitter {
   private readonly dbFile: string;
   private watcher: FSWatcher | null = null;
   private poll: NodeJS.Timeout | null = null;
-  private pending: NodeJS.Timeout | null = null;
+  /** Cancels the check scheduled for the file events seen so far; null when none is. */
+  private pending: (() => void) | null = null;
   private lastVersion: number;
   private readonly coalesceMs: number;
   private readonly fallbackPollMs: number;
@@ -36,7 +37,7 @@ export class CommitFeed extends EventEmitter {
     super();
     this.setMaxListeners(0); // one listener per live subscription
     this.dbFile = dbFile;
-    this.coalesceMs = options.coalesceMs ?? 5;
+    this.coalesceMs = options.coalesceMs ?? 0;
     this.fallbackPollMs = options.fallbackPollMs ?? 250;
     this.lastVersion = this.dataVersion();
   }
@@ -67,7 +68,7 @@ export class CommitFeed extends EventEmitter {
   close(): void {
     this.stopWatching();
     if (this.poll) clearInterval(this.poll);
-    if (this.pending) clearTimeout(this.pending);
+    this.pending?.();
     this.poll = null;
     this.pending = null;
     this.removeAllListeners();
@@ -80,10 +81,18 @@ export class CommitFeed extends EventEmitter {
 
   private schedule(): void {
     if (this.pending) return;
-    this.pending = setTimeout(() => {
+    const run = () => {
       this.pending = null;
       this.check();
-    }, this.coalesceMs);
+    };
+    // A commit writes the -wal file several times in one go: the events of one turn make one check.
+    if (this.coalesceMs > 0) {
+      const timer = setTimeout(run, this.coalesceMs);
+      this.pending = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(run);
+      this.pending = () => clearImmediate(immediate);
+    }
   }
 
   private dataVersion(): number {

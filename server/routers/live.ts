@@ -1,7 +1,7 @@
 // Live telemetry over the websocket. The subscription listens before it reads the backlog (a commit during
 // the backlog read is not lost), reads rows after its own last rowid, and yields each as tracked(seq):
 // a reconnecting client sends the last seq back as lastEventId and resumes with no gap and no duplicate.
-// telemetryBatches sends the same rows grouped (one message per frame at most) for pages that follow a
+// telemetryBatches sends the same rows grouped (one message per BATCH_MS at most) for pages that follow a
 // busy task: the socket write per message, not the row, is what a stream of events costs the server.
 import { on } from 'node:events';
 import { tracked } from '@trpc/server';
@@ -29,8 +29,11 @@ function tasksVersion(db: Db): string {
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** A batching subscription sends at most one message per this many ms (the first at once). */
-export const BATCH_MS = 16;
+/**
+ * A batching subscription sends at most one message per this many ms (the first at once). Short: each ms
+ * here is a ms of latency for a steady stream, and the page already takes whatever queued up in one write.
+ */
+export const BATCH_MS = 4;
 
 /**
  * Wakes on commits, listening from the moment it is made (before the backlog is read). Commits that come
@@ -105,7 +108,8 @@ export const liveRouter = router({
     }),
   /**
    * The same rows as `telemetry`, several to a message: rows committed within BATCH_MS of the last message
-   * wait for the next one, so a busy task costs one socket write per subscriber per frame, not per row. The
+   * wait for the next one, so a busy task costs at most one socket write per subscriber per BATCH_MS, not one
+   * per row. The
    * tracked id of a batch is the seq of its last row: a client resuming from it misses none and repeats none.
    */
   telemetryBatches: procedure
