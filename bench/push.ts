@@ -62,9 +62,31 @@ const OBSERVE_TIMELINE = `(() => {
   scan();
 })()`;
 
+/**
+ * Before the app loads: note when each row's websocket message arrives in the page, so the latency splits
+ * into commit→page (server and socket) and page→DOM (the page's own work).
+ */
+const NOTE_ARRIVALS = `(() => {
+  window.__arrived = {};
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (m) => {
+        const t = performance.timeOrigin + performance.now();
+        try {
+          const rows = JSON.parse(m.data)?.result?.data?.data;
+          if (Array.isArray(rows)) for (const r of rows) if (r && typeof r.seq === 'number' && !(r.seq in window.__arrived)) window.__arrived[r.seq] = t;
+        } catch {}
+      });
+    }
+  };
+})()`;
+
 const pages: Page[] = [];
 for (let i = 0; i < TABS; i++) {
   const page = await browser.newPage();
+  await page.addInitScript(NOTE_ARRIVALS);
   page.on('crash', () => console.error(`tab ${i} crashed`));
   await page.goto(`${deck.url.replace(/\/$/, '')}/tasks/${encodeURIComponent(taskId)}`);
   await page.getByRole('status', { name: 'Live feed' }).filter({ hasText: 'Live' }).waitFor();
@@ -84,17 +106,29 @@ await new Promise((resolve) => writer.on('close', resolve));
 await new Promise((resolve) => setTimeout(resolve, 2_000)); // the last events' way to the pages
 
 const latencies: number[] = [];
+const toPage: number[] = [];
+const inPage: number[] = [];
 let lost = 0;
 let duplicated = 0;
 for (const page of pages) {
-  const { seen, dup } = (await page.evaluate('({ seen: window.__seen, dup: window.__dup })')) as { seen: Record<string, number>; dup: number[] };
+  const { seen, dup, arrived } = (await page.evaluate('({ seen: window.__seen, dup: window.__dup, arrived: window.__arrived })')) as {
+    seen: Record<string, number>;
+    dup: number[];
+    arrived: Record<string, number>;
+  };
   duplicated += new Set(dup).size;
   for (const [seq, at] of committed) {
     const shown = seen[String(seq)];
+    const came = arrived[String(seq)];
+    if (came !== undefined) toPage.push(came - at);
     if (shown === undefined) lost++;
-    else latencies.push(shown - at);
+    else {
+      latencies.push(shown - at);
+      if (came !== undefined) inPage.push(shown - came);
+    }
   }
 }
+const split = { toPage: stats(toPage), inPage: stats(inPage) };
 
 // Baseline in the same run: a bare ws message from Node to one page, same clock, same rate.
 // The page is served from loopback too: Chromium blocks a non-local page (about:blank) from opening a
@@ -139,6 +173,8 @@ console.log(
       ['commit→DOM max ms', round(s.max), '-', ''],
       ['events lost (all tabs)', lost, 0, goals.lost ? 'met' : 'MISSED'],
       ['events duplicated', duplicated, 0, goals.duplicated ? 'met' : 'MISSED'],
+      ['  of which commit→page p50 / p99 ms', `${round(split.toPage.median)} / ${round(split.toPage.p99)}`, '-', ''],
+      ['  of which page→DOM p50 / p99 ms', `${round(split.inPage.median)} / ${round(split.inPage.p99)}`, '-', ''],
       ['baseline ws Node→page p50 ms', round(baseline.median), '-', ''],
       ['baseline ws Node→page p99 ms', round(baseline.p99), '-', ''],
     ],
@@ -155,6 +191,10 @@ report('push', quick, {
   max_ms: round(s.max),
   lost,
   duplicated,
+  commit_to_page_p50_ms: round(split.toPage.median),
+  commit_to_page_p99_ms: round(split.toPage.p99),
+  page_to_dom_p50_ms: round(split.inPage.median),
+  page_to_dom_p99_ms: round(split.inPage.p99),
   baseline_p50_ms: round(baseline.median),
   baseline_p99_ms: round(baseline.p99),
   ratio_p50_to_baseline: round(s.median / baseline.median, 2),
