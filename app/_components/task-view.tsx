@@ -2,7 +2,7 @@
 // One task: header with leases that tick, the live timeline, wake actions, automation, inboxes. One live
 // subscription serves the page (use-live-task.ts): pushed events go into the timeline's first page in the
 // cache in batches and refresh only the panels they concern.
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { trpc } from '../_trpc/client';
 import { Automation } from './automation';
 import { Inboxes } from './inbox';
@@ -11,6 +11,12 @@ import { Timeline, timelineInput, timelinePaging, type TimelineFilters } from '.
 import { useLiveTask } from './use-live-task';
 import { useNow } from './use-now';
 import { WakeActions } from './wake-actions';
+
+// The side panels depend only on the task and the mode: memoized, they re-render for their own data, not
+// every second with the header's ticking lease ages.
+const WakePanel = memo(WakeActions);
+const AutomationPanel = memo(Automation);
+const InboxPanel = memo(Inboxes);
 
 export function TaskView({ taskId }: { taskId: string }) {
   const info = trpc.system.info.useQuery();
@@ -54,9 +60,9 @@ export function TaskView({ taskId }: { taskId: string }) {
       <div className="task-layout">
         <Timeline taskId={taskId} filters={filters} onFilters={setFilters} />
         <div className="stack">
-          <WakeActions taskId={taskId} readOnly={readOnly} finished={task.finished} />
-          <Automation taskId={taskId} readOnly={readOnly} finished={task.finished} />
-          <Inboxes taskId={taskId} />
+          <WakePanel taskId={taskId} readOnly={readOnly} finished={task.finished} />
+          <AutomationPanel taskId={taskId} readOnly={readOnly} finished={task.finished} />
+          <InboxPanel taskId={taskId} />
         </div>
       </div>
     </>

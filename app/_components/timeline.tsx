@@ -74,6 +74,65 @@ const RowContent = memo(function RowContent({ event, open, onToggle }: { event: 
   );
 });
 
+/**
+ * The filters. A component of its own, memoized: the list re-renders on every live batch, and re-rendering
+ * the form with it would touch its inputs each time (React sets their attributes again), which repaints the
+ * page around the list.
+ */
+const FilterForm = memo(function FilterForm({ filters, onFilters }: { filters: TimelineFilters; onFilters: (f: TimelineFilters) => void }) {
+  const types = trpc.timeline.eventTypes.useQuery();
+  const [searchDraft, setSearchDraft] = useState(filters.search);
+  return (
+    <form
+      className="filters"
+      role="search"
+      aria-label="Filter the timeline"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onFilters({ ...filters, search: searchDraft });
+      }}
+    >
+      <label>
+        Event type{' '}
+        <select value={filters.eventType} onChange={(e) => onFilters({ ...filters, eventType: e.target.value })}>
+          <option value="">all</option>
+          {(types.data ?? []).map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Role{' '}
+        <select value={filters.actor} onChange={(e) => onFilters({ ...filters, actor: e.target.value as TimelineFilters['actor'] })}>
+          <option value="">all</option>
+          {ACTORS.map((a) => (
+            <option key={a} value={a}>
+              {a}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Search <input type="search" value={searchDraft} maxLength={200} onChange={(e) => setSearchDraft(e.target.value)} placeholder="words in summary or attributes" />
+      </label>
+      <button type="submit">Search</button>
+      {filters.search ? (
+        <button
+          type="button"
+          onClick={() => {
+            setSearchDraft('');
+            onFilters({ ...filters, search: '' });
+          }}
+        >
+          Clear search
+        </button>
+      ) : null}
+    </form>
+  );
+});
+
 /** Memoized: the page around it re-renders every second (lease ages); the list re-renders only for its own data. */
 export const Timeline = memo(function Timeline({
   taskId,
@@ -86,10 +145,8 @@ export const Timeline = memo(function Timeline({
 }) {
   const input = timelineInput(taskId, filters);
   const pages = trpc.timeline.page.useInfiniteQuery(input, timelinePaging);
-  const types = trpc.timeline.eventTypes.useQuery();
   const events = useMemo(() => pages.data?.pages.flatMap((p) => p.events) ?? [], [pages.data]);
   const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
-  const [searchDraft, setSearchDraft] = useState(filters.search);
   const scrollRef = useRef<HTMLDivElement>(null);
   // New rows are estimated at the height closed rows really have, so a live row's first measurement
   // rarely moves anything (each mismatch costs one more render and layout).
@@ -134,59 +191,14 @@ export const Timeline = memo(function Timeline({
     <section className="panel" aria-labelledby="timeline-heading">
       <div className="section-head">
         <h2 id="timeline-heading">Timeline</h2>
-        {/* Not a live region: under a stream it would change many times a second and drown a screen reader. */}
-        <p className="muted tabular">
+        {/* Not a live region: under a stream it would change many times a second and drown a screen reader.
+            Its own layer (.timeline-count): a new count repaints these few characters, not the whole page. */}
+        <p className="muted tabular timeline-count">
           {events.length} {events.length === 1 ? 'event' : 'events'} loaded{pages.hasNextPage ? ' (older load on scroll)' : ''}
           {filters.search.trim() ? ' · search results are not live' : ''}
         </p>
       </div>
-      <form
-        className="filters"
-        role="search"
-        aria-label="Filter the timeline"
-        onSubmit={(e) => {
-          e.preventDefault();
-          onFilters({ ...filters, search: searchDraft });
-        }}
-      >
-        <label>
-          Event type{' '}
-          <select value={filters.eventType} onChange={(e) => onFilters({ ...filters, eventType: e.target.value })}>
-            <option value="">all</option>
-            {(types.data ?? []).map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Role{' '}
-          <select value={filters.actor} onChange={(e) => onFilters({ ...filters, actor: e.target.value as TimelineFilters['actor'] })}>
-            <option value="">all</option>
-            {ACTORS.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Search <input type="search" value={searchDraft} maxLength={200} onChange={(e) => setSearchDraft(e.target.value)} placeholder="words in summary or attributes" />
-        </label>
-        <button type="submit">Search</button>
-        {filters.search ? (
-          <button
-            type="button"
-            onClick={() => {
-              setSearchDraft('');
-              onFilters({ ...filters, search: '' });
-            }}
-          >
-            Clear search
-          </button>
-        ) : null}
-      </form>
+      <FilterForm filters={filters} onFilters={onFilters} />
       {pages.isError ? <p role="alert">Could not load the timeline: {pages.error.message}</p> : null}
       <div ref={scrollRef} className="timeline-scroll" tabIndex={0} aria-label="Timeline events, newest first">
         <div role="list" aria-label="Timeline" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>

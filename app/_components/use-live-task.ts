@@ -8,6 +8,7 @@ import { skipToken } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { trpc } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
+import { FrameGate } from './frame-gate';
 import { matchesFilters, timelineInput, type TimelineEvent, type TimelineFilters } from './timeline';
 
 /** Live rows kept in the first page; past it the oldest are dropped (they load again on scroll). */
@@ -18,16 +19,6 @@ const ALL: TimelineFilters = { eventType: '', actor: '', search: '' };
 
 type Utils = ReturnType<typeof trpc.useUtils>;
 
-/**
- * Runs `fn` once after the messages already queued behind this one (a zero timeout): a quiet feed shows
- * each event at once, and a busy page, which falls behind, takes everything that arrived meanwhile in one
- * write. (Waiting for the next animation frame instead cost half a frame on average for nothing: the
- * browser renders at most once per frame however many writes came before it.)
- */
-function schedule(fn: () => void): { cancel: () => void } {
-  const timer = setTimeout(fn, 0);
-  return { cancel: () => clearTimeout(timer) };
-}
 type Panel = 'row' | 'wake' | 'automation' | 'inbox';
 
 /**
@@ -85,7 +76,9 @@ export function useLiveTask(taskId: string, from: number | null, filters: Timeli
   const state = useRef({
     filters,
     pending: [] as TimelineEvent[],
-    flush: null as { cancel: () => void } | null,
+    gate: null as FrameGate | null,
+    /** This render's flush (it closes over the render's utils and task). */
+    write: () => {},
     lastRefresh: new Map<Panel, number>(),
     refreshTimers: new Map<Panel, ReturnType<typeof setTimeout>>(),
   });
@@ -94,10 +87,9 @@ export function useLiveTask(taskId: string, from: number | null, filters: Timeli
   useEffect(() => {
     const s = state.current;
     return () => {
-      s.flush?.cancel();
+      s.gate?.cancel();
       for (const timer of s.refreshTimers.values()) clearTimeout(timer);
       s.refreshTimers.clear();
-      s.flush = null;
       s.pending = [];
     };
   }, []);
@@ -120,7 +112,6 @@ export function useLiveTask(taskId: string, from: number | null, filters: Timeli
     const s = state.current;
     const batch = s.pending;
     s.pending = [];
-    s.flush = null;
     addToTimeline(utils, taskId, ALL, batch);
     const f = s.filters;
     if (f.eventType || f.actor) addToTimeline(utils, taskId, f, batch.filter((e) => matchesFilters(e, f)));
@@ -143,6 +134,7 @@ export function useLiveTask(taskId: string, from: number | null, filters: Timeli
     }
     for (const panel of panels) refreshSoon(panel);
   }
+  state.current.write = flush;
 
   trpc.live.telemetryBatches.useSubscription(from === null ? skipToken : { taskId, lastEventId: from }, {
     // Panels were read before the feed (re)started: read them once more so no commit falls between the two.
@@ -152,7 +144,8 @@ export function useLiveTask(taskId: string, from: number | null, filters: Timeli
     onData: ({ data: events }) => {
       const s = state.current;
       s.pending.push(...events);
-      s.flush ??= schedule(flush);
+      s.gate ??= new FrameGate(() => state.current.write());
+      s.gate.request();
     },
   });
 }

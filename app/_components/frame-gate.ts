@@ -1,0 +1,38 @@
+/**
+ * When to write what the feed brought. The first write in a frame happens at once (a zero timeout, so the
+ * messages already queued behind it join it); a later one waits for the next frame's animation-frame
+ * callback, which runs before that frame's layout, so its rows are on screen in that frame. A quiet feed
+ * shows each event at once; a stream costs at most one write, and one render of the list, per frame.
+ */
+export class FrameGate {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private frame: number | null = null;
+  /** A write is owed to the next frame. */
+  private queued = false;
+
+  constructor(private readonly write: () => void) {}
+
+  request(): void {
+    if (this.timer !== null || this.queued) return;
+    if (this.frame !== null) this.queued = true; // this frame has had its write
+    else this.timer = setTimeout(() => this.run(), 0);
+  }
+
+  cancel(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    if (this.frame !== null) cancelAnimationFrame(this.frame);
+    this.timer = null;
+    this.frame = null;
+    this.queued = false;
+  }
+
+  private run(): void {
+    this.timer = null;
+    this.queued = false;
+    this.frame ??= requestAnimationFrame(() => {
+      this.frame = null;
+      if (this.queued) this.run();
+    });
+    this.write();
+  }
+}
