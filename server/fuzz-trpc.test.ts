@@ -7,12 +7,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../lib/db/open.js';
 import { scenarioCopy } from '../lib/testing.js';
 import { CommitFeed } from './live/commit-feed.js';
+import { LiveTail } from './live/tail.js';
 import { appRouter, createCaller } from './routers/_app.js';
 
 const dir = scenarioCopy();
 const db = openDatabase(dir.dbPath);
 const feed = new CommitFeed(db, dir.dbPath);
-const call = createCaller({ db, dbPath: dir.dbPath, feed, now: () => new Date('2026-11-24T21:50:00Z'), readOnly: false, socket: null });
+const call = createCaller({ db, dbPath: dir.dbPath, feed, tail: new LiveTail(db, feed), now: () => new Date('2026-11-24T21:50:00Z'), readOnly: false, socket: null });
 let tried = 0;
 let crashes = 0;
 

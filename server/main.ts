@@ -9,6 +9,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { openDatabase, type Db } from '../lib/db/open.js';
 import type { DeckConfig } from './config.js';
 import { CommitFeed } from './live/commit-feed.js';
+import { LiveTail } from './live/tail.js';
 import { log } from './log.js';
 import { appRouter } from './routers/_app.js';
 import { allowedHosts, applySecurityHeaders, checkRequest, refuse, refuseUpgrade, type SecurityPolicy } from './security.js';
@@ -65,7 +66,8 @@ function keepOnlyOurUpgradeListener(server: Server): void {
 export async function startDeckServer(config: DeckConfig, options: StartOptions = {}): Promise<DeckServer> {
   const db = openDatabase(config.dbPath);
   const feed = new CommitFeed(db, config.dbPath).start();
-  const deps: DeckDeps = { db, dbPath: config.dbPath, feed, now: options.now ?? (() => new Date()), readOnly: config.readOnly };
+  const tail = new LiveTail(db, feed);
+  const deps: DeckDeps = { db, dbPath: config.dbPath, feed, tail, now: options.now ?? (() => new Date()), readOnly: config.readOnly };
   const createContext = ({ res }: { res: unknown }): DeckContext => ({ ...deps, socket: res instanceof WebSocket ? res : null });
   // Hosts are known once the port is (port 0 picks one); no request can arrive before listen() returns.
   const policy: SecurityPolicy = { hosts: new Set<string>(), token: config.token };

@@ -8,12 +8,15 @@ import { z, ZodError } from 'zod';
 import type { Db } from '../lib/db/open.js';
 import { ConflictError, ConveyorError, GateError, NotFoundError, UsageError } from '../lib/errors.js';
 import type { CommitFeed } from './live/commit-feed.js';
+import type { LiveTail } from './live/tail.js';
 import { log } from './log.js';
 
 export interface DeckDeps {
   db: Db;
   dbPath: string;
   feed: CommitFeed;
+  /** The newest rows, read once per commit for all live subscriptions. */
+  tail: LiveTail;
   now: () => Date;
   readOnly: boolean;
 }

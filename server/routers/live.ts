@@ -7,7 +7,6 @@ import { on } from 'node:events';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import type { Db } from '../../lib/db/open.js';
-import { telemetryAfter } from '../../lib/timeline.js';
 import { procedure, router, type DeckContext } from '../trpc.js';
 import { Id, Seq } from './inputs.js';
 
@@ -95,7 +94,7 @@ export const liveRouter = router({
       async function* drain() {
         for (;;) {
           if (!(await socketReady(ctx, signal))) return;
-          const rows = telemetryAfter(ctx.db, seq, { taskId, limit: 200 });
+          const rows = ctx.tail.after(seq, { taskId, limit: 200 });
           for (const event of rows) {
             seq = event.seq;
             yield tracked(String(event.seq), event);
@@ -122,7 +121,7 @@ export const liveRouter = router({
       async function* drain() {
         for (;;) {
           if (!(await socketReady(ctx, signal))) return;
-          const rows = telemetryAfter(ctx.db, seq, { taskId, limit: 200 });
+          const rows = ctx.tail.after(seq, { taskId, limit: 200 });
           const last = rows.at(-1);
           if (!last) return;
           seq = last.seq;

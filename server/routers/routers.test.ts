@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../lib/db/open.js';
 import { scenarioCopy, type TempDir } from '../../lib/testing.js';
 import { CommitFeed } from '../live/commit-feed.js';
+import { LiveTail } from '../live/tail.js';
 import { createCaller } from './_app.js';
 
 let dir: TempDir | null = null;
@@ -18,7 +19,7 @@ function caller(readOnly = false) {
   dir = scenarioCopy();
   db = openDatabase(dir.dbPath);
   const feed = new CommitFeed(db, dir.dbPath);
-  return { call: createCaller({ db, dbPath: dir.dbPath, feed, now: () => new Date('2026-11-24T21:50:00Z'), readOnly, socket: null }), db, feed };
+  return { call: createCaller({ db, dbPath: dir.dbPath, feed, tail: new LiveTail(db, feed), now: () => new Date('2026-11-24T21:50:00Z'), readOnly, socket: null }), db, feed };
 }
 
 function count(d: Db): number {
