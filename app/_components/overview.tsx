@@ -1,13 +1,14 @@
 'use client';
 // The overview: every task, those that need a person first. The list is read once; after that pushed
-// telemetry patches it in the React Query cache (heartbeats move lease badges, other events refresh only
-// their own task's row), and a change in the set of tasks refetches the list.
+// telemetry patches it in the React Query cache, a batch at a time (heartbeats move lease badges, other
+// events refresh only their own task's row), and a change in the set of tasks refetches the list.
 import { skipToken } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { trpc, type Outputs } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
 import { EmptyDatabase } from './empty-states';
+import { FrameGate } from './frame-gate';
 import { LeaseBadge, leaseAt } from './lease-badge';
 import { formatAge, ageOf, useNow } from './use-now';
 
@@ -81,21 +82,45 @@ export function OverviewView() {
     }, 100);
   }
 
-  trpc.live.telemetry.useSubscription(from === null ? skipToken : { lastEventId: from }, {
-    onData: ({ data: event }) => {
-      const known = utils.overview.list.getData()?.tasks.some((t) => t.id === event.task_id);
-      if (event.task_id && !known) {
-        void reread(utils.overview.list);
-        return;
-      }
+  // Pushed rows come in batches and are applied at most once per frame (FrameGate): a stream of events
+  // costs one cache write and one render of the list per frame, not one per event.
+  const pending = useRef<LiveEvent[]>([]);
+  const gate = useRef<FrameGate | null>(null);
+  const apply = useRef(() => {});
+  apply.current = () => {
+    const batch = pending.current;
+    pending.current = [];
+    const list = utils.overview.list.getData();
+    if (!list || batch.length === 0) return;
+    const known = new Set(list.tasks.map((t) => t.id));
+    if (batch.some((e) => e.task_id !== null && !known.has(e.task_id))) {
+      void reread(utils.overview.list); // a task the list does not have yet: read it again, these events included
+      return;
+    }
+    let dispatchStamp: string | null = null;
+    const byTask = new Map<string, LiveEvent[]>();
+    for (const event of batch) {
       if (event.task_id === null) {
-        if (event.event_type === 'dispatch_watch_heartbeat') {
-          utils.overview.list.setData(undefined, (old) => (old ? { ...old, dispatch: { ...old.dispatch, last_heartbeat_at: event.timestamp } } : old));
-        }
-        return;
-      }
-      utils.overview.list.setData(undefined, (old) => (old ? { ...old, tasks: old.tasks.map((t) => (t.id === event.task_id ? withEvent(t, event) : t)) } : old));
-      if (needsRowRefresh(event.event_type)) refreshRowsSoon(event.task_id);
+        if (event.event_type === 'dispatch_watch_heartbeat') dispatchStamp = event.timestamp;
+      } else byTask.set(event.task_id, [...(byTask.get(event.task_id) ?? []), event]);
+    }
+    utils.overview.list.setData(undefined, (old) =>
+      old
+        ? {
+            ...old,
+            dispatch: dispatchStamp ? { ...old.dispatch, last_heartbeat_at: dispatchStamp } : old.dispatch,
+            tasks: old.tasks.map((t) => byTask.get(t.id)?.reduce(withEvent, t) ?? t),
+          }
+        : old,
+    );
+    for (const [taskId, events] of byTask) if (events.some((e) => needsRowRefresh(e.event_type))) refreshRowsSoon(taskId);
+  };
+  useEffect(() => () => gate.current?.cancel(), []);
+  trpc.live.telemetryBatches.useSubscription(from === null ? skipToken : { lastEventId: from }, {
+    onData: ({ data: events }) => {
+      pending.current.push(...events);
+      gate.current ??= new FrameGate(() => apply.current());
+      gate.current.request();
     },
   });
   const seenTasksVersion = useRef<string | null>(null);
