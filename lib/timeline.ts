@@ -66,7 +66,7 @@ export const SCAN_WINDOW = 20_000;
 export function timelinePage(db: Db, filter: TimelineFilter, page: { before?: number | null; limit?: number } = {}): TimelinePage {
   const limit = Math.min(Math.max(1, page.limit ?? 200), MAX_PAGE);
   return db.transaction(() => {
-    const cursor = db.prepare<[], { seq: number | null }>('select max(rowid) as seq from telemetry_events').get()?.seq ?? 0;
+    const cursor = newestTelemetrySeq(db);
     const before = Math.min(page.before ?? cursor + 1, cursor + 1);
     const params: Record<string, unknown> = { taskId: filter.taskId, before, limit: limit + 1 };
     const extra = filterSql(filter, params);
@@ -118,6 +118,11 @@ export function timelinePage(db: Db, filter: TimelineFilter, page: { before?: nu
 }
 
 /** Rows after `seq` in rowid order, optionally for one task, at most `limit` (the live feed's backfill step). */
+/** The highest telemetry rowid (0 for an empty log): where a live feed that starts now resumes from. */
+export function newestTelemetrySeq(db: Db): number {
+  return db.prepare<[], { seq: number | null }>('select max(rowid) as seq from telemetry_events').get()?.seq ?? 0;
+}
+
 export function telemetryAfter(db: Db, seq: number, options: { taskId?: string | null; limit?: number } = {}): TelemetryEvent[] {
   const limit = Math.min(Math.max(1, options.limit ?? 200), MAX_PAGE);
   const rows = db

@@ -1,3 +1,5 @@
+import { useCallback, useEffect, useRef } from 'react';
+
 /**
  * When to write what the feed brought. The first write in a frame happens at once (a zero timeout, so the
  * messages already queued behind it join it); a later one waits for the next frame's animation-frame
@@ -35,4 +37,31 @@ export class FrameGate {
     });
     this.write();
   }
+}
+
+/**
+ * Collects pushed items and hands them to `apply` in batches, through a FrameGate: the first batch of a
+ * frame at once, later ones with the next frame. `apply` is this render's (it may close over anything);
+ * nothing is applied after unmount.
+ */
+export function useFrameBatches<T>(apply: (batch: T[]) => void): (items: readonly T[]) => void {
+  const state = useRef({ pending: [] as T[], apply, gate: null as FrameGate | null });
+  state.current.apply = apply;
+  useEffect(() => {
+    const s = state.current;
+    return () => {
+      s.gate?.cancel();
+      s.pending = [];
+    };
+  }, []);
+  return useCallback((items: readonly T[]) => {
+    const s = state.current;
+    s.pending.push(...items);
+    s.gate ??= new FrameGate(() => {
+      const batch = s.pending;
+      s.pending = [];
+      if (batch.length > 0) s.apply(batch);
+    });
+    s.gate.request();
+  }, []);
 }

@@ -4,11 +4,11 @@
 // events refresh only their own task's row), and a change in the set of tasks refetches the list.
 import { skipToken } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { trpc, type Outputs } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
 import { EmptyDatabase } from './empty-states';
-import { FrameGate } from './frame-gate';
+import { useFrameBatches } from './frame-gate';
 import { LeaseBadge, leaseAt } from './lease-badge';
 import { formatAge, ageOf, useNow } from './use-now';
 
@@ -84,14 +84,9 @@ export function OverviewView() {
 
   // Pushed rows come in batches and are applied at most once per frame (FrameGate): a stream of events
   // costs one cache write and one render of the list per frame, not one per event.
-  const pending = useRef<LiveEvent[]>([]);
-  const gate = useRef<FrameGate | null>(null);
-  const apply = useRef(() => {});
-  apply.current = () => {
-    const batch = pending.current;
-    pending.current = [];
+  const push = useFrameBatches((batch: LiveEvent[]) => {
     const list = utils.overview.list.getData();
-    if (!list || batch.length === 0) return;
+    if (!list) return;
     const known = new Set(list.tasks.map((t) => t.id));
     if (batch.some((e) => e.task_id !== null && !known.has(e.task_id))) {
       void reread(utils.overview.list); // a task the list does not have yet: read it again, these events included
@@ -102,7 +97,11 @@ export function OverviewView() {
     for (const event of batch) {
       if (event.task_id === null) {
         if (event.event_type === 'dispatch_watch_heartbeat') dispatchStamp = event.timestamp;
-      } else byTask.set(event.task_id, [...(byTask.get(event.task_id) ?? []), event]);
+        continue;
+      }
+      const events = byTask.get(event.task_id);
+      if (events) events.push(event);
+      else byTask.set(event.task_id, [event]);
     }
     utils.overview.list.setData(undefined, (old) =>
       old
@@ -114,14 +113,9 @@ export function OverviewView() {
         : old,
     );
     for (const [taskId, events] of byTask) if (events.some((e) => needsRowRefresh(e.event_type))) refreshRowsSoon(taskId);
-  };
-  useEffect(() => () => gate.current?.cancel(), []);
+  });
   trpc.live.telemetryBatches.useSubscription(from === null ? skipToken : { lastEventId: from }, {
-    onData: ({ data: events }) => {
-      pending.current.push(...events);
-      gate.current ??= new FrameGate(() => apply.current());
-      gate.current.request();
-    },
+    onData: ({ data: events }) => push(events),
   });
   const seenTasksVersion = useRef<string | null>(null);
   trpc.live.tasks.useSubscription(undefined, {

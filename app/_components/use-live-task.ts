@@ -8,7 +8,7 @@ import { skipToken } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { trpc } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
-import { FrameGate } from './frame-gate';
+import { useFrameBatches } from './frame-gate';
 import { matchesFilters, timelineInput, type TimelineEvent, type TimelineFilters } from './timeline';
 
 /** Live rows kept in the first page; past it the oldest are dropped (they load again on scroll). */
@@ -74,23 +74,15 @@ function refresh(utils: Utils, taskId: string, panel: Panel) {
 export function useLiveTask(taskId: string, from: number | null, filters: TimelineFilters) {
   const utils = trpc.useUtils();
   const state = useRef({
-    filters,
-    pending: [] as TimelineEvent[],
-    gate: null as FrameGate | null,
-    /** This render's flush (it closes over the render's utils and task). */
-    write: () => {},
     lastRefresh: new Map<Panel, number>(),
     refreshTimers: new Map<Panel, ReturnType<typeof setTimeout>>(),
   });
-  state.current.filters = filters;
 
   useEffect(() => {
     const s = state.current;
     return () => {
-      s.gate?.cancel();
       for (const timer of s.refreshTimers.values()) clearTimeout(timer);
       s.refreshTimers.clear();
-      s.pending = [];
     };
   }, []);
 
@@ -108,13 +100,10 @@ export function useLiveTask(taskId: string, from: number | null, filters: Timeli
     else s.refreshTimers.set(panel, setTimeout(run, wait));
   }
 
-  function flush() {
-    const s = state.current;
-    const batch = s.pending;
-    s.pending = [];
+  // Applied with the latest render's closure, so `filters` is the one on screen when the batch lands.
+  const push = useFrameBatches((batch: TimelineEvent[]) => {
     addToTimeline(utils, taskId, ALL, batch);
-    const f = s.filters;
-    if (f.eventType || f.actor) addToTimeline(utils, taskId, f, batch.filter((e) => matchesFilters(e, f)));
+    if (filters.eventType || filters.actor) addToTimeline(utils, taskId, filters, batch.filter((e) => matchesFilters(e, filters)));
     const beats: Partial<Record<'manager' | 'worker', string>> = {};
     const panels = new Set<Panel>();
     for (const event of batch) {
@@ -133,19 +122,13 @@ export function useLiveTask(taskId: string, from: number | null, filters: Timeli
       });
     }
     for (const panel of panels) refreshSoon(panel);
-  }
-  state.current.write = flush;
+  });
 
   trpc.live.telemetryBatches.useSubscription(from === null ? skipToken : { taskId, lastEventId: from }, {
     // Panels were read before the feed (re)started: read them once more so no commit falls between the two.
     onStarted: () => {
       for (const panel of ['row', 'wake', 'automation', 'inbox'] as const) refresh(utils, taskId, panel);
     },
-    onData: ({ data: events }) => {
-      const s = state.current;
-      s.pending.push(...events);
-      s.gate ??= new FrameGate(() => state.current.write());
-      s.gate.request();
-    },
+    onData: ({ data: events }) => push(events),
   });
 }

@@ -13,18 +13,15 @@ const WAL_CHECKPOINT_BYTES = 64 * 1024 * 1024;
 export interface CommitFeedOptions {
   /** Backstop poll of data_version; file events normally arrive first. */
   fallbackPollMs?: number;
-  /** Coalesces bursts of file events into one check; 0 (the default) checks once per turn of the event loop. */
-  coalesceMs?: number;
 }
 
 export class CommitFeed extends EventEmitter {
   private readonly dbFile: string;
   private watcher: FSWatcher | null = null;
   private poll: NodeJS.Timeout | null = null;
-  /** Cancels the check scheduled for the file events seen so far; null when none is. */
-  private pending: (() => void) | null = null;
+  /** The check scheduled for the file events of this turn of the event loop. */
+  private pending: NodeJS.Immediate | null = null;
   private lastVersion: number;
-  private readonly coalesceMs: number;
   private readonly fallbackPollMs: number;
   /** Commits seen so far (a counter for tests and logs). */
   commits = 0;
@@ -37,7 +34,6 @@ export class CommitFeed extends EventEmitter {
     super();
     this.setMaxListeners(0); // one listener per live subscription
     this.dbFile = dbFile;
-    this.coalesceMs = options.coalesceMs ?? 0;
     this.fallbackPollMs = options.fallbackPollMs ?? 250;
     this.lastVersion = this.dataVersion();
   }
@@ -68,7 +64,7 @@ export class CommitFeed extends EventEmitter {
   close(): void {
     this.stopWatching();
     if (this.poll) clearInterval(this.poll);
-    this.pending?.();
+    if (this.pending) clearImmediate(this.pending);
     this.poll = null;
     this.pending = null;
     this.removeAllListeners();
@@ -81,18 +77,11 @@ export class CommitFeed extends EventEmitter {
 
   private schedule(): void {
     if (this.pending) return;
-    const run = () => {
+    // A commit writes the -wal file several times in one go: the events of one turn make one check.
+    this.pending = setImmediate(() => {
       this.pending = null;
       this.check();
-    };
-    // A commit writes the -wal file several times in one go: the events of one turn make one check.
-    if (this.coalesceMs > 0) {
-      const timer = setTimeout(run, this.coalesceMs);
-      this.pending = () => clearTimeout(timer);
-    } else {
-      const immediate = setImmediate(run);
-      this.pending = () => clearImmediate(immediate);
-    }
+    });
   }
 
   private dataVersion(): number {

@@ -7,7 +7,7 @@
 // (coveredFrom, head] is a plain range.
 import type { Db } from '../../lib/db/open.js';
 import type { TelemetryEvent } from '../../lib/telemetry.js';
-import { telemetryAfter } from '../../lib/timeline.js';
+import { newestTelemetrySeq, telemetryAfter } from '../../lib/timeline.js';
 import type { CommitFeed } from './commit-feed.js';
 
 const READ_PAGE = 500;
@@ -26,7 +26,7 @@ export class LiveTail {
     feed: CommitFeed,
     private readonly capacity = 5_000,
   ) {
-    this.head = this.newestSeq();
+    this.head = newestTelemetrySeq(db);
     this.coveredFrom = this.head;
     feed.prependListener('committed', () => this.refresh());
   }
@@ -77,9 +77,5 @@ export class LiveTail {
       else hi = mid;
     }
     return lo;
-  }
-
-  private newestSeq(): number {
-    return this.db.prepare<[], { seq: number | null }>('select max(rowid) as seq from telemetry_events').get()?.seq ?? 0;
   }
 }

@@ -7,6 +7,7 @@ import { on } from 'node:events';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import type { Db } from '../../lib/db/open.js';
+import { newestTelemetrySeq } from '../../lib/timeline.js';
 import { procedure, router, type DeckContext } from '../trpc.js';
 import { Id, Seq } from './inputs.js';
 
@@ -16,10 +17,6 @@ export const SOFT_BUFFERED_BYTES = 1024 * 1024;
 export const STALL_MS = 5_000;
 /** Upper bound of a socket's backlog: the soft bound plus one page of rows (checked before each page). */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
-
-function newestSeq(db: Db): number {
-  return db.prepare<[], { seq: number | null }>('select max(rowid) as seq from telemetry_events').get()?.seq ?? 0;
-}
 
 function tasksVersion(db: Db): string {
   const row = db.prepare<[], { n: number; last: string | null }>('select count(*) as n, max(updated_at) as last from tasks').get();
@@ -88,7 +85,7 @@ export const liveRouter = router({
     .input(z.object({ taskId: Id.nullish(), lastEventId: Seq.nullish() }).strict())
     .subscription(async function* ({ ctx, input, signal }) {
       const commits = on(ctx.feed, 'committed', { signal }); // listen first
-      let seq = input.lastEventId ?? newestSeq(ctx.db);
+      let seq = input.lastEventId ?? newestTelemetrySeq(ctx.db);
       const taskId = input.taskId ?? null;
       // Pages of rows after the last seq sent, each yielded as tracked(seq); waits for a slow socket between pages.
       async function* drain() {
@@ -115,7 +112,7 @@ export const liveRouter = router({
     .input(z.object({ taskId: Id.nullish(), lastEventId: Seq.nullish() }).strict())
     .subscription(async function* ({ ctx, input, signal }) {
       const wakes = commitWakes(ctx, signal); // listen first
-      let seq = input.lastEventId ?? newestSeq(ctx.db);
+      let seq = input.lastEventId ?? newestTelemetrySeq(ctx.db);
       const taskId = input.taskId ?? null;
       let sentAt = Number.NEGATIVE_INFINITY;
       async function* drain() {
