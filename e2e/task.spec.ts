@@ -39,6 +39,10 @@ test('telemetry written by the CLI in another process appears without a reload',
   await deck.cli(['app-heartbeat', 'blocked-loop', '--role', 'worker', '--json']);
   await expect(timeline.getByRole('listitem').filter({ hasText: 'app_heartbeat' })).toHaveCount(1);
   await expect(page.locator('.leases')).toContainText('worker blocked-loop-worker healthy');
+  // The dispatcher's heartbeats belong to no task; the header follows them on their own subscription.
+  await expect(page.locator('.leases')).toContainText('dispatch dispatch-local stale');
+  await deck.cli(['dispatch', '--watch', '--watch-iterations', '1', '--interval', '0', '--dry-run', '--json']);
+  await expect(page.locator('.leases')).toContainText('dispatch dispatch-local healthy');
 });
 
 test('wake actions: dispatch, copy the prompt, record sent and skipped; refused buttons say why', async ({ page }) => {

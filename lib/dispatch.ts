@@ -21,11 +21,12 @@ import { newId } from './ids.js';
 import { parseJsonObject, stableJson } from './json.js';
 import { evaluateContinue, findRun } from './loop-policy.js';
 import { findSessionById, type SessionRow } from './sessions.js';
+import { DEFAULT_DISPATCHER_ID } from './app/leases.js';
 import { appendTelemetry } from './telemetry.js';
 
 export const SIGNAL_TYPES = [...DISPATCH_COMMAND_TYPES, 'worker_task_complete'] as const;
 export type SignalType = (typeof SIGNAL_TYPES)[number];
-export const DEFAULT_DISPATCHER_ID = 'dispatch-local';
+export { DEFAULT_DISPATCHER_ID } from './app/leases.js';
 
 /** Delivers text into a tmux session (push mode). `started` tells whether the paste began before a failure. */
 export type PushRunner = (tmuxSession: string, text: string) => { ok: true; output: string } | { ok: false; started: boolean; error: string };

@@ -256,9 +256,14 @@ function readOverviewTask(db: Db, row: TaskBindingRow, options: Required<Overvie
   };
 }
 
+/** When the dispatcher last finished a watch pass (its newest dispatch_watch_heartbeat), or null if never. */
+export function dispatcherHeartbeatAt(db: Db, dispatcherId: string = DEFAULT_DISPATCHER_ID): string | null {
+  return stmts(db).dispatchHeartbeat.get(dispatcherId)?.timestamp ?? null;
+}
+
 /** The dispatcher's lease: its newest dispatch_watch_heartbeat (global, not per task). */
 function dispatchLease(db: Db, o: Required<OverviewOptions>, now: Date): Lease {
-  return leaseAt(stmts(db).dispatchHeartbeat.get(o.dispatcherId)?.timestamp ?? null, o.staleAfterSeconds, now);
+  return leaseAt(dispatcherHeartbeatAt(db, o.dispatcherId), o.staleAfterSeconds, now);
 }
 
 function resolved(options: OverviewOptions): Required<OverviewOptions> {

@@ -33,6 +33,9 @@ export function TaskView({ taskId }: { taskId: string }) {
   if (from === null && startCursor !== undefined) setFrom(startCursor);
 
   useLiveTask(taskId, from, filters);
+  // The dispatcher serves every task: its heartbeats are not in this task's feed, so they come on their own.
+  const [dispatcher, setDispatcher] = useState<{ dispatcher_id: string; last_heartbeat_at: string | null } | null>(null);
+  trpc.live.dispatcher.useSubscription({}, { onData: setDispatcher });
 
   if (row.isError) return <p role="alert">Could not load this task: {row.error.message}</p>;
   const task = row.data;
@@ -55,6 +58,9 @@ export function TaskView({ taskId }: { taskId: string }) {
         <div className="leases">
           <LeaseBadge label={`manager ${task.manager.name ?? '(none)'}`} stamp={task.manager.lease.last_heartbeat_at} staleAfterSeconds={staleAfter} now={now} />
           <LeaseBadge label={`worker ${task.worker.name ?? '(none)'}`} stamp={task.worker.lease.last_heartbeat_at} staleAfterSeconds={staleAfter} now={now} />
+          {dispatcher && !task.finished ? (
+            <LeaseBadge label={`dispatch ${dispatcher.dispatcher_id}`} stamp={dispatcher.last_heartbeat_at} staleAfterSeconds={staleAfter} now={now} />
+          ) : null}
         </div>
       </section>
       <div className="task-layout">

@@ -104,4 +104,30 @@ describe('live telemetry subscription', () => {
     expect(deck.feed.commits).toBe(before + 1);
     expect(latencyMs).toBeLessThan(200); // the fallback poll alone would take up to 250 ms
   });
+
+  it("follows the dispatcher's heartbeats: its newest stamp at once, then each new one of that dispatcher only", async () => {
+    const deck = await testServer();
+    const db = openDatabase(deck.dbPath);
+    onTestFinished(() => {
+      db.close();
+    });
+    const beat = (dispatcherId: string, timestamp: string) =>
+      appendTelemetry(db, { taskId: null, timestamp, actor: 'dispatch', eventType: 'dispatch_watch_heartbeat', summary: 'pass', correlation: { dispatcher_id: dispatcherId, iteration: 1 } });
+    beat('dispatch-local', '2026-06-11T12:00:00Z');
+    const client = clientFor(deck.port);
+    const stamps: Array<string | null> = [];
+    const sub = client.live.dispatcher.subscribe({}, { onData: (d) => stamps.push(d.last_heartbeat_at) });
+    onTestFinished(() => sub.unsubscribe());
+    await vi.waitFor(() => expect(stamps).toEqual(['2026-06-11T12:00:00Z']));
+
+    beat('dispatch-other', '2026-06-11T12:00:05Z'); // another dispatcher's pass, and an unrelated row: no message
+    appendTelemetry(db, { taskId: null, timestamp: '2026-06-11T12:00:06Z', actor: 'worker', eventType: 'test_event', summary: 'x' });
+    beat('dispatch-local', '2026-06-11T12:00:10Z');
+    await vi.waitFor(() => expect(stamps).toEqual(['2026-06-11T12:00:00Z', '2026-06-11T12:00:10Z']));
+
+    const other: Array<string | null> = [];
+    const sub2 = client.live.dispatcher.subscribe({ dispatcherId: 'never-ran' }, { onData: (d) => other.push(d.last_heartbeat_at) });
+    onTestFinished(() => sub2.unsubscribe());
+    await vi.waitFor(() => expect(other).toEqual([null]));
+  });
 });

@@ -6,10 +6,13 @@
 import { on } from 'node:events';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
+import { DEFAULT_DISPATCHER_ID } from '../../lib/app/leases.js';
 import type { Db } from '../../lib/db/open.js';
+import { dispatcherHeartbeatAt } from '../../lib/overview.js';
+import type { TelemetryEvent } from '../../lib/telemetry.js';
 import { newestTelemetrySeq } from '../../lib/timeline.js';
 import { procedure, router, type DeckContext } from '../trpc.js';
-import { Id, Seq } from './inputs.js';
+import { DispatcherId, Id, Seq } from './inputs.js';
 
 /** Above this much unsent data a subscription stops reading SQLite until the socket drains. */
 export const SOFT_BUFFERED_BYTES = 1024 * 1024;
@@ -22,6 +25,9 @@ function tasksVersion(db: Db): string {
   const row = db.prepare<[], { n: number; last: string | null }>('select count(*) as n, max(updated_at) as last from tasks').get();
   return `${row?.n ?? 0}:${row?.last ?? ''}`;
 }
+
+const isHeartbeatOf = (row: TelemetryEvent, dispatcherId: string) =>
+  row.actor === 'dispatch' && row.event_type === 'dispatch_watch_heartbeat' && row.correlation.dispatcher_id === dispatcherId;
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -133,6 +139,37 @@ export const liveRouter = router({
           const wait = sentAt + BATCH_MS - performance.now();
           if (wait > 0) await pause(wait); // commits meanwhile join this batch
           yield* drain();
+        }
+      } finally {
+        wakes.close();
+      }
+    }),
+  /**
+   * When the dispatcher last finished a watch pass (null until it has), then again each time that changes.
+   * The dispatcher serves every task, so its heartbeats carry no task id and a task's own feed never sees
+   * them: the task page follows them here. Each commit costs a scan of its new rows in the shared tail.
+   */
+  dispatcher: procedure
+    .input(z.object({ dispatcherId: DispatcherId.optional() }).strict())
+    .subscription(async function* ({ ctx, input, signal }) {
+      const wakes = commitWakes(ctx, signal); // listen first
+      const dispatcherId = input.dispatcherId ?? DEFAULT_DISPATCHER_ID;
+      let seq = newestTelemetrySeq(ctx.db);
+      let stamp = dispatcherHeartbeatAt(ctx.db, dispatcherId);
+      try {
+        yield { dispatcher_id: dispatcherId, last_heartbeat_at: stamp };
+        while (await wakes.next()) {
+          let newest = stamp;
+          for (;;) {
+            const rows = ctx.tail.after(seq, { limit: 500 });
+            for (const row of rows) if (isHeartbeatOf(row, dispatcherId) && (newest === null || row.timestamp > newest)) newest = row.timestamp;
+            seq = rows.at(-1)?.seq ?? seq;
+            if (rows.length < 500) break;
+          }
+          if (newest !== stamp) {
+            stamp = newest;
+            yield { dispatcher_id: dispatcherId, last_heartbeat_at: stamp };
+          }
         }
       } finally {
         wakes.close();
