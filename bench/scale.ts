@@ -1,11 +1,12 @@
 // bench:scale — does the cost of a page grow with history? Seeds 10,000 and then 1,000,000 telemetry events
 // (bulk inserts in transactions, FTS rows included), and at each size times the timeline's first page, a
-// deep page, an FTS search, app-loop-status and the overview, plus the process's memory after paging
-// through. Reports both sizes and the ratio; goal: every ratio under 2.
+// deep page, an FTS search, app-loop-status, the overview and the receipts review's newest and oldest page,
+// plus the process's memory after paging through. Reports both sizes and the ratio; goal: every ratio under 2.
 // Usage: npm run bench:scale [-- --quick]   (--quick: 10,000 vs 200,000 events)
 import { openDatabase, type Db } from '../lib/db/open.js';
 import { getLoopStatus } from '../lib/app/loop-status.js';
 import { readOverview } from '../lib/overview.js';
+import { reviewReceipts } from '../lib/receipts-review.js';
 import { appendTelemetry } from '../lib/telemetry.js';
 import { timelinePage } from '../lib/timeline.js';
 import { tempDir } from '../lib/testing.js';
@@ -27,6 +28,8 @@ const taskId = (name: string) => (db.prepare<[string], { id: string }>('select i
 const ids = { [TASK]: taskId(TASK), [OTHER]: taskId(OTHER) };
 let written = 0;
 
+const lastReceipt = new Map<string, string>();
+
 /** Appends events until the log holds `total`: three in four on the measured task, the rest on another. */
 function seedTo(total: number): number {
   const t0 = performance.now();
@@ -36,18 +39,26 @@ function seedTo(total: number): number {
     db.transaction(() => {
       for (let i = 0; i < batch; i++, written++) {
         const name = written % 4 === 3 ? OTHER : TASK;
+        const task = ids[name] as string;
         const timestamp = new Date(start + written * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-        // As in a real log: dispatcher heartbeats (no task) between the pairs' own events.
-        const isDispatch = written % 10 === 0;
-        appendTelemetry(db, {
-          taskId: isDispatch ? null : (ids[name] as string),
-          timestamp,
-          actor: isDispatch ? 'dispatch' : written % 2 ? 'worker' : 'manager',
-          eventType: isDispatch ? 'dispatch_watch_heartbeat' : written % 10 === 5 ? 'app_wakeup_dispatch_planned' : 'app_heartbeat',
-          summary: `${WORDS[written % WORDS.length]} heartbeat ${written}`,
-          correlation: isDispatch ? { dispatcher_id: 'dispatch-local', iteration: written } : { command: 'app-heartbeat' },
-          attributes: { n: written, role: written % 2 ? 'worker' : 'manager', note: WORDS[(written * 7) % WORDS.length] },
-        });
+        const role = written % 2 ? 'worker' : 'manager';
+        // As in a real log: dispatcher heartbeats (no task) between the pairs' own events, and now and then a
+        // wake-up receipt (two actions) followed by a delivery recorded against the task's newest receipt.
+        const receipt = lastReceipt.get(task);
+        const kind = written % 10 === 0 ? 'dispatch' : written % 10 === 5 ? 'receipt' : written % 10 === 7 && receipt ? 'delivery' : 'heartbeat';
+        const words = `${WORDS[written % WORDS.length]} heartbeat ${written}`;
+        if (kind === 'dispatch') {
+          appendTelemetry(db, { taskId: null, timestamp, actor: 'dispatch', eventType: 'dispatch_watch_heartbeat', summary: words, correlation: { dispatcher_id: 'dispatch-local', iteration: written } });
+        } else if (kind === 'receipt') {
+          const actions = ['manager', 'worker'].map((r) => ({ role: r, status: 'ready_to_send', send_ready: true, thread_id: `thr-${r}`, reason: 'lease stale' }));
+          const { id } = appendTelemetry(db, { taskId: task, timestamp, actor: 'manager', eventType: 'app_wakeup_dispatch_planned', summary: words, correlation: { command: 'app-wakeup-dispatch' }, attributes: { actions, summary: { dispatcher_required: false } } });
+          lastReceipt.set(task, id);
+        } else if (kind === 'delivery' && receipt) {
+          const correlation = { command: 'app-wakeup-record-delivery', dispatch_receipt: receipt, role, thread_id: `thr-${role}` };
+          appendTelemetry(db, { taskId: task, timestamp, actor: 'manager', eventType: 'app_wakeup_delivery_recorded', summary: words, correlation, attributes: { delivery_status: 'sent', dispatch_receipt: receipt, role, thread_id: `thr-${role}` } });
+        } else {
+          appendTelemetry(db, { taskId: task, timestamp, actor: role, eventType: 'app_heartbeat', summary: words, correlation: { command: 'app-heartbeat' }, attributes: { n: written, role, note: WORDS[(written * 7) % WORDS.length] } });
+        }
       }
     }).immediate();
   }
@@ -71,6 +82,7 @@ function measure() {
   // A deep page: the page that starts in the middle of the task's history.
   const middle = (db.prepare<[string, number], { seq: number }>('select rowid as seq from telemetry_events where task_id = ? order by rowid limit 1 offset ?').get(task, Math.floor(written * 0.375)) as { seq: number }).seq;
   const now = new Date('2027-01-01T00:00:00Z');
+  const early = (db.prepare<[string], { seq: number }>(`select rowid as seq from telemetry_events where task_id = ? and event_type = 'app_wakeup_dispatch_planned' order by rowid limit 1 offset 60`).get(task) as { seq: number }).seq;
   const figures = {
     timeline_first_page_ms: timeIt(() => timelinePage(db, { taskId: task }, { limit: 200 })),
     timeline_deep_page_ms: timeIt(() => timelinePage(db, { taskId: task }, { before: middle, limit: 200 })),
@@ -78,6 +90,9 @@ function measure() {
     fts_search_ms: timeIt(() => timelinePage(db, { taskId: task, search: 'delta' }, { limit: 200 })),
     app_loop_status_ms: timeIt(() => getLoopStatus(db, { task: TASK }, now)),
     overview_ms: timeIt(() => readOverview(db, {}, now)),
+    receipts_first_page_ms: timeIt(() => reviewReceipts(db, { taskId: task }, { limit: 50 })),
+    // The oldest receipts, with their deliveries: what a reviewer opens when auditing early history.
+    receipts_old_page_ms: timeIt(() => reviewReceipts(db, { taskId: task }, { before: early, limit: 50 })),
   };
   // Memory after paging back through 100 pages, as a scrolling reader would.
   global.gc?.();

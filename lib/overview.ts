@@ -3,9 +3,11 @@
 // row of an index range) and a per-connection cache of the newest receipt and autopilot event kept up to date
 // by rowid, so the cost grows with the number of tasks, not with history.
 import { DEFAULT_DISPATCHER_ID, DEFAULT_STALE_AFTER_SECONDS, leaseOf as appLease, type Lease } from './app/leases.js';
+import { lastDispatchHeartbeat } from './app/loop-status.js';
 import type { Db } from './db/open.js';
 import { perConnection } from './db/statements.js';
 import { parseJsonObject } from './json.js';
+import { deliveriesOfReceipt } from './receipts-review.js';
 import type { TaskState } from './tasks.js';
 
 export interface OverviewRole {
@@ -120,19 +122,10 @@ function prepare(db: Db) {
        where rowid > @after and rowid <= @upTo and task_id is not null
          and event_type in ('app_autopilot_started', 'app_autopilot_stopped', 'app_wakeup_dispatch_planned')
        order by rowid`),
-    // Deliveries are made after their receipt and are few (one per action): walk the type's entries since it.
-    deliveriesSince: db.prepare<[string, string], { correlation_json: string; attributes_json: string }>(`
-      select correlation_json, attributes_json from telemetry_events indexed by telemetry_events_type_timestamp
-       where event_type = 'app_wakeup_delivery_recorded' and timestamp >= ? and task_id = ?`),
     // Unconsumed items of one session's inbox (the routed_notifications_target_inbox index).
     pendingInbox: db.prepare<[string, string], { n: number }>(`
       select count(*) as n from routed_notifications
        where target_session_id = ? and consumed_at is null and state in ('pending','delivered') and task_id = ?`),
-    dispatchHeartbeat: db.prepare<[string], { timestamp: string }>(`
-      select timestamp from telemetry_events indexed by telemetry_events_actor_timestamp
-       where actor = 'dispatch' and event_type = 'dispatch_watch_heartbeat'
-         and json_extract(correlation_json, '$.dispatcher_id') = ?
-       order by timestamp desc, id desc limit 1`),
     maxSeq: db.prepare<[], { seq: number | null }>('select max(rowid) as seq from telemetry_events'),
   };
 }
@@ -186,21 +179,17 @@ interface ReceiptAction {
 
 /** Actions of the newest dispatch receipt that ask for a person (ready to send, blocked) and have no delivery yet. */
 function receiptState(db: Db, taskId: string, newest: NewestLookup) {
-  const s = stmts(db);
   const receipt = newest(taskId, 'app_wakeup_dispatch_planned');
   if (!receipt) return { latest: null, outstanding: [], blocked: 0 };
-  const deliveries = s.deliveriesSince
-    .all(receipt.timestamp.slice(0, 19), taskId)
-    .map((d) => ({ correlation: parseJsonObject(d.correlation_json), attributes: parseJsonObject(d.attributes_json) }))
-    .filter((d) => d.correlation.dispatch_receipt === receipt.id);
+  const deliveries = deliveriesOfReceipt(db, receipt.id, taskId);
   const actions = parseJsonObject(receipt.attributes_json).actions;
   const outstanding: OutstandingAction[] = [];
   for (const action of Array.isArray(actions) ? (actions as ReceiptAction[]) : []) {
     if (action.status !== 'ready_to_send' && action.status !== 'blocked_missing_thread') continue;
-    if (deliveries.some((d) => d.attributes.role === action.role)) continue;
+    if (deliveries.some((d) => d.role === action.role)) continue;
     outstanding.push({ receipt_id: receipt.id, role: String(action.role), status: action.status, thread_id: typeof action.thread_id === 'string' ? action.thread_id : null });
   }
-  const blocked = deliveries.filter((d) => d.attributes.delivery_status === 'blocked').length;
+  const blocked = deliveries.filter((d) => d.status === 'blocked').length;
   return { latest: { id: receipt.id, recorded_at: receipt.timestamp }, outstanding, blocked };
 }
 
@@ -256,14 +245,9 @@ function readOverviewTask(db: Db, row: TaskBindingRow, options: Required<Overvie
   };
 }
 
-/** When the dispatcher last finished a watch pass (its newest dispatch_watch_heartbeat), or null if never. */
-export function dispatcherHeartbeatAt(db: Db, dispatcherId: string = DEFAULT_DISPATCHER_ID): string | null {
-  return stmts(db).dispatchHeartbeat.get(dispatcherId)?.timestamp ?? null;
-}
-
 /** The dispatcher's lease: its newest dispatch_watch_heartbeat (global, not per task). */
 function dispatchLease(db: Db, o: Required<OverviewOptions>, now: Date): Lease {
-  return leaseAt(dispatcherHeartbeatAt(db, o.dispatcherId), o.staleAfterSeconds, now);
+  return leaseAt(lastDispatchHeartbeat(db, o.dispatcherId), o.staleAfterSeconds, now);
 }
 
 function resolved(options: OverviewOptions): Required<OverviewOptions> {

@@ -3,6 +3,7 @@ import { openDatabase, type Db } from './db/open.js';
 import { exportReceipts, receiptsToCsv, reviewReceipts } from './receipts-review.js';
 import { scenarioCopy, type TempDir } from './testing.js';
 import { recordDelivery } from './app/delivery.js';
+import { appendTelemetry } from './telemetry.js';
 
 let dir: TempDir | null = null;
 let db: Db | null = null;
@@ -46,6 +47,38 @@ describe('reviewReceipts', () => {
     expect(first.receipts).toHaveLength(3);
     const rest = reviewReceipts(d, {}, { before: first.nextBefore, limit: 3 });
     expect(rest.receipts.map((r) => r.event_id)).toEqual([APP_RECEIPT]);
+  });
+
+  it('finds a delivery by its receipt id whenever it was recorded, even stamped before the receipt (a clock set back)', () => {
+    const d = scenario();
+    const scratch = reviewReceipts(d, { status: 'outstanding' }).receipts[0]!;
+    recordDelivery(d, { task: 'scratch-loop', role: 'worker', dispatchReceipt: scratch.event_id, deliveryStatus: 'blocked', reason: 'late' }, new Date('2026-01-01T00:00:00Z'));
+    const after = reviewReceipts(d, { taskId: scratch.task_id }).receipts[0]!;
+    expect(after.event_id).toBe(scratch.event_id);
+    expect(after.actions[1]?.deliveries.map((x) => [x.status, x.reason, x.recorded_at])).toEqual([['blocked', 'late', '2026-01-01T00:00:00Z']]);
+    // The other receipts keep exactly their own deliveries.
+    expect(reviewReceipts(d).receipts.find((r) => r.event_id === APP_RECEIPT)?.actions[1]?.deliveries).toHaveLength(2);
+  });
+
+  it('pages by recorded time with rowid breaking ties: one receipt a page visits each once, same-second ones in write order', () => {
+    const d = scenario();
+    const taskId = reviewReceipts(d).receipts[0]!.task_id;
+    const ids = [1, 2, 3].map((n) =>
+      appendTelemetry(d, { taskId, timestamp: '2026-11-25T08:00:00Z', actor: 'manager', eventType: 'app_wakeup_dispatch_planned', summary: `tie ${n}`, attributes: { actions: [] } }).id,
+    );
+    const all = reviewReceipts(d).receipts.map((r) => r.event_id);
+    expect(all.slice(0, 3)).toEqual([...ids].reverse());
+    expect(all).toHaveLength(4 + 3);
+    const walked: string[] = [];
+    let before: number | null = null;
+    do {
+      const page = reviewReceipts(d, {}, { before, limit: 1 });
+      walked.push(...page.receipts.map((r) => r.event_id));
+      before = page.nextBefore;
+    } while (before !== null);
+    expect(walked).toEqual(all);
+    // `to` bounds the first page too: none after it.
+    expect(reviewReceipts(d, { to: '2026-11-25T07:59:59Z' }).receipts).toHaveLength(4);
   });
 
   it('names the dashboard user who recorded a delivery, and exports CSV without formula cells', () => {

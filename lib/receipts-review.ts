@@ -2,6 +2,7 @@
 // against each (app_wakeup_delivery_recorded rows naming the receipt in correlation.dispatch_receipt).
 // Read-only; exported as JSON or CSV.
 import type { Db } from './db/open.js';
+import { perConnection } from './db/statements.js';
 import { parseJsonObject } from './json.js';
 
 export interface ReviewDelivery {
@@ -89,23 +90,46 @@ function toDelivery(row: DeliveryRow): ReviewDelivery & { receipt: string | null
   };
 }
 
-function deliveriesOf(db: Db, receipt: ReceiptRow): ReviewDelivery[] {
-  // Deliveries come after their receipt and are few (one per action): walk the type's entries since it.
-  const rows = db
-    .prepare<[string, string], DeliveryRow>(
-      `select rowid as seq, id, timestamp, correlation_json, attributes_json from telemetry_events indexed by telemetry_events_type_timestamp
-        where event_type = 'app_wakeup_delivery_recorded' and timestamp >= ? and task_id = ? order by rowid`,
-    )
-    .all(receipt.timestamp.slice(0, 19), receipt.task_id);
-  return rows
-    .map(toDelivery)
-    .filter((d) => d.receipt === receipt.id)
-    .map(({ receipt: _receipt, ...d }) => d);
+/**
+ * The FTS match for rows that hold `id`: its longest word alone (for a telemetry id, the 12-digit tail of its
+ * uuid), which few rows share; a phrase of all its words would walk the common ones ("telemetry") too. Null
+ * when `id` has no word to match on.
+ */
+function receiptMatch(id: string): string | null {
+  const words = id.match(/[\p{L}\p{N}]+/gu) ?? [];
+  const longest = words.reduce((best, w) => (w.length >= best.length ? w : best), '');
+  return longest ? `"${longest}"` : null;
+}
+
+const statements = perConnection((db: Db) => ({
+  byWord: db.prepare<[string, string], DeliveryRow>(
+    `select t.rowid as seq, t.id, t.timestamp, t.correlation_json, t.attributes_json
+       from telemetry_events_fts f join telemetry_events t on t.id = f.event_id
+      where telemetry_events_fts match ? and t.event_type = 'app_wakeup_delivery_recorded' and t.task_id = ?
+      order by t.rowid`,
+  ),
+  ofTask: db.prepare<[string], DeliveryRow>(
+    `select rowid as seq, id, timestamp, correlation_json, attributes_json from telemetry_events indexed by telemetry_events_type_timestamp
+      where event_type = 'app_wakeup_delivery_recorded' and task_id = ? order by rowid`,
+  ),
+}));
+
+/**
+ * The deliveries recorded against one receipt, oldest first, whenever they were recorded (no freshness rule
+ * binds them to the receipt's time). Every delivery names its receipt in its attributes and every telemetry
+ * row has its FTS row, written in the same transaction here and upstream, so the search index finds them at
+ * any age of the log at the cost of their few matches; the exact check drops other ids that share the word.
+ */
+export function deliveriesOfReceipt(db: Db, receiptId: string, taskId: string): Array<ReviewDelivery & { receipt: string | null }> {
+  const s = statements(db);
+  const match = receiptMatch(receiptId);
+  const rows = match ? s.byWord.all(match, taskId) : s.ofTask.all(taskId);
+  return rows.map(toDelivery).filter((d) => d.receipt === receiptId);
 }
 
 function toReceipt(db: Db, row: ReceiptRow): ReviewReceipt {
   const attributes = parseJsonObject(row.attributes_json);
-  const deliveries = deliveriesOf(db, row);
+  const deliveries = deliveriesOfReceipt(db, row.id, row.task_id).map(({ receipt: _receipt, ...d }) => d);
   const dispatcher = (attributes.dispatcher ?? {}) as Record<string, unknown>;
   const actions = (Array.isArray(attributes.actions) ? attributes.actions : []).map((raw): ReviewAction => {
     const a = (raw ?? {}) as Record<string, unknown>;
@@ -145,33 +169,59 @@ function matches(receipt: ReviewReceipt, filter: ReceiptsFilter): boolean {
   });
 }
 
-/** Receipts newest first, older than `before` (a rowid), filtered; role/status filters keep whole receipts. */
-export function reviewReceipts(db: Db, filter: ReceiptsFilter = {}, page: { before?: number | null; limit?: number } = {}): ReceiptsPage {
-  const limit = Math.min(Math.max(1, page.limit ?? 50), 500);
-  const statement = db.prepare<Record<string, unknown>, ReceiptRow>(
+/** Receipts a call reads at most while role/status filters find few matches; the page says where to go on. */
+const SCAN_BUDGET = 5_000;
+
+const receiptStatements = perConnection((db: Db) => {
+  // Newest first by recorded time, the type index's own order (rowid breaks ties within a second), with a
+  // keyset bound: the page costs the rows it returns, however long the log. Ordering by rowid instead
+  // sorted every receipt ever written on each call.
+  const sql = (taskClause: string) =>
     `select t.rowid as seq, t.id, t.task_id, k.name as task_name, t.timestamp, t.attributes_json
        from telemetry_events t indexed by telemetry_events_type_timestamp left join tasks k on k.id = t.task_id
-      where t.event_type = 'app_wakeup_dispatch_planned' and t.rowid < @before
-        and (@taskId is null or t.task_id = @taskId)
-        and (@from is null or t.timestamp >= @from) and (@to is null or t.timestamp <= @to)
-      order by t.rowid desc limit @limit`,
-  );
+      where t.event_type = 'app_wakeup_dispatch_planned'${taskClause}
+        and (t.timestamp, t.rowid) < (@stamp, @before) and t.timestamp >= @from
+      order by t.timestamp desc, t.rowid desc limit @limit`;
+  return {
+    all: db.prepare<Record<string, unknown>, ReceiptRow>(sql('')),
+    ofTask: db.prepare<Record<string, unknown>, ReceiptRow>(sql(' and t.task_id = @taskId')),
+    stampOf: db.prepare<[number], { timestamp: string }>('select timestamp from telemetry_events where rowid = ?'),
+  };
+});
+
+/** Past every recorded time: ISO stamps start with a digit, so this sorts after all of them. */
+const AFTER_ALL = '\uffff';
+
+/**
+ * Receipts newest first (by recorded time, then rowid), after the receipt `before` (a rowid: the last one
+ * of the previous page), filtered; role/status filters keep whole receipts. With a role or status filter
+ * a page may come back short, with `nextBefore` set, when SCAN_BUDGET receipts were read without filling it.
+ */
+export function reviewReceipts(db: Db, filter: ReceiptsFilter = {}, page: { before?: number | null; limit?: number } = {}): ReceiptsPage {
+  const limit = Math.min(Math.max(1, page.limit ?? 50), 500);
+  const s = receiptStatements(db);
+  const statement = filter.taskId ? s.ofTask : s.all;
   const out: ReviewReceipt[] = [];
-  let before = page.before ?? Number.MAX_SAFE_INTEGER;
-  let exhausted = false;
-  // Role/status filters are applied after reading; keep reading pages until this page is full.
   return db.transaction(() => {
-    while (out.length < limit && !exhausted) {
-      const rows = statement.all({ before, taskId: filter.taskId ?? null, from: filter.from ?? null, to: filter.to ?? null, limit });
+    // The keyset: strictly after (stamp, before) in the order above; `to` lowers it when it is earlier.
+    let before = page.before ?? Number.MAX_SAFE_INTEGER;
+    let stamp = page.before ? (s.stampOf.get(page.before)?.timestamp ?? AFTER_ALL) : AFTER_ALL;
+    if (filter.to && filter.to < stamp) [stamp, before] = [filter.to, Number.MAX_SAFE_INTEGER];
+    let exhausted = false;
+    let scanned = 0;
+    let last: number | null = null;
+    while (out.length < limit && !exhausted && scanned < SCAN_BUDGET) {
+      const rows = statement.all({ stamp, before, taskId: filter.taskId ?? null, from: filter.from ?? '', limit });
       if (rows.length < limit) exhausted = true;
       for (const row of rows) {
-        before = row.seq;
+        [stamp, before, last] = [row.timestamp, row.seq, row.seq];
+        scanned++;
         const receipt = toReceipt(db, row);
         if (matches(receipt, filter)) out.push(receipt);
         if (out.length === limit) break;
       }
     }
-    return { receipts: out, nextBefore: exhausted && out.length < limit ? null : before };
+    return { receipts: out, nextBefore: exhausted && out.length < limit ? null : last };
   }).deferred();
 }
 

@@ -7,8 +7,8 @@ import { on } from 'node:events';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { DEFAULT_DISPATCHER_ID } from '../../lib/app/leases.js';
+import { lastDispatchHeartbeat } from '../../lib/app/loop-status.js';
 import type { Db } from '../../lib/db/open.js';
-import { dispatcherHeartbeatAt } from '../../lib/overview.js';
 import type { TelemetryEvent } from '../../lib/telemetry.js';
 import { newestTelemetrySeq } from '../../lib/timeline.js';
 import { procedure, router, type DeckContext } from '../trpc.js';
@@ -155,7 +155,7 @@ export const liveRouter = router({
       const wakes = commitWakes(ctx, signal); // listen first
       const dispatcherId = input.dispatcherId ?? DEFAULT_DISPATCHER_ID;
       let seq = newestTelemetrySeq(ctx.db);
-      let stamp = dispatcherHeartbeatAt(ctx.db, dispatcherId);
+      let stamp = lastDispatchHeartbeat(ctx.db, dispatcherId);
       try {
         yield { dispatcher_id: dispatcherId, last_heartbeat_at: stamp };
         while (await wakes.next()) {
