@@ -106,7 +106,8 @@ export function ReceiptsView() {
       </p>
       <p className="muted">Times are UTC.</p>
       {pages.isError ? <p role="alert">{pages.error.message}</p> : null}
-      {pages.data && receipts.length === 0 ? <NoReceipts /> : null}
+      {pages.data && receipts.length === 0 && !pages.hasNextPage ? <NoReceipts /> : null}
+      {pages.data && receipts.length === 0 && pages.hasNextPage ? <p className="muted">None of the newest receipts read so far match; older ones may.</p> : null}
       {receipts.length > 0 ? (
         <div className="table-wrap">
           <table aria-label="Receipts">
