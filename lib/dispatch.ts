@@ -2,6 +2,7 @@
 // task_complete events to the manager. One pass is dispatchOnce; `dispatch --watch` repeats passes and writes a
 // dispatch_watch_heartbeat after each one (data-model §5.1), which the app-* commands read as the dispatcher lease.
 import { spawnSync } from 'node:child_process';
+import { DEFAULT_DISPATCHER_ID } from './app/leases.js';
 import { isoSeconds, type Clock } from './clock.js';
 import { activeBindingForTask, type LiveBinding } from './bindings.js';
 import {
@@ -21,12 +22,10 @@ import { newId } from './ids.js';
 import { parseJsonObject, stableJson } from './json.js';
 import { evaluateContinue, findRun } from './loop-policy.js';
 import { findSessionById, type SessionRow } from './sessions.js';
-import { DEFAULT_DISPATCHER_ID } from './app/leases.js';
 import { appendTelemetry } from './telemetry.js';
 
 export const SIGNAL_TYPES = [...DISPATCH_COMMAND_TYPES, 'worker_task_complete'] as const;
 export type SignalType = (typeof SIGNAL_TYPES)[number];
-export { DEFAULT_DISPATCHER_ID } from './app/leases.js';
 
 /** Delivers text into a tmux session (push mode). `started` tells whether the paste began before a failure. */
 export type PushRunner = (tmuxSession: string, text: string) => { ok: true; output: string } | { ok: false; started: boolean; error: string };
