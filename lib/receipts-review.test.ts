@@ -60,6 +60,24 @@ describe('reviewReceipts', () => {
     expect(reviewReceipts(d).receipts.find((r) => r.event_id === APP_RECEIPT)?.actions[1]?.deliveries).toHaveLength(2);
   });
 
+  it('finds the deliveries of a receipt whose id is not plain ASCII (a foreign writer), and only those', () => {
+    const d = scenario();
+    const taskId = reviewReceipts(d).receipts[0]!.task_id;
+    const write = (id: string, eventType: string, attributes: Record<string, unknown>) => {
+      const row = { id, run_id: null, task_id: taskId, timestamp: '2026-11-25T09:00:00Z', actor: 'manager', event_type: eventType, severity: 'info', summary: 's', correlation_json: '{}', attributes_json: JSON.stringify(attributes) };
+      d.prepare(`insert into telemetry_events(id, run_id, task_id, timestamp, actor, event_type, severity, summary, correlation_json, attributes_json)
+                 values (@id, @run_id, @task_id, @timestamp, @actor, @event_type, @severity, @summary, @correlation_json, @attributes_json)`).run(row);
+      d.prepare(`insert into telemetry_events_fts(event_id, task_id, run_id, actor, event_type, summary, attributes)
+                 values (@id, @task_id, @run_id, @actor, @event_type, @summary, @attributes_json)`).run(row);
+    };
+    const receipt = 'reçu-ab\u0301cdefgh';
+    write(receipt, 'app_wakeup_dispatch_planned', { actions: [{ role: 'worker', status: 'skipped_healthy' }] });
+    write('delivery-1', 'app_wakeup_delivery_recorded', { dispatch_receipt: receipt, role: 'worker', delivery_status: 'skipped' });
+    write('delivery-2', 'app_wakeup_delivery_recorded', { dispatch_receipt: 'reçu-abcdefgh', role: 'worker', delivery_status: 'skipped' });
+    const found = reviewReceipts(d).receipts.find((r) => r.event_id === receipt);
+    expect(found?.actions[0]?.deliveries.map((x) => x.event_id)).toEqual(['delivery-1']);
+  });
+
   it('pages by recorded time with rowid breaking ties: one receipt a page visits each once, same-second ones in write order', () => {
     const d = scenario();
     const taskId = reviewReceipts(d).receipts[0]!.task_id;

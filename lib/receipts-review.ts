@@ -92,12 +92,12 @@ function toDelivery(row: DeliveryRow): ReviewDelivery & { receipt: string | null
 
 /**
  * The FTS match for rows that hold `id`: its longest word alone (for a telemetry id, the 12-digit tail of its
- * uuid), which few rows share; a phrase of all its words would walk the common ones ("telemetry") too. Null
- * when `id` has no word to match on.
+ * uuid), which few rows share; a phrase of all its words would walk the common ones ("telemetry") too. Only
+ * for ids of ASCII letters, digits and punctuation, whose words are exactly the tokenizer's; null otherwise.
  */
 function receiptMatch(id: string): string | null {
-  const words = id.match(/[\p{L}\p{N}]+/gu) ?? [];
-  const longest = words.reduce((best, w) => (w.length >= best.length ? w : best), '');
+  if (!/^[\x21-\x7e]+$/.test(id)) return null;
+  const longest = (id.match(/[A-Za-z0-9]+/g) ?? []).reduce((best, w) => (w.length >= best.length ? w : best), '');
   return longest ? `"${longest}"` : null;
 }
 
@@ -120,16 +120,19 @@ const statements = perConnection((db: Db) => ({
  * row has its FTS row, written in the same transaction here and upstream, so the search index finds them at
  * any age of the log at the cost of their few matches; the exact check drops other ids that share the word.
  */
-export function deliveriesOfReceipt(db: Db, receiptId: string, taskId: string): Array<ReviewDelivery & { receipt: string | null }> {
+export function deliveriesOfReceipt(db: Db, receiptId: string, taskId: string): ReviewDelivery[] {
   const s = statements(db);
   const match = receiptMatch(receiptId);
   const rows = match ? s.byWord.all(match, taskId) : s.ofTask.all(taskId);
-  return rows.map(toDelivery).filter((d) => d.receipt === receiptId);
+  return rows
+    .map(toDelivery)
+    .filter((d) => d.receipt === receiptId)
+    .map(({ receipt: _receipt, ...d }) => d);
 }
 
 function toReceipt(db: Db, row: ReceiptRow): ReviewReceipt {
   const attributes = parseJsonObject(row.attributes_json);
-  const deliveries = deliveriesOfReceipt(db, row.id, row.task_id).map(({ receipt: _receipt, ...d }) => d);
+  const deliveries = deliveriesOfReceipt(db, row.id, row.task_id);
   const dispatcher = (attributes.dispatcher ?? {}) as Record<string, unknown>;
   const actions = (Array.isArray(attributes.actions) ? attributes.actions : []).map((raw): ReviewAction => {
     const a = (raw ?? {}) as Record<string, unknown>;
