@@ -4,8 +4,8 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDatabase } from '../lib/db/open.js';
-import { appendTelemetry } from '../lib/telemetry.js';
+import { openDatabase } from '../lib/store/open.js';
+import { appendTelemetry } from '../lib/telemetry/telemetry.js';
 import { CONVEYOR_BIN, REPO_ROOT, tempDir } from '../lib/testing.js';
 import { report, round, stats, table } from './machine.js';
 

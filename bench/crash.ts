@@ -1,7 +1,7 @@
 // crash: the dashboard server (under tRPC mutations over HTTP) and CLI writer processes are killed with
 // SIGKILL in the middle of write bursts, again and again; then the file is reopened and every write acknowledged before a kill must be there, with the file intact and the
 // telemetry FTS mirror in step. Usage: npm run crash [-- --quick] [--rounds N]
-import { openDatabase } from '../lib/db/open.js';
+import { openDatabase } from '../lib/store/open.js';
 import { tempDir } from '../lib/testing.js';
 import { report, table } from './machine.js';
 import { verify, type Ack } from './verify.js';

@@ -2,8 +2,8 @@
 // and prints `seq committedAtMs` per event right after its commit (epoch ms with sub-ms precision, the
 // same clock the pages read with performance.timeOrigin + performance.now()).
 import { writeSync } from 'node:fs';
-import { openDatabase } from '../lib/db/open.js';
-import { appendTelemetry } from '../lib/telemetry.js';
+import { openDatabase } from '../lib/store/open.js';
+import { appendTelemetry } from '../lib/telemetry/telemetry.js';
 
 const [dbPath, taskId, rateArg, countArg] = process.argv.slice(2);
 if (!dbPath || !taskId) throw new Error('usage: push-writer.ts DB TASK_ID RATE COUNT');

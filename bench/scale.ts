@@ -5,12 +5,12 @@
 // page; then the process's memory after paging through. Reports both sizes and the ratio; goal: every ratio
 // under 2.
 // Usage: npm run bench:scale [-- --quick]   (--quick: 10,000 vs 200,000 events)
-import { openDatabase, type Db } from '../lib/db/open.js';
-import { getLoopStatus } from '../lib/app/loop-status.js';
-import { readOverview } from '../lib/overview.js';
-import { reviewReceipts } from '../lib/receipts-review.js';
-import { appendTelemetry } from '../lib/telemetry.js';
-import { timelinePage } from '../lib/timeline.js';
+import { openDatabase, type Db } from '../lib/store/open.js';
+import { getLoopStatus } from '../lib/app-loop/loop-status.js';
+import { readOverview } from '../lib/review/overview.js';
+import { reviewReceipts } from '../lib/review/receipts.js';
+import { appendTelemetry } from '../lib/telemetry/telemetry.js';
+import { timelinePage } from '../lib/telemetry/timeline.js';
 import { tempDir } from '../lib/testing.js';
 import { report, round, stats, table } from './machine.js';
 import { seedPairs } from './workers.js';

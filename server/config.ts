@@ -1,9 +1,9 @@
 // The dashboard's configuration, parsed once from flags and environment (flags win). Empty environment
-// values count as missing. The database location follows the CLI's rule (lib/db/location.ts).
+// values count as missing. The database location follows the CLI's rule (lib/store/location.ts).
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { resolveDatabasePath } from '../lib/db/location.js';
+import { resolveDatabasePath } from '../lib/store/location.js';
 
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_HOST = '127.0.0.1';

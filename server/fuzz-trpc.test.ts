@@ -4,7 +4,7 @@
 import { TRPCError } from '@trpc/server';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../lib/db/open.js';
+import { openDatabase } from '../lib/store/open.js';
 import { scenarioCopy } from '../lib/testing.js';
 import { CommitFeed } from './live/commit-feed.js';
 import { LiveTail } from './live/tail.js';

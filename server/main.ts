@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocket, WebSocketServer } from 'ws';
-import { openDatabase, type Db } from '../lib/db/open.js';
+import { openDatabase, type Db } from '../lib/store/open.js';
 import type { DeckConfig } from './config.js';
 import { CommitFeed } from './live/commit-feed.js';
 import { LiveTail } from './live/tail.js';

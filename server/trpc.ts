@@ -5,7 +5,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import type { WebSocket } from 'ws';
 import { z, ZodError } from 'zod';
-import type { Db } from '../lib/db/open.js';
+import type { Db } from '../lib/store/open.js';
 import { ConflictError, ConveyorError, GateError, NotFoundError, UsageError } from '../lib/errors.js';
 import type { CommitFeed } from './live/commit-feed.js';
 import type { LiveTail } from './live/tail.js';

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/open.js';
+import type { Db } from '../store/open.js';
 import type { Flags, FlagKind } from './args.js';
 
 export interface CommandContext {

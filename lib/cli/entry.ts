@@ -1,7 +1,7 @@
 // Process entry of bin/conveyor, bundled to dist/conveyor.cjs (CommonJS: no ESM loader on the start path).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { useNativeBinding } from '../db/open.js';
+import { useNativeBinding } from '../store/open.js';
 import { main } from './main.js';
 
 // The bundle sits in dist/; SQLite's addon where npm built it, when it is there.

@@ -1,10 +1,10 @@
 // The `conveyor` command line: resolve the command, parse its flags, run it, print, exit.
 import { readFileSync } from 'node:fs';
 import { clockFromEnv, type Clock } from '../clock.js';
-import { openDatabase, type Db } from '../db/open.js';
-import { resolveDatabasePath } from '../db/location.js';
+import { openDatabase, type Db } from '../store/open.js';
+import { resolveDatabasePath } from '../store/location.js';
 import { UsageError } from '../errors.js';
-import { prettyJson } from '../json.js';
+import { prettyJson } from '../store/json.js';
 import { Flags, parseArgs } from './args.js';
 import type { CommandContext, CommandOutput } from './command.js';
 import { exitCodeFor, messageFor } from './exit-codes.js';

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import type { Db } from '../../lib/db/open.js';
+import type { Db } from '../../lib/store/open.js';
 
 /** Past this size the -wal file is checkpointed (readers kept open by the server can starve checkpoints). */
 const WAL_CHECKPOINT_BYTES = 64 * 1024 * 1024;

@@ -4,8 +4,8 @@
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import WebSocket from 'ws';
-import { openDatabase } from '../../lib/db/open.js';
-import { appendTelemetry } from '../../lib/telemetry.js';
+import { openDatabase } from '../../lib/store/open.js';
+import { appendTelemetry } from '../../lib/telemetry/telemetry.js';
 import type { AppRouter } from '../routers/_app.js';
 import { testServer } from '../testing.js';
 

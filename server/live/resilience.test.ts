@@ -3,8 +3,8 @@
 // SQLite) instead of growing the server's memory; the fast tabs beside it lose nothing.
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import WebSocket from 'ws';
-import { openDatabase } from '../../lib/db/open.js';
-import { appendTelemetry } from '../../lib/telemetry.js';
+import { openDatabase } from '../../lib/store/open.js';
+import { appendTelemetry } from '../../lib/telemetry/telemetry.js';
 import { MAX_BUFFERED_BYTES } from '../routers/live.js';
 import { testServer } from '../testing.js';
 

@@ -1,11 +1,11 @@
 // The shared tail against SQLite itself: whatever it answers from memory must be exactly what a query
 // would have returned, for all tasks and for one, before and after it drops its oldest rows.
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../lib/db/open.js';
-import { createTask } from '../../lib/tasks.js';
-import { appendTelemetry } from '../../lib/telemetry.js';
+import { openDatabase, type Db } from '../../lib/store/open.js';
+import { createTask } from '../../lib/tasks/tasks.js';
+import { appendTelemetry } from '../../lib/telemetry/telemetry.js';
 import { tempDatabase, type TempDir } from '../../lib/testing.js';
-import { telemetryAfter } from '../../lib/timeline.js';
+import { telemetryAfter } from '../../lib/telemetry/timeline.js';
 import { CommitFeed } from './commit-feed.js';
 import { LiveTail } from './tail.js';
 

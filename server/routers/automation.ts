@@ -1,9 +1,9 @@
 // Autopilot (heartbeat policy) of one task and the automation specs to copy into a Codex app session.
 import { z } from 'zod';
-import { autopilotStatus, startAutopilot, stopAutopilot } from '../../lib/app/autopilot.js';
-import { heartbeatRecommendations } from '../../lib/app/disposable-binding.js';
-import type { Db } from '../../lib/db/open.js';
-import { requireTask } from '../../lib/tasks.js';
+import { autopilotStatus, startAutopilot, stopAutopilot } from '../../lib/app-loop/autopilot.js';
+import { heartbeatRecommendations } from '../../lib/app-loop/disposable-binding.js';
+import type { Db } from '../../lib/store/open.js';
+import { requireTask } from '../../lib/tasks/tasks.js';
 import { procedure, router, writeProcedure } from '../trpc.js';
 import { DispatcherId, Id, StaleAfter } from './inputs.js';
 

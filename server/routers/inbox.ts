@@ -1,10 +1,10 @@
 // Pending routed notifications per role and the command queue (with attempts) of one task.
 import { z } from 'zod';
-import { listCommands } from '../../lib/command-queue.js';
+import { listCommands } from '../../lib/queue/commands.js';
 import { ConveyorError } from '../../lib/errors.js';
-import { listInbox } from '../../lib/inbox.js';
-import { ROLES } from '../../lib/sessions.js';
-import { requireTask } from '../../lib/tasks.js';
+import { listInbox } from '../../lib/queue/inbox.js';
+import { ROLES } from '../../lib/sessions/sessions.js';
+import { requireTask } from '../../lib/tasks/tasks.js';
 import { procedure, router } from '../trpc.js';
 import { Id } from './inputs.js';
 

@@ -6,11 +6,11 @@
 import { on } from 'node:events';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
-import { DEFAULT_DISPATCHER_ID } from '../../lib/app/leases.js';
-import { lastDispatchHeartbeat } from '../../lib/app/loop-status.js';
-import type { Db } from '../../lib/db/open.js';
-import type { TelemetryEvent } from '../../lib/telemetry.js';
-import { newestTelemetrySeq } from '../../lib/timeline.js';
+import { DEFAULT_DISPATCHER_ID } from '../../lib/app-loop/leases.js';
+import { lastDispatchHeartbeat } from '../../lib/app-loop/loop-status.js';
+import type { Db } from '../../lib/store/open.js';
+import type { TelemetryEvent } from '../../lib/telemetry/telemetry.js';
+import { newestTelemetrySeq } from '../../lib/telemetry/timeline.js';
 import { procedure, router, type DeckContext } from '../trpc.js';
 import { DispatcherId, Id, Seq } from './inputs.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { readOverview, readOverviewRow } from '../../lib/overview.js';
-import { requireTask } from '../../lib/tasks.js';
+import { readOverview, readOverviewRow } from '../../lib/review/overview.js';
+import { requireTask } from '../../lib/tasks/tasks.js';
 import { procedure, router } from '../trpc.js';
 import { DispatcherId, Id, StaleAfter, TaskRef } from './inputs.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { exportReceipts, receiptsToCsv, reviewReceipts } from '../../lib/receipts-review.js';
+import { exportReceipts, receiptsToCsv, reviewReceipts } from '../../lib/review/receipts.js';
 import { procedure, router } from '../trpc.js';
 import { Direction, Id, IsoInstant, Role, Seq } from './inputs.js';
 

@@ -2,7 +2,7 @@
 // tRPC codes, read-only mode, and nothing written by a refused call.
 import { TRPCError } from '@trpc/server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../lib/db/open.js';
+import { openDatabase, type Db } from '../../lib/store/open.js';
 import { scenarioCopy, type TempDir } from '../../lib/testing.js';
 import { CommitFeed } from '../live/commit-feed.js';
 import { LiveTail } from '../live/tail.js';

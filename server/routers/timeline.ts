@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { requireTask } from '../../lib/tasks.js';
-import { MAX_PAGE, telemetryEventById, timelineEventTypes, timelinePage } from '../../lib/timeline.js';
+import { requireTask } from '../../lib/tasks/tasks.js';
+import { MAX_PAGE, telemetryEventById, timelineEventTypes, timelinePage } from '../../lib/telemetry/timeline.js';
 import { procedure, router } from '../trpc.js';
 import { Direction, Id, Seq } from './inputs.js';
 

@@ -2,13 +2,13 @@
 // would get (checkDelivery: the very rules recordDelivery enforces), dispatching new wake-ups (writes a
 // receipt) and recording deliveries. The rules live in lib/app; this router only adapts.
 import { z } from 'zod';
-import { checkDelivery, recordDelivery } from '../../lib/app/delivery.js';
-import { getLoopStatus } from '../../lib/app/loop-status.js';
-import { wakePrompt } from '../../lib/app/prompts.js';
-import { dispatchWakeup } from '../../lib/app/wake-dispatch.js';
-import { reviewReceipts } from '../../lib/receipts-review.js';
-import type { Role as RoleName } from '../../lib/sessions.js';
-import { requireTask } from '../../lib/tasks.js';
+import { checkDelivery, recordDelivery } from '../../lib/app-loop/delivery.js';
+import { getLoopStatus } from '../../lib/app-loop/loop-status.js';
+import { wakePrompt } from '../../lib/app-loop/prompts.js';
+import { dispatchWakeup } from '../../lib/app-loop/wake-dispatch.js';
+import { reviewReceipts } from '../../lib/review/receipts.js';
+import type { Role as RoleName } from '../../lib/sessions/sessions.js';
+import { requireTask } from '../../lib/tasks/tasks.js';
 import { procedure, router, writeProcedure } from '../trpc.js';
 import { DispatcherId, Id, Role, StaleAfter } from './inputs.js';
 
@@ -41,7 +41,7 @@ export const wakeRouter = router({
     if (!receipt) return { task: { id: task.id, name: task.name, state: task.state }, receipt: null };
     const actions = receipt.actions.map((action) => ({
       ...action,
-      // Receipts do not store prompts; the prompt depends only on role, task and database (lib/app/prompts.ts).
+      // Receipts do not store prompts; the prompt depends only on role, task and database (lib/app-loop/prompts.ts).
       prompt: action.status === 'skipped_healthy' ? null : wakePrompt(action.role as RoleName, task.name, ctx.dbPath),
       checks: Object.fromEntries(
         DELIVERY_STATUSES.map((status) => [

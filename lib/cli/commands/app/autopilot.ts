@@ -1,4 +1,4 @@
-import { AUTOPILOT_ACTIONS, autopilotStatus, startAutopilot, stopAutopilot, type AutopilotAction, type AutopilotResult } from '../../../app/autopilot.js';
+import { AUTOPILOT_ACTIONS, autopilotStatus, startAutopilot, stopAutopilot, type AutopilotAction, type AutopilotResult } from '../../../app-loop/autopilot.js';
 import { UsageError } from '../../../errors.js';
 import { defineCommand } from '../../command.js';
 import { LOOP_FLAGS, loopOptions, rejectOtherUniversalFlags, requireTaskArgument } from './options.js';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createDisposableBinding, type DisposableBindingResult } from '../../../app/disposable-binding.js';
+import { createDisposableBinding, type DisposableBindingResult } from '../../../app-loop/disposable-binding.js';
 import { defineCommand } from '../../command.js';
 import { rejectOtherUniversalFlags, requireTaskArgument } from './options.js';
 

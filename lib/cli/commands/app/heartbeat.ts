@@ -1,4 +1,4 @@
-import { recordHeartbeat, requireRole } from '../../../app/heartbeat.js';
+import { recordHeartbeat, requireRole } from '../../../app-loop/heartbeat.js';
 import { defineCommand } from '../../command.js';
 import { LOOP_FLAGS, loopInput } from './options.js';
 

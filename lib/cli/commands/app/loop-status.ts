@@ -1,4 +1,4 @@
-import { getLoopStatus, type LoopStatus } from '../../../app/loop-status.js';
+import { getLoopStatus, type LoopStatus } from '../../../app-loop/loop-status.js';
 import { defineCommand } from '../../command.js';
 import { LOOP_FLAGS, loopInput } from './options.js';
 

@@ -1,4 +1,4 @@
-import { recordDelivery } from '../../../app/delivery.js';
+import { recordDelivery } from '../../../app-loop/delivery.js';
 import { defineCommand } from '../../command.js';
 import { rejectOtherUniversalFlags, requireTaskArgument } from './options.js';
 

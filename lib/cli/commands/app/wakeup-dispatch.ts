@@ -1,4 +1,4 @@
-import { dispatchWakeup, type WakeDispatch } from '../../../app/wake-dispatch.js';
+import { dispatchWakeup, type WakeDispatch } from '../../../app-loop/wake-dispatch.js';
 import { defineCommand } from '../../command.js';
 import { LOOP_FLAGS, loopInput } from './options.js';
 

@@ -1,4 +1,4 @@
-import { planWakeup, type WakeupPlan } from '../../../app/wake-plan.js';
+import { planWakeup, type WakeupPlan } from '../../../app-loop/wake-plan.js';
 import { defineCommand } from '../../command.js';
 import { LOOP_FLAGS, loopInput } from './options.js';
 

@@ -1,13 +1,13 @@
-import { latestAck, recordAck } from '../../../acks.js';
+import { latestAck, recordAck } from '../../../tasks/acks.js';
 import { UsageError } from '../../../errors.js';
-import { isObject } from '../../../rollout.js';
-import type { Role } from '../../../sessions.js';
-import { requireOpenTask, requireTask } from '../../../tasks.js';
+import { isObject } from '../../../sessions/rollout.js';
+import type { Role } from '../../../sessions/sessions.js';
+import { requireOpenTask, requireTask } from '../../../tasks/tasks.js';
 import { defineCommand, type CommandDef } from '../../command.js';
 import { checkUniversalValues, requirePositional } from './common.js';
 
 const EXAMPLE: Record<Role, string> = {
-  worker: `{"goal_restatement": "Ship the wake loop", "constraints": ["no new dependencies"], "first_step": "read lib/dispatch.ts"}`,
+  worker: `{"goal_restatement": "Ship the wake loop", "constraints": ["no new dependencies"], "first_step": "read lib/queue/dispatch.ts"}`,
   manager: `{"supervision_contract": "review every completion against the acceptance criteria", "stop_when": "all criteria satisfied"}`,
 };
 

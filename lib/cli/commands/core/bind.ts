@@ -1,9 +1,9 @@
 // bind / unbind: tie a task to a worker and a manager session, or end that tie.
 import { isoMillis } from '../../../clock.js';
-import { createBinding } from '../../../bindings.js';
+import { createBinding } from '../../../tasks/bindings.js';
 import { NotFoundError, UsageError } from '../../../errors.js';
-import { appendEvent } from '../../../events.js';
-import { requireOpenTask, requireTask } from '../../../tasks.js';
+import { appendEvent } from '../../../store/events.js';
+import { requireOpenTask, requireTask } from '../../../tasks/tasks.js';
 import { defineCommand } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS, noPositionals, pythonStyleLine } from './common.js';
 

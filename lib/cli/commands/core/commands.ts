@@ -1,4 +1,4 @@
-import { COMMAND_STATES, listCommands } from '../../../command-queue.js';
+import { COMMAND_STATES, listCommands } from '../../../queue/commands.js';
 import { defineCommand } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS, noPositionals } from './common.js';
 

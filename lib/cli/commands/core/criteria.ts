@@ -1,7 +1,7 @@
-import { addCriterion, criteriaAudit, CRITERION_SOURCES, CRITERION_STATUSES, listCriteria, setCriterionStatus, type CriterionStatus } from '../../../criteria.js';
+import { addCriterion, criteriaAudit, CRITERION_SOURCES, CRITERION_STATUSES, listCriteria, setCriterionStatus, type CriterionStatus } from '../../../criteria/criteria.js';
 import { UsageError } from '../../../errors.js';
-import { isObject } from '../../../rollout.js';
-import { requireOpenTask, requireTask } from '../../../tasks.js';
+import { isObject } from '../../../sessions/rollout.js';
+import { requireOpenTask, requireTask } from '../../../tasks/tasks.js';
 import { defineCommand } from '../../command.js';
 import { checkUniversalValues, requirePositional } from './common.js';
 

@@ -1,4 +1,4 @@
-import { databaseHealth } from '../../../doctor.js';
+import { databaseHealth } from '../../../store/db-doctor.js';
 import { defineCommand } from '../../command.js';
 import { checkUniversalValues, noPositionals } from './common.js';
 

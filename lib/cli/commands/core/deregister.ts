@@ -1,9 +1,9 @@
 import { isoMillis } from '../../../clock.js';
-import { liveBindingOfSession } from '../../../bindings.js';
-import { finishImmediateCommand, startImmediateCommand } from '../../../command-queue.js';
+import { liveBindingOfSession } from '../../../tasks/bindings.js';
+import { finishImmediateCommand, startImmediateCommand } from '../../../queue/commands.js';
 import { ConflictError } from '../../../errors.js';
-import { appendEvent } from '../../../events.js';
-import { requireSession } from '../../../sessions.js';
+import { appendEvent } from '../../../store/events.js';
+import { requireSession } from '../../../sessions/sessions.js';
 import { defineCommand } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS, pythonStyleLine, requirePositional } from './common.js';
 

@@ -1,4 +1,4 @@
-import { discover as runDiscover } from '../../../discover.js';
+import { discover as runDiscover } from '../../../tasks/discover.js';
 import { defineCommand, type CommandDef } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS } from './common.js';
 

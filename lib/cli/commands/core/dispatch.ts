@@ -1,5 +1,5 @@
-import { DEFAULT_DISPATCHER_ID } from '../../../app/leases.js';
-import { dispatchOnce, dispatchWatch, SIGNAL_TYPES } from '../../../dispatch.js';
+import { DEFAULT_DISPATCHER_ID } from '../../../app-loop/leases.js';
+import { dispatchOnce, dispatchWatch, SIGNAL_TYPES } from '../../../queue/dispatch.js';
 import { UsageError } from '../../../errors.js';
 import { defineCommand } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS, noPositionals } from './common.js';

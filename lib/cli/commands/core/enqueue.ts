@@ -1,8 +1,8 @@
 // enqueue-nudge-worker / enqueue-notify-manager / enqueue-continue-iteration: queue a command for dispatch.
-import { enqueueCommand, resolvePermission, type DispatchCommandType } from '../../../command-queue.js';
+import { enqueueCommand, resolvePermission, type DispatchCommandType } from '../../../queue/commands.js';
 import { UsageError } from '../../../errors.js';
-import { requireContinuableRun } from '../../../loop-policy.js';
-import { requireOpenTask } from '../../../tasks.js';
+import { requireContinuableRun } from '../../../queue/loop-policy.js';
+import { requireOpenTask } from '../../../tasks/tasks.js';
 import type { FlagKind } from '../../args.js';
 import { defineCommand, type CommandDef } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS, requirePositional } from './common.js';

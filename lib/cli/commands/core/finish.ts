@@ -1,4 +1,4 @@
-import { finishTask as runFinish } from '../../../finish.js';
+import { finishTask as runFinish } from '../../../tasks/finish.js';
 import { defineCommand, type CommandDef } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS, requirePositional } from './common.js';
 

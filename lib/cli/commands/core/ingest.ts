@@ -1,4 +1,4 @@
-import { ingestSession, tailSession } from '../../../ingest.js';
+import { ingestSession, tailSession } from '../../../sessions/ingest.js';
 import { defineCommand } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS, requirePositional } from './common.js';
 

@@ -1,10 +1,10 @@
 // register-worker / register-manager: upsert a Codex session from its rollout file.
 import { resolve } from 'node:path';
 import { isoMillis } from '../../../clock.js';
-import { communicationFor } from '../../../communication.js';
+import { communicationFor } from '../../../sessions/communication.js';
 import { UsageError } from '../../../errors.js';
-import { readRolloutMeta } from '../../../rollout.js';
-import { upsertSession, type Role } from '../../../sessions.js';
+import { readRolloutMeta } from '../../../sessions/rollout.js';
+import { upsertSession, type Role } from '../../../sessions/sessions.js';
 import { defineCommand, type CommandDef } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS, noPositionals } from './common.js';
 

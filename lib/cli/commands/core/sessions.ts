@@ -1,5 +1,5 @@
-import { sessionView } from '../../../communication.js';
-import { listSessions } from '../../../sessions.js';
+import { sessionView } from '../../../sessions/communication.js';
+import { listSessions } from '../../../sessions/sessions.js';
 import { defineCommand } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS, noPositionals } from './common.js';
 

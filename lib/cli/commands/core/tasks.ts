@@ -1,5 +1,5 @@
 import { UsageError } from '../../../errors.js';
-import { createTask, listTaskViews } from '../../../tasks.js';
+import { createTask, listTaskViews } from '../../../tasks/tasks.js';
 import { defineCommand } from '../../command.js';
 import { checkUniversalValues, noPositionals } from './common.js';
 

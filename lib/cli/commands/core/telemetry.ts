@@ -1,6 +1,6 @@
 import { UsageError } from '../../../errors.js';
-import { queryTelemetry, resolveTelemetryFilter, summarizeTelemetry, type TelemetrySummary } from '../../../telemetry-query.js';
-import { TELEMETRY_VIEWS, telemetryView, type ViewName } from '../../../telemetry-views.js';
+import { queryTelemetry, resolveTelemetryFilter, summarizeTelemetry, type TelemetrySummary } from '../../../telemetry/query.js';
+import { TELEMETRY_VIEWS, telemetryView, type ViewName } from '../../../telemetry/views.js';
 import { defineCommand } from '../../command.js';
 import { checkUniversalValues } from './common.js';
 
