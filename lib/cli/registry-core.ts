@@ -28,4 +28,13 @@ export const CORE_COMMANDS: Record<string, CommandEntry> = {
   criteria: { summary: 'List or change the acceptance-criteria ledger of a task', load: () => import('./commands/core/criteria.js').then((m) => m.default) },
   telemetry: { summary: 'Query telemetry events, or a view: metrics, snapshot, check, task, failures', load: () => import('./commands/core/telemetry.js').then((m) => m.default) },
   'db-doctor': { summary: 'Check the database file against the v24 health contract', load: () => import('./commands/core/db-doctor.js').then((m) => m.default) },
+  runs: { summary: 'Create, list, show or finish runs (telemetry runs and Ralph-loop policy records)', load: () => import('./commands/manager/runs.js').then((m) => m.default) },
+  'loop-templates': { summary: 'List or show the Ralph-loop templates, or create a loop policy run from one', load: () => import('./commands/manager/loop-templates.js').then((m) => m.default) },
+  'ralph-loop-presets': { summary: 'The loop templates under their preset name: list, show, or create a policy run', load: () => import('./commands/manager/ralph-loop-presets.js').then((m) => m.default) },
+  'manager-recipes': { summary: 'List or show the manager recipes and the manager-config command of each', load: () => import('./commands/manager/manager-recipes.js').then((m) => m.default) },
+  'loop-triggers': { summary: 'List the controlled loop-trigger phrases, or classify an operator prompt', load: () => import('./commands/manager/loop-triggers.js').then((m) => m.default) },
+  'loop-evidence': { summary: 'Record Ralph-loop evidence: add, adversarial-check, visual-diff', load: () => import('./commands/manager/loop-evidence.js').then((m) => m.default) },
+  'loop-status': { summary: 'Commands, inbox, evidence, telemetry and failures of one Ralph-loop run', load: () => import('./commands/manager/loop-status.js').then((m) => m.default) },
+  'qa-plan': { summary: 'Print a QA checklist scenario for driving conveyor by hand', load: () => import('./commands/manager/qa-plan.js').then((m) => m.default) },
+  'qa-run': { summary: 'Run a deterministic loop drill in its own database and write a receipt', load: () => import('./commands/manager/qa-run.js').then((m) => m.default) },
 };

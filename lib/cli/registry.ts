@@ -18,10 +18,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = { ...CORE_COMMAN
 export const NOT_YET_SUPPORTED: ReadonlySet<string> = new Set([
   'audit', 'capture', 'classify', 'compact-worker', 'continuation', 'continuation-reviewer', 'create', 'criteria-plan',
   'cycle', 'dashboard', 'divergences', 'doctor', 'doctor-self', 'epilogue', 'events', 'export-task', 'handoff',
-  'idle-check', 'import-compat', 'install-skills', 'interrupt', 'list', 'loop-evidence', 'loop-status',
-  'loop-templates', 'loop-triggers', 'manager-config', 'manager-permission', 'manager-recipes', 'mutation-audit',
-  'nudge', 'open', 'open-manager', 'open-worker', 'pair', 'prune', 'qa-plan', 'qa-run', 'ralph-loop-presets',
-  'reconcile', 'record-decision', 'replay', 'request-worker-compact', 'runs', 'session-interrupt', 'session-nudge',
+  'idle-check', 'import-compat', 'install-skills', 'interrupt', 'list',
+  'manager-config', 'manager-permission', 'mutation-audit',
+  'nudge', 'open', 'open-manager', 'open-worker', 'pair', 'prune',
+  'reconcile', 'record-decision', 'replay', 'request-worker-compact', 'session-interrupt', 'session-nudge',
   'start', 'start-manager', 'start-test', 'start-worker', 'status', 'stop', 'transcript-capture', 'transcript-prune',
   'transcript-show', 'update-status',
 ]);

@@ -48,7 +48,7 @@ examples:
       const loopRun = flags.string('loop-run');
       const requested = flags.number('requested-iteration', { integer: true });
       const decisionId = flags.number('manager-decision-id', { integer: true });
-      if (isContinue && (loopRun === undefined || requested === undefined)) throw new UsageError(`${v.name} needs --loop-run and --requested-iteration`);
+      if (isContinue && (loopRun === undefined || requested === undefined)) throw new UsageError(`${v.name} requires --loop-run and --requested-iteration.`);
       const db = ctx.db();
       const task = requireOpenTask(db, taskArg);
       const payload: Record<string, unknown> = { message };
@@ -58,7 +58,7 @@ examples:
         payload.ralph_loop = { requested_iteration: requested, run_id: run.id };
         payload.loop_policy = policy;
         if (decisionId !== undefined) payload.manager_decision = { decision_id: decisionId };
-        Object.assign(output, { loop_policy: policy, loop_run_id: run.id, manager_decision_id: decisionId ?? null, requested_iteration: requested });
+        Object.assign(output, { loop_policy: policy, loop_run_id: loopRun, manager_decision_id: decisionId ?? null, requested_iteration: requested });
       }
       const permission = flags.string('required-permission');
       if (permission !== undefined) resolvePermission(permission);
