@@ -190,11 +190,11 @@ export function listRuns(db: Db, filter: { task?: string; status?: string }): Ru
   const taskId = filter.task === undefined ? null : requireTask(db, filter.task).id;
   const status = filter.status === undefined ? null : parseRunStatus(filter.status);
   return db
-    .prepare<[string | null, string | null], RunRow>(
-      `select ${RUN_COLUMNS} from runs where (?1 is null or task_id = ?1) and (?2 is null or status = ?2)
+    .prepare<{ taskId: string | null; status: string | null }, RunRow>(
+      `select ${RUN_COLUMNS} from runs where (@taskId is null or task_id = @taskId) and (@status is null or status = @status)
         order by started_at desc, id desc`,
     )
-    .all(taskId, status)
+    .all({ taskId, status })
     .map(toRunRecord);
 }
 
