@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { listManagerRecipes, normalizeRecipeName, requireManagerRecipe } from './manager-recipes.js';
+import { RECIPE_NAMES } from '../manager/recipes.js';
+import { MANAGER_RECIPE_NAMES, listManagerRecipes, normalizeRecipeName, requireManagerRecipe } from './manager-recipes.js';
 
 describe('manager recipes', () => {
   it('lists the five recipes by name', () => {
@@ -10,6 +11,10 @@ describe('manager recipes', () => {
       'test-coverage-loop',
       'ux-polish-loop',
     ]);
+  });
+
+  it('covers exactly the recipe names manager-config accepts', () => {
+    expect([...MANAGER_RECIPE_NAMES].sort()).toEqual([...RECIPE_NAMES].sort());
   });
 
   it('normalises names and aliases', () => {

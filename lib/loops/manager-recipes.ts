@@ -1,8 +1,11 @@
 // The manager recipe catalogue: five ready-made supervision set-ups (mode, permissions, tools, epilogues,
 // evidence gates, loop template). A recipe is advice: manager-config stores only its name, and the
 // recipe's manager_config_command is what applies it.
-// Lives in lib/loops/ until it joins the manager-config catalogue (lib/manager/recipes.ts).
+// The names and their aliases are manager-config's (lib/manager/recipes.ts): one list for both commands.
 import { UsageError } from '../errors.js';
+import { normalizeRecipeName, type RecipeName } from '../manager/recipes.js';
+
+export { normalizeRecipeName };
 
 export interface ManagerRecipe {
   acceptance: string[];
@@ -17,7 +20,7 @@ export interface ManagerRecipe {
   loop_template: string | null;
   manager_config_command: string[];
   mode: 'light' | 'guided' | 'strict';
-  name: string;
+  name: RecipeName;
   objective: string;
   permissions: string[];
   support_patterns: string[];
@@ -194,29 +197,6 @@ export const MANAGER_RECIPES: readonly ManagerRecipe[] = SOURCES.map((source) =>
 }));
 
 export const MANAGER_RECIPE_NAMES = MANAGER_RECIPES.map((r) => r.name);
-
-const ALIASES: Readonly<Record<string, string>> = {
-  goalbuddy: 'goalbuddy-conveyor',
-  'goalbuddy conveyor': 'goalbuddy-conveyor',
-  "what's next": 'nudge-whats-next',
-  'whats next': 'nudge-whats-next',
-  'nudge whats next': 'nudge-whats-next',
-  "nudge / what's next manager": 'nudge-whats-next',
-  'ralph loop': 'pr-ci-merge-ralph-loop',
-  'pr ci merge ralph loop': 'pr-ci-merge-ralph-loop',
-  'pr/ci/merge ralph loop': 'pr-ci-merge-ralph-loop',
-  'test coverage': 'test-coverage-loop',
-  'test coverage loop': 'test-coverage-loop',
-  'ux polish': 'ux-polish-loop',
-  'ux polish loop': 'ux-polish-loop',
-  'visual polish': 'ux-polish-loop',
-};
-
-/** Trim, lower-case, collapse spaces; then the alias table, else `_` and spaces become `-`. */
-export function normalizeRecipeName(name: string): string {
-  const plain = name.trim().toLowerCase().replace(/\s+/g, ' ');
-  return ALIASES[plain] ?? plain.replace(/[_ ]/g, '-');
-}
 
 export function requireManagerRecipe(name: string): ManagerRecipe {
   const recipe = MANAGER_RECIPES.find((r) => r.name === normalizeRecipeName(name));
