@@ -12,7 +12,15 @@ import { CommitFeed } from './live/commit-feed.js';
 import { LiveTail } from './live/tail.js';
 import { log } from './log.js';
 import { appRouter } from './routers/_app.js';
-import { allowedHosts, applySecurityHeaders, checkRequest, refuse, refuseUpgrade, type SecurityPolicy } from './security.js';
+import {
+  allowedHosts,
+  applySecurityHeaders,
+  checkRequest,
+  forbidCaching,
+  refuse,
+  refuseUpgrade,
+  type SecurityPolicy,
+} from './security.js';
 import type { DeckContext, DeckDeps } from './trpc.js';
 
 export const TRPC_PATH = '/api/trpc/';
@@ -103,6 +111,7 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
       return res.end();
     }
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    if (policy.token !== null && !pathname.startsWith('/_next/static/')) forbidCaching(res);
     if (pathname.startsWith(TRPC_PATH)) {
       res.setHeader('Cache-Control', 'no-store');
       return void rpc(req, res);
