@@ -38,6 +38,15 @@ function listenFailure(error: NodeJS.ErrnoException, config: DeckConfig): string
   return `cannot listen on ${where}: ${error.message}`;
 }
 export const LIVE_PATH = '/api/trpc-ws';
+/** Calls in one HTTP batch; the page's batch link sends at most this many (app/_trpc/provider.tsx). */
+export const MAX_BATCH_SIZE = 16;
+
+/** Subscriptions live on the websocket, where slow and dead clients are reaped; HTTP never streams them. */
+const SUBSCRIPTIONS: ReadonlySet<string> = new Set(
+  Object.entries(appRouter._def.procedures)
+    .filter(([, procedure]) => (procedure as { _def: { type: string } })._def.type === 'subscription')
+    .map(([path]) => path),
+);
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void> | void;
@@ -88,6 +97,9 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
   // Read-only opens the file read-only: no upgrade, no switch to WAL, no write of any kind (lib refuses a
   // file it could only serve by writing it).
   const db = openDatabase(config.dbPath, { readonly: config.readOnly });
+  // Never wait for a lock inside SQLite: that wait blocks the event loop (every client, the live feed).
+  // Writes that find the lock taken are retried between transactions (trpc.ts, retryWhileBusy).
+  db.pragma('busy_timeout = 0');
   const feed = new CommitFeed(db, config.dbPath).start();
   const tail = new LiveTail(db, feed);
   const deps: DeckDeps = { db, dbPath: config.dbPath, feed, tail, now: options.now ?? (() => new Date()), readOnly: config.readOnly };
@@ -96,7 +108,13 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
   const policy: SecurityPolicy = { hosts: new Set<string>(), token: config.token };
 
   // Inputs are small JSON objects (strings bounded by zod); a larger body is refused before it is parsed.
-  const rpc = createHTTPHandler({ router: appRouter, createContext, basePath: TRPC_PATH, maxBodySize: 256 * 1024 });
+  const rpc = createHTTPHandler({
+    router: appRouter,
+    createContext,
+    basePath: TRPC_PATH,
+    maxBodySize: 256 * 1024,
+    maxBatchSize: MAX_BATCH_SIZE,
+  });
   let nextApp: { handle: RequestHandler; upgrade: UpgradeHandler } | null = null;
 
   const server = createServer((req, res) => {
@@ -114,6 +132,10 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
     if (policy.token !== null && !pathname.startsWith('/_next/static/')) forbidCaching(res);
     if (pathname.startsWith(TRPC_PATH)) {
       res.setHeader('Cache-Control', 'no-store');
+      const calls = decodeURIComponent(pathname.slice(TRPC_PATH.length)).split(',');
+      if (calls.some((call) => SUBSCRIPTIONS.has(call))) {
+        return refuse(res, { status: 405, message: 'Subscriptions are served over the live websocket only' });
+      }
       return void rpc(req, res);
     }
     if (nextApp) return void nextApp.handle(req, res);
