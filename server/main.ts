@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocket, WebSocketServer } from 'ws';
+import { fileIdentity } from '../lib/store/file-identity.js';
 import { openDatabase, type Db } from '../lib/store/open.js';
 import type { DeckConfig } from './config.js';
 import { CommitFeed } from './live/commit-feed.js';
@@ -43,8 +44,8 @@ export const MAX_BATCH_SIZE = 16;
 
 /** Subscriptions live on the websocket, where slow and dead clients are reaped; HTTP never streams them. */
 const SUBSCRIPTIONS: ReadonlySet<string> = new Set(
-  Object.entries(appRouter._def.procedures)
-    .filter(([, procedure]) => (procedure as { _def: { type: string } })._def.type === 'subscription')
+  Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)
+    .filter(([, procedure]) => procedure._def.type === 'subscription')
     .map(([path]) => path),
 );
 
@@ -102,7 +103,15 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
   db.pragma('busy_timeout = 0');
   const feed = new CommitFeed(db, config.dbPath).start();
   const tail = new LiveTail(db, feed);
-  const deps: DeckDeps = { db, dbPath: config.dbPath, feed, tail, now: options.now ?? (() => new Date()), readOnly: config.readOnly };
+  const deps: DeckDeps = {
+    db,
+    dbPath: config.dbPath,
+    feed,
+    tail,
+    now: options.now ?? (() => new Date()),
+    readOnly: config.readOnly,
+    openedFile: fileIdentity(config.dbPath),
+  };
   const createContext = ({ res }: { res: unknown }): DeckContext => ({ ...deps, socket: res instanceof WebSocket ? res : null });
   // Hosts are known once the port is (port 0 picks one); no request can arrive before listen() returns.
   const policy: SecurityPolicy = { hosts: new Set<string>(), token: config.token };

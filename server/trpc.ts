@@ -5,6 +5,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import type { WebSocket } from 'ws';
 import { z, ZodError } from 'zod';
+import { stillNamesFile, type FileIdentity } from '../lib/store/file-identity.js';
 import type { Db } from '../lib/store/open.js';
 import { ConflictError, ConveyorError, GateError, NotFoundError, UsageError } from '../lib/errors.js';
 import type { CommitFeed } from './live/commit-feed.js';
@@ -19,6 +20,8 @@ export interface DeckDeps {
   tail: LiveTail;
   now: () => Date;
   readOnly: boolean;
+  /** The file `db` was opened on; when the path names another file, writes are refused (see `sameFile`). */
+  openedFile?: FileIdentity | null;
 }
 
 export interface DeckContext extends DeckDeps {
@@ -65,9 +68,16 @@ const domainErrors = t.middleware(async ({ next, path, type }) => {
   return result;
 });
 
+export const DATABASE_REPLACED_MESSAGE =
+  'The database file was removed or replaced since the dashboard opened it; nothing was written. Restart the dashboard to serve the new file.';
+
 const writable = t.middleware(({ ctx, next, type }) => {
   if (type === 'mutation' && ctx.readOnly) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'This dashboard is read-only (--read-only): actions are disabled.' });
+  }
+  // A write to a file the path no longer names would be acknowledged and then be read by nobody.
+  if (ctx.openedFile && !stillNamesFile(ctx.dbPath, ctx.openedFile)) {
+    throw new TRPCError({ code: 'CONFLICT', message: DATABASE_REPLACED_MESSAGE });
   }
   return next();
 });
