@@ -2,6 +2,7 @@
 // everything else → Next. Every request and upgrade passes the security check first (security.ts).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
@@ -71,6 +72,8 @@ export interface DeckServer {
   port: number;
   /** The address to open; carries ?token= when a token is required. */
   url: string;
+  /** Every address to open it at: on a wildcard bind, the machine's own addresses first, then loopback. */
+  urls: string[];
   close(): Promise<void>;
 }
 
@@ -92,6 +95,20 @@ function keepOnlyOurUpgradeListener(server: Server): void {
     event === 'upgrade' ? server : original(event, listener)) as Server['on'];
   server.on = guarded;
   server.addListener = guarded;
+}
+
+/**
+ * Where a person opens the dashboard. Bound to every interface, a teammate needs one of the machine's own
+ * addresses (a 127.0.0.1 link opens their own machine), so those come first, loopback last.
+ */
+export function reachableAt(host: string, port: number): string[] {
+  const bracket = (address: string) => (address.includes(':') ? `[${address}]` : address);
+  if (host !== '0.0.0.0' && host !== '::') return [`http://${bracket(host)}:${port}/`];
+  const own = Object.values(networkInterfaces())
+    .flat()
+    .filter((i) => i !== undefined && !i.internal && (host === '::' || i.family === 'IPv4') && !i.address.startsWith('fe80'))
+    .map((i) => `http://${bracket(i!.address)}:${port}/`);
+  return [...own, `http://127.0.0.1:${port}/`];
 }
 
 export async function startDeckServer(config: DeckConfig, options: StartOptions = {}): Promise<DeckServer> {
@@ -191,9 +208,10 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
     }
   }
 
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
-  const base = `http://${shownHost}:${port}/`;
-  const url = config.token ? `${base}?token=${encodeURIComponent(config.token)}` : base;
+  const withToken = (base: string) => (config.token ? `${base}?token=${encodeURIComponent(config.token)}` : base);
+  const urls = reachableAt(config.host, port).map(withToken);
+  const base = reachableAt(config.host, port)[0]!;
+  const url = urls[0]!;
 
   let closing: Promise<void> | null = null;
   const close = () =>
@@ -209,5 +227,5 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
       });
     }));
   log.info('listening', { url: base, db: config.dbPath, readOnly: config.readOnly, tokenRequired: config.token !== null });
-  return { server, db, feed, wss, port, url, close };
+  return { server, db, feed, wss, port, url, urls, close };
 }
