@@ -22,8 +22,10 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
+// A server that failed to start must not linger: one line on stderr, then exit non-zero at once (whatever
+// the failed start left behind, such as Next's workers or timers, must not keep the process alive).
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error);
-  process.stderr.write(`conveyor deck: ${message}\n`);
-  process.exitCode = 2;
+  const message = error instanceof Error ? error.message : String(error);
+  const firstLine = error instanceof ConfigError ? message : message.split('\n')[0];
+  process.stderr.write(`conveyor deck: ${firstLine}\n`, () => process.exit(2));
 });

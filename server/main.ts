@@ -12,10 +12,31 @@ import { CommitFeed } from './live/commit-feed.js';
 import { LiveTail } from './live/tail.js';
 import { log } from './log.js';
 import { appRouter } from './routers/_app.js';
-import { allowedHosts, applySecurityHeaders, checkRequest, refuse, refuseUpgrade, type SecurityPolicy } from './security.js';
+import {
+  allowedHosts,
+  applySecurityHeaders,
+  checkRequest,
+  forbidCaching,
+  refuse,
+  refuseUpgrade,
+  type SecurityPolicy,
+} from './security.js';
 import type { DeckContext, DeckDeps } from './trpc.js';
 
 export const TRPC_PATH = '/api/trpc/';
+
+/** The server could not start; its message is the one line to print before exiting non-zero. */
+export class StartupError extends Error {
+  override name = 'StartupError' as const;
+}
+
+function listenFailure(error: NodeJS.ErrnoException, config: DeckConfig): string {
+  const where = `${config.host}:${config.port}`;
+  if (error.code === 'EADDRINUSE') return `port ${config.port} is already in use on ${config.host}; pick another with --port N (0 picks a free one)`;
+  if (error.code === 'EADDRNOTAVAIL') return `this machine has no address ${config.host}; use --host with one of its addresses (default 127.0.0.1)`;
+  if (error.code === 'EACCES') return `not allowed to listen on ${where}; ports below 1024 need privileges, pick another with --port N`;
+  return `cannot listen on ${where}: ${error.message}`;
+}
 export const LIVE_PATH = '/api/trpc-ws';
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -64,7 +85,9 @@ function keepOnlyOurUpgradeListener(server: Server): void {
 }
 
 export async function startDeckServer(config: DeckConfig, options: StartOptions = {}): Promise<DeckServer> {
-  const db = openDatabase(config.dbPath);
+  // Read-only opens the file read-only: no upgrade, no switch to WAL, no write of any kind (lib refuses a
+  // file it could only serve by writing it).
+  const db = openDatabase(config.dbPath, { readonly: config.readOnly });
   const feed = new CommitFeed(db, config.dbPath).start();
   const tail = new LiveTail(db, feed);
   const deps: DeckDeps = { db, dbPath: config.dbPath, feed, tail, now: options.now ?? (() => new Date()), readOnly: config.readOnly };
@@ -88,6 +111,7 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
       return res.end();
     }
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    if (policy.token !== null && !pathname.startsWith('/_next/static/')) forbidCaching(res);
     if (pathname.startsWith(TRPC_PATH)) {
       res.setHeader('Cache-Control', 'no-store');
       return void rpc(req, res);
@@ -110,13 +134,31 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
   });
   keepOnlyOurUpgradeListener(server);
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    feed.close();
+    db.close();
+    throw new StartupError(listenFailure(error as NodeJS.ErrnoException, config), { cause: error });
+  }
   const port = (server.address() as AddressInfo).port;
   policy.hosts = allowedHosts({ host: config.host, port, extra: config.allowedHosts });
-  if (options.withNext ?? true) nextApp = await loadNext({ ...config, port }, options.dir ?? process.cwd(), server);
+  if (options.withNext ?? true) {
+    try {
+      nextApp = await loadNext({ ...config, port }, options.dir ?? process.cwd(), server);
+    } catch (error) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      feed.close();
+      db.close();
+      throw error;
+    }
+  }
 
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const base = `http://${shownHost}:${port}/`;
