@@ -7,7 +7,7 @@ import {
 import { requireLoopTemplate } from '../../../loops/templates.js';
 import { integerFlag } from '../manager/options.js';
 import { defineCommand } from '../../command.js';
-import { rejectOtherUniversalFlags, requireTaskArgument } from './options.js';
+import { rejectOtherUniversalFlags, requireTaskArgument } from './loop-flags.js';
 
 function renderText(result: DisposableBindingResult): string {
   const hb = result.heartbeat_recommendations;
@@ -35,7 +35,6 @@ function renderText(result: DisposableBindingResult): string {
 
 export default defineCommand({
   name: 'create-disposable-binding',
-  summary: 'Bootstrap a no-tmux manager/worker pair: task, sessions, rollouts, binding, heartbeat guidance.',
   help: `usage: conveyor create-disposable-binding <task> [--worker NAME] [--manager NAME] [--goal TEXT] [--summary TEXT]
          [--cwd DIR] [--session-dir DIR] [--worker-codex-app-thread-id ID] [--worker-codex-app-thread-title TITLE]
          [--manager-codex-app-thread-id ID] [--manager-codex-app-thread-title TITLE]

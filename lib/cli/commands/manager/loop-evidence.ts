@@ -13,7 +13,6 @@ const ACTIONS: Readonly<Record<string, 'add' | 'adversarial-check' | 'visual-dif
 
 export default defineCommand({
   name: 'loop-evidence',
-  summary: 'Record Ralph-loop evidence: add, adversarial-check, visual-diff.',
   help: `usage: conveyor loop-evidence add <task> --loop-run RUN --evidence-type TYPE [--iteration N] [--status S]
                 [--proof T] [--artifact-path P] [--correlation-id ID] [--metadata-json OBJ] [--source SRC] [--path <workerctl.db>]
        conveyor loop-evidence adversarial-check <task> --loop-run RUN --failure-mode T --check T --result T

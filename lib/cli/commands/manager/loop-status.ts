@@ -19,7 +19,6 @@ function renderText(s: LoopRunStatus): string {
 
 export default defineCommand({
   name: 'loop-status',
-  summary: 'Commands, inbox, evidence, telemetry and failures of one Ralph-loop run.',
   help: `usage: conveyor loop-status <task> --run RUN [--path <workerctl.db>] [--json]
 
 Read-only. Counts what is tied to the run (commands and notifications whose payload names its id; evidence

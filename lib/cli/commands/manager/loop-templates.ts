@@ -3,7 +3,6 @@ import { catalogueFlags, runCatalogue } from './loop-catalogue.js';
 
 export default defineCommand({
   name: 'loop-templates',
-  summary: 'List or show the Ralph-loop templates, or create a loop policy run from one.',
   help: `usage: conveyor loop-templates --list [--json]
        conveyor loop-templates --show NAME [--json]
        conveyor loop-templates --create-run TASK --template NAME [--name N] [--max-iterations N]

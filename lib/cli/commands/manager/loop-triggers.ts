@@ -5,7 +5,6 @@ import { allowOnly } from './options.js';
 
 export default defineCommand({
   name: 'loop-triggers',
-  summary: 'List the controlled loop-trigger phrases, or classify an operator prompt against them.',
   help: `usage: conveyor loop-triggers [--list] [--json]
        conveyor loop-triggers --classify PROMPT [--json]
 

@@ -14,7 +14,6 @@ function renderRecipe(recipe: ManagerRecipe): string {
 
 export default defineCommand({
   name: 'manager-recipes',
-  summary: 'List or show the manager recipes (supervision set-ups) and the manager-config command for each.',
   help: `usage: conveyor manager-recipes --list [--json]
        conveyor manager-recipes --show NAME [--json]
 

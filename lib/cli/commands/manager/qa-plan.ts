@@ -19,7 +19,6 @@ function renderPlan(plan: QaPlan): string {
 
 export default defineCommand({
   name: 'qa-plan',
-  summary: 'Print a QA checklist scenario for driving conveyor by hand.',
   help: `usage: conveyor qa-plan [SCENARIO] [--json]
 
 Scenarios: self-management (default), emergent-criteria, tmux-errors, dispatch-completion, ralph-loop,

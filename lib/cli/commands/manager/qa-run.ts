@@ -10,7 +10,6 @@ import { allowOnly } from './options.js';
 
 export default defineCommand({
   name: 'qa-run',
-  summary: 'Run a deterministic loop drill in its own database and write a receipt.',
   help: `usage: conveyor qa-run [SCENARIO] --receipt-output FILE [--path <workerctl.db>] [--dispatcher-id ID] [--json]
 
 Scenarios: ralph-loop-guardrails (default), generic-loop-template, test-coverage-loop, build-clear-loop,

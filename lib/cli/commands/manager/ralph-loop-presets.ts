@@ -3,7 +3,6 @@ import { catalogueFlags, runCatalogue } from './loop-catalogue.js';
 
 export default defineCommand({
   name: 'ralph-loop-presets',
-  summary: 'The loop templates under their preset name: list, show, or create a loop policy run.',
   help: `usage: conveyor ralph-loop-presets --list [--json]
        conveyor ralph-loop-presets --show NAME [--json]
        conveyor ralph-loop-presets --create-run TASK --preset NAME [--name N] [--max-iterations N]

@@ -5,7 +5,6 @@ import { jsonObjectFlag, refuseFlags } from './options.js';
 
 export default defineCommand({
   name: 'runs',
-  summary: 'Create, list, show or finish runs (telemetry runs and Ralph-loop policy records).',
   help: `usage: conveyor runs --create TASK [--name N] [--purpose P] [--metadata-json OBJ] [--path <workerctl.db>]
        conveyor runs --list [--task T] [--status active|finished|failed|abandoned] [--path <workerctl.db>]
        conveyor runs --show RUN [--path <workerctl.db>]
