@@ -67,7 +67,7 @@ describe('continuations', () => {
   it('the reviewer prints its context on a dry run and, without sandbox-exec, records a fail-closed review', () => {
     const { db, task, dir } = proposals();
     recordManagerConfig(db, task, { permit: ['context.spawn_reviewer'] }, T0);
-    const input = { correlationId: 'c1', reviewerSessionId: 'rev-a', managerSessionId: 'mgr-a', command: ['reviewer', '--strict'], repoDir: dir, env: { PATH: dir } as NodeJS.ProcessEnv };
+    const input = { correlationId: 'c1', reviewerSessionId: 'rev-a', managerSessionId: 'mgr-a', command: ['reviewer', '--strict'], repoDir: dir, env: { ...process.env, PATH: dir } };
     const dry = reviewerDryRun(db, task, input);
     expect(dry.reviewer_command).toEqual(['reviewer', '--strict']);
     expect(dry.context).toMatchObject({ correlation_id: 'c1', recent_pull_requests: [], worker_continuation: { id: 2 }, manager_continuation: { id: 4 } });
