@@ -2,12 +2,11 @@ import { UsageError } from '../../../errors.js';
 import { reviewerDryRun, runContinuationReviewer } from '../../../manager/reviewer.js';
 import { requireTask } from '../../../tasks/tasks.js';
 import { defineCommand } from '../../command.js';
-import { checkUniversalValues } from '../core/common.js';
+import { checkUniversalValues } from '../../flag-checks.js';
 import { taskArgument } from './options.js';
 
 export default defineCommand({
   name: 'continuation-reviewer',
-  summary: 'Run a sandboxed reviewer on the worker and manager proposals and record its review (fails closed)',
   flags: {
     'correlation-id': 'string',
     'reviewer-session-id': 'string',

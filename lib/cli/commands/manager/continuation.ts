@@ -11,12 +11,11 @@ import {
 } from '../../../manager/continuation.js';
 import { requireTask } from '../../../tasks/tasks.js';
 import { defineCommand } from '../../command.js';
-import { checkUniversalValues } from '../core/common.js';
+import { checkUniversalValues } from '../../flag-checks.js';
 import { taskArgument } from './options.js';
 
 export default defineCommand({
   name: 'continuation',
-  summary: 'Submit, review or list the worker and manager proposals of what comes next',
   flags: { submit: 'string', review: 'boolean', list: 'boolean', 'from-stdin': 'boolean', 'correlation-id': 'string', 'include-payload': 'boolean', 'as-role': 'string' },
   help: `usage: conveyor continuation TASK --submit worker|manager --from-stdin [--correlation-id ID] [--path <workerctl.db>]
        conveyor continuation TASK --review --from-stdin --correlation-id ID [--path <workerctl.db>]

@@ -5,12 +5,11 @@ import { criteriaPlanText, planCriteria } from '../../../criteria/plan.js';
 import { UsageError } from '../../../errors.js';
 import { requireTask } from '../../../tasks/tasks.js';
 import { defineCommand } from '../../command.js';
-import { checkUniversalValues } from '../core/common.js';
+import { checkUniversalValues } from '../../flag-checks.js';
 import { taskArgument } from './options.js';
 
 export default defineCommand({
   name: 'criteria-plan',
-  summary: "Suggest criteria --add commands from a worker's answer (writes nothing)",
   flags: { 'from-text': 'string', 'from-worker-response': 'string', 'from-stdin': 'boolean' },
   help: `usage: conveyor criteria-plan TASK (--from-text TEXT | --from-worker-response FILE) [--json] [--path <workerctl.db>]
 

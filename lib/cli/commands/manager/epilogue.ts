@@ -3,12 +3,11 @@ import { stableJson } from '../../../store/json.js';
 import { epilogueStatus, epilogueView, runEpilogueStep } from '../../../manager/epilogue.js';
 import { requireTask } from '../../../tasks/tasks.js';
 import { defineCommand } from '../../command.js';
-import { checkUniversalValues } from '../core/common.js';
+import { checkUniversalValues } from '../../flag-checks.js';
 import { taskArgument } from './options.js';
 
 export default defineCommand({
   name: 'epilogue',
-  summary: "Run a configured epilogue step of a task, or show the epilogue's status",
   flags: { list: 'boolean', status: 'boolean', step: 'string', 'correlation-id': 'string' },
   help: `usage: conveyor epilogue TASK (--list | --status | --step run-tools|draft-pr|subagent-review|record-handoff)
          [--correlation-id ID] [--json] [--path <workerctl.db>]

@@ -1,12 +1,11 @@
 import { recordHandoff } from '../../../manager/handoff.js';
 import { requireTask } from '../../../tasks/tasks.js';
 import { defineCommand } from '../../command.js';
-import { checkUniversalValues } from '../core/common.js';
+import { checkUniversalValues } from '../../flag-checks.js';
 import { objectFlag, taskArgument } from './options.js';
 
 export default defineCommand({
   name: 'handoff',
-  summary: "Record the worker's handoff: a summary, next steps and a free payload",
   flags: { 'next-step': 'list', 'payload-json': 'string' },
   help: `usage: conveyor handoff TASK --summary TEXT [--next-step TEXT]... [--payload-json OBJECT] [--json] [--path <workerctl.db>]
 

@@ -1,12 +1,11 @@
 import { managerConfigQuestions, recordManagerConfig } from '../../../manager/config.js';
 import { requireTask } from '../../../tasks/tasks.js';
 import { defineCommand } from '../../command.js';
-import { checkUniversalValues } from '../core/common.js';
+import { checkUniversalValues } from '../../flag-checks.js';
 import { objectFlag, refuseDryRun, taskArgument } from './options.js';
 
 export default defineCommand({
   name: 'manager-config',
-  summary: "Read or change a task's manager config: supervision mode, permissions, tools, epilogue steps",
   flags: {
     recipe: 'string',
     objective: 'string',

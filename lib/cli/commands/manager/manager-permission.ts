@@ -2,12 +2,11 @@ import { UsageError } from '../../../errors.js';
 import { checkManagerPermission } from '../../../manager/permission-check.js';
 import { requireTask } from '../../../tasks/tasks.js';
 import { defineCommand } from '../../command.js';
-import { checkUniversalValues } from '../core/common.js';
+import { checkUniversalValues } from '../../flag-checks.js';
 import { refuseDryRun, taskArgument } from './options.js';
 
 export default defineCommand({
   name: 'manager-permission',
-  summary: 'Check (and record) whether the manager of a task may take an action',
   flags: { list: 'boolean', require: 'boolean', 'require-handoff': 'boolean' },
   help: `usage: conveyor manager-permission TASK ACTION [--require] [--require-handoff] [--json] [--path <workerctl.db>]
        conveyor manager-permission TASK CATEGORY --list [--path <workerctl.db>]

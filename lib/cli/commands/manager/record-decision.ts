@@ -2,12 +2,11 @@ import { UsageError } from '../../../errors.js';
 import { parseDecision, recordDecision } from '../../../manager/decisions.js';
 import { requireTask } from '../../../tasks/tasks.js';
 import { defineCommand } from '../../command.js';
-import { checkUniversalValues } from '../core/common.js';
+import { checkUniversalValues } from '../../flag-checks.js';
 import { objectFlag, refuseDryRun, taskArgument } from './options.js';
 
 export default defineCommand({
   name: 'record-decision',
-  summary: 'Record a manager decision (wait, nudge, interrupt, escalate, stop, inspect) with its reason',
   flags: { reason: 'string', 'cycle-id': 'string', 'payload-json': 'string' },
   help: `usage: conveyor record-decision TASK wait|nudge|interrupt|escalate|stop|inspect --reason TEXT [--cycle-id N]
          [--payload-json OBJECT] [--json] [--path <workerctl.db>]

@@ -1,10 +1,9 @@
 import { databaseHealth } from '../../../store/db-doctor.js';
 import { defineCommand } from '../../command.js';
-import { checkUniversalValues, noPositionals } from './common.js';
+import { checkUniversalValues, noPositionals } from '../../flag-checks.js';
 
 export default defineCommand({
   name: 'db-doctor',
-  summary: 'Check the database file against the v24 health contract',
   help: `usage: conveyor db-doctor [--json] [--path <workerctl.db>]
 
 Checks the database: foreign keys on, WAL journal, busy timeout >= 5000 ms, schema version 24 (user_version and

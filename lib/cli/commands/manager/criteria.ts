@@ -9,8 +9,8 @@ import {
 import { UsageError } from '../../../errors.js';
 import { requireTask } from '../../../tasks/tasks.js';
 import { defineCommand } from '../../command.js';
-import { objectFlag, refuseDryRun } from '../manager/options.js';
-import { checkUniversalValues } from './common.js';
+import { checkUniversalValues } from '../../flag-checks.js';
+import { objectFlag, refuseDryRun } from './options.js';
 
 const TRANSITIONS: ReadonlyArray<readonly [string, CriterionStatus]> = [
   ['accept', 'accepted'],
@@ -21,7 +21,6 @@ const TRANSITIONS: ReadonlyArray<readonly [string, CriterionStatus]> = [
 
 export default defineCommand({
   name: 'criteria',
-  summary: 'List or change the acceptance-criteria ledger of a task',
   flags: {
     list: 'boolean',
     add: 'boolean',
