@@ -27,6 +27,11 @@ const FLAGS = [
   '--codex-session', '--cwd', '--create', '--goal', '--summary', '--state', '--type', '--consume-next', '--timeout',
   '--correlation-id', '--idempotency-key', '--dry-run', '--once', '--attempts', '--worker', '--manager', '--search',
   '--require-criteria-audit', '--redact-identity-token', '--help', '--bogus', '-x', '--',
+  // manager supervision (issue 12); --from-stdin stays out: in-process it would read the test runner's stdin
+  '--mode', '--recipe', '--permit', '--tool', '--epilogue', '--permissions-json', '--questions', '--require', '--require-handoff',
+  '--list', '--step', '--status', '--submit', '--review', '--include-payload', '--as-role', '--cycle-id', '--payload-json',
+  '--next-step', '--from-text', '--reviewer-session-id', '--manager-session-id', '--reviewer-command', '--add', '--criterion',
+  '--source', '--evidence-json', '--accept', '--satisfy',
 ];
 
 // Loop and QA flags (issue 12). The file-writing outputs (--receipt-output, --diff-output, --report-output)

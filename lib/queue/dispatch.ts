@@ -5,15 +5,14 @@ import { spawnSync } from 'node:child_process';
 import { DEFAULT_DISPATCHER_ID } from '../app-loop/leases.js';
 import { isoSeconds, type Clock } from '../clock.js';
 import { activeBindingForTask, type LiveBinding } from '../tasks/bindings.js';
+import { checkPermission, type PermissionCheck } from '../manager/permissions.js';
 import {
-  checkPermission,
   claimableCommands,
   claimNextCommand,
   DISPATCH_COMMAND_TYPES,
   finishAttempt,
   recoverStaleClaims,
   type Claim,
-  type PermissionCheck,
 } from './commands.js';
 import type { Db } from '../store/open.js';
 import type { NotificationRow as InboxNotificationRow } from './inbox.js';

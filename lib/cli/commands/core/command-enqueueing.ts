@@ -1,6 +1,7 @@
 // The three enqueue-* commands (nudge-worker, notify-manager, continue-iteration): queue a command for dispatch.
 // Each command file describes its variant; the flags, checks and output are shared.
-import { enqueueCommand, resolvePermission, type DispatchCommandType } from '../../../queue/commands.js';
+import { resolvePermission } from '../../../manager/permissions.js';
+import { enqueueCommand, type DispatchCommandType } from '../../../queue/commands.js';
 import { UsageError } from '../../../errors.js';
 import { requireContinuableRun } from '../../../queue/loop-policy.js';
 import { requireOpenTask } from '../../../tasks/tasks.js';

@@ -1,5 +1,7 @@
-// Flag rules shared by the loop and QA commands (manager-and-loops spec §2.3, §2.4, §2.5).
+// Flag rules shared by the manager family (manager-and-loops spec §2.3-§2.5): 0.1.12's refusals, the
+// allow-list commands, the task positional, integers, and the two JSON-object flag parsers.
 import { UsageError } from '../../../errors.js';
+import { isObject } from '../../../sessions/rollout.js';
 import type { Flags } from '../../args.js';
 
 /** 0.1.12's generic refusal: the flag is not named. */
@@ -40,16 +42,37 @@ export function integerFlag(flags: Flags, name: string): number | undefined {
 
 /** object-or-empty JSON flags (`--metadata-json`): absent is {}, anything but an object is refused. */
 export function jsonObjectFlag(flags: Flags, name: string): Record<string, unknown> {
+  return objectFlag(flags, name, 'labelled') ?? {};
+}
+
+/** Commands that write refuse --dry-run outright (0.1.12 does so without naming the flag). */
+export function refuseDryRun(flags: Flags): void {
+  if (flags.has('dry-run')) throw unsupportedOption(flags.command);
+}
+
+/** The task positional, required; `extra` more positionals are allowed after it (the action, the decision). */
+export function taskArgument(flags: Flags, extra = 0): string {
+  const extraArg = flags.positional(1 + extra);
+  if (extraArg !== undefined) throw new UsageError(`Unexpected argument: ${extraArg}`);
+  const task = flags.positional(0);
+  if (task === undefined || task === '') throw new UsageError(`${flags.command} command requires a task.`);
+  return task;
+}
+
+/**
+ * A JSON-object flag. `strict` (record-decision, handoff, manager-config): the parser's message alone for bad
+ * JSON. `labelled` (criteria, runs, loop-evidence): the message names the flag. Absent → undefined.
+ */
+export function objectFlag(flags: Flags, name: string, style: 'strict' | 'labelled'): Record<string, unknown> | undefined {
   const text = flags.string(name);
-  if (text === undefined) return {};
+  if (text === undefined) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`--${name} must be valid JSON: ${(error as Error).message}`);
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new UsageError(style === 'labelled' ? `--${name} must be valid JSON: ${detail}` : detail);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new UsageError(`--${name} must be a JSON object`);
-  }
-  return value as Record<string, unknown>;
+  if (!isObject(value)) throw new UsageError(`--${name} must be a JSON object`);
+  return value;
 }
