@@ -1,5 +1,6 @@
 // enqueue-nudge-worker / enqueue-notify-manager / enqueue-continue-iteration: queue a command for dispatch.
-import { enqueueCommand, resolvePermission, type DispatchCommandType } from '../../../queue/commands.js';
+import { enqueueCommand, type DispatchCommandType } from '../../../queue/commands.js';
+import { resolvePermission } from '../../../manager/permissions.js';
 import { UsageError } from '../../../errors.js';
 import { requireContinuableRun } from '../../../queue/loop-policy.js';
 import { requireOpenTask } from '../../../tasks/tasks.js';

@@ -1,6 +1,6 @@
 // worker-inbox / manager-inbox / session-inbox: list or consume delivered notifications.
 import { UsageError } from '../../../errors.js';
-import { abortableSleep } from '../../../queue/dispatch.js';
+import { abortableSleep } from '../../../queue/dispatch-watch.js';
 import { runInbox, type InboxItem, type InboxResult, type InboxTarget } from '../../../queue/inbox.js';
 import type { Role } from '../../../sessions/sessions.js';
 import { defineCommand, type CommandDef } from '../../command.js';
