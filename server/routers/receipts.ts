@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { exportReceipts, receiptsToCsv, reviewReceipts } from '../../lib/review/receipts.js';
+import { exportReceipts, reviewReceipts } from '../../lib/review/receipts.js';
+import { receiptsToCsv } from '../../lib/review/receipts-csv.js';
 import { procedure, router } from '../trpc.js';
 import { Direction, Id, IsoInstant, Role, Seq } from './inputs.js';
 
