@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConflictError } from '../errors.js';
 import { tempDatabase } from '../testing.js';
-import { createDisposableBinding } from './disposable-binding.js';
+import { createDisposableBinding, heartbeatRecommendationsOfTask, isDisposableTask } from './disposable-binding.js';
+import { createTask } from '../tasks/tasks.js';
 import { T0 } from './fixture.test-support.js';
 
 function db() {
@@ -86,5 +87,17 @@ describe('createDisposableBinding', () => {
     const t = db();
     createDisposableBinding(t.db, { task: 'one', worker: 'alpha', manager: 'beta', cwd: t.dir }, T0);
     expect(() => createDisposableBinding(t.db, { task: 'two', worker: 'beta', manager: 'gamma', cwd: t.dir }, T0)).toThrow(ConflictError);
+  });
+});
+
+describe('heartbeatRecommendationsOfTask', () => {
+  it('recommends heartbeats only for a pair bound by create-disposable-binding', () => {
+    const t = db();
+    const result = createDisposableBinding(t.db, { task: 'real-slice', cwd: t.dir, workerThreadId: 'w-1', managerThreadId: 'm-1', pid: 4242 }, T0);
+    const other = createTask(t.db, { name: 'plain', goal: 'g' }, T0);
+    expect(isDisposableTask(t.db, result.task.id)).toBe(true);
+    expect(isDisposableTask(t.db, other.id)).toBe(false);
+    expect(heartbeatRecommendationsOfTask(t.db, { id: other.id, name: 'plain' }, t.dbPath)).toBeNull();
+    expect(heartbeatRecommendationsOfTask(t.db, { id: result.task.id, name: 'real-slice' }, t.dbPath)).toEqual(result.heartbeat_recommendations);
   });
 });

@@ -1,6 +1,7 @@
 // Receipts review: every app-wakeup-dispatch receipt with its two actions and the deliveries recorded
 // against each (app_wakeup_delivery_recorded rows naming the receipt in correlation.dispatch_receipt).
 // Read-only; exported as JSON here or as CSV by receipts-csv.ts.
+import type { ReceiptStatusFilter } from '../app-loop/delivery-statuses.js';
 import type { Db } from '../store/open.js';
 import { perConnection } from '../store/statements.js';
 import { parseJsonObject } from '../store/json.js';
@@ -44,7 +45,7 @@ export interface ReceiptsFilter {
   taskId?: string | null;
   role?: 'manager' | 'worker' | null;
   /** A delivery status (sent, skipped, blocked), or "outstanding" for ready actions without one. */
-  status?: 'sent' | 'skipped' | 'blocked' | 'outstanding' | null;
+  status?: ReceiptStatusFilter | null;
   /** ISO instants bounding the receipt's recorded_at (inclusive). */
   from?: string | null;
   to?: string | null;

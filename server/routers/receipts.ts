@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RECEIPT_STATUS_FILTERS } from '../../lib/app-loop/delivery-statuses.js';
 import { exportReceipts, reviewReceipts } from '../../lib/review/receipts.js';
 import { receiptsToCsv } from '../../lib/review/receipts-csv.js';
 import { procedure, router } from '../trpc.js';
@@ -8,7 +9,7 @@ const Filter = z
   .object({
     taskId: Id.nullish(),
     role: Role.nullish(),
-    status: z.enum(['sent', 'skipped', 'blocked', 'outstanding']).nullish(),
+    status: z.enum(RECEIPT_STATUS_FILTERS).nullish(),
     from: IsoInstant.nullish(),
     to: IsoInstant.nullish(),
   })
