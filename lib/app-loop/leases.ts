@@ -1,7 +1,9 @@
 // Lease arithmetic of the app loop: how old a heartbeat stamp is, whether that is healthy, and from when it is
 // stale. The one place the rule lives: the dashboard imports this module as a value (it has no database or
 // node imports, keep it that way) and classifies leases with its own clock by comparing with `stale_at`.
-import { UsageError } from '../errors.js';
+// Its imports have no extension: the dashboard's bundler (Turbopack, with the Bundler resolution of our
+// tsconfig) does not map a `.js` specifier to the `.ts` file, as tsc, esbuild and Vitest do.
+import { UsageError } from '../errors';
 
 export const LEASE_STATES = ['healthy', 'stale', 'missing'] as const;
 export type LeaseState = (typeof LEASE_STATES)[number];

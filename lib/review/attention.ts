@@ -1,8 +1,9 @@
 // Why a task needs a person: the overview's attention rule. Pure (no database or node imports): the server
 // computes each row's reasons with it, and the dashboard runs it again with its own clock, because a lease
-// turns stale with no event at all and a live heartbeat renews one.
-import { leaseStateAt, type TimedLease } from '../app-loop/leases.js';
-import { ROLES } from '../sessions/roles.js';
+// turns stale with no event at all and a live heartbeat renews one. Imports without an extension, for the
+// dashboard's bundler (see lib/app-loop/leases.ts).
+import { leaseStateAt, type TimedLease } from '../app-loop/leases';
+import { ROLES } from '../sessions/roles';
 
 type LeaseStamp = Pick<TimedLease, 'last_heartbeat_at' | 'stale_at'>;
 
