@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConflictError } from '../errors.js';
 import { tempDatabase } from '../testing.js';
-import { createDisposableBinding, disposableRequiredList } from './disposable-binding.js';
+import { createDisposableBinding, disposableRequiredList, heartbeatRecommendationsOfTask, isDisposableTask } from './disposable-binding.js';
+import { createTask } from '../tasks/tasks.js';
 import { T0 } from './fixture.test-support.js';
 
 function db() {
@@ -134,5 +135,17 @@ describe('createDisposableBinding loop runs (G2)', () => {
     expect(() => createDisposableBinding(t.db, { task: 'bad', cwd: t.dir, loop: { requiredBeforeContinue: ['x'], maxIterations: 0 } }, T0)).toThrow(/at least 1/);
     const left = t.db.prepare(`select b.state from bindings b join tasks t on t.id = b.task_id where t.name = 'bad'`).get();
     expect(left).toEqual({ state: 'active' });
+  });
+});
+
+describe('heartbeatRecommendationsOfTask', () => {
+  it('recommends heartbeats only for a pair bound by create-disposable-binding', () => {
+    const t = db();
+    const result = createDisposableBinding(t.db, { task: 'real-slice', cwd: t.dir, workerThreadId: 'w-1', managerThreadId: 'm-1', pid: 4242 }, T0);
+    const other = createTask(t.db, { name: 'plain', goal: 'g' }, T0);
+    expect(isDisposableTask(t.db, result.task.id)).toBe(true);
+    expect(isDisposableTask(t.db, other.id)).toBe(false);
+    expect(heartbeatRecommendationsOfTask(t.db, { id: other.id, name: 'plain' }, t.dbPath)).toBeNull();
+    expect(heartbeatRecommendationsOfTask(t.db, { id: result.task.id, name: 'real-slice' }, t.dbPath)).toEqual(result.heartbeat_recommendations);
   });
 });

@@ -178,6 +178,18 @@ function communication(role: Role, task: string, dbPath: string): DisposableComm
   };
 }
 
+const DISPOSABLE_BINDING_EVENT = 'disposable_binding_created';
+
+/** Whether the task's pair was ever bound by create-disposable-binding. */
+export function isDisposableTask(db: Db, taskId: string): boolean {
+  return db.prepare<[string, string], { one: number }>('select 1 as one from events where task_id = ? and type = ? limit 1').get(taskId, DISPOSABLE_BINDING_EVENT) !== undefined;
+}
+
+/** The heartbeat recommendations of a disposable pair; null for a pair bound another way. */
+export function heartbeatRecommendationsOfTask(db: Db, task: { id: string; name: string }, dbPath: string): HeartbeatRecommendations | null {
+  return isDisposableTask(db, task.id) ? heartbeatRecommendations(task.name, dbPath) : null;
+}
+
 export function heartbeatRecommendations(task: string, dbPath: string): HeartbeatRecommendations {
   const receipts = deliveryTemplates(task, dbPath);
   const role = (r: Role, prompt: string): RoleHeartbeat => ({
@@ -326,7 +338,7 @@ export function createDisposableBinding(db: Db, input: DisposableBindingInput, n
         : insertPolicyRecord(db, { taskId: written.task.id, taskName: written.task.name, name: loop?.runName, metadata }, now);
     appendEvent(db, {
       createdAt: at,
-      type: 'disposable_binding_created',
+      type: DISPOSABLE_BINDING_EVENT,
       taskId: written.task.id,
       payload: { binding_id: written.bindingId, manager: managerName, run: record?.name ?? null, worker: workerName },
     });

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { claimNextCommand, enqueueCommand, finishAttempt, listCommands, recoverStaleClaims } from './commands.js';
-import { resolvePermission } from '../manager/permissions.js';
 import { at, corePair, count, ftsCount, T0 } from '../tasks/core-fixture.test-support.js';
-import { UsageError } from '../errors.js';
 
 describe('enqueueCommand', () => {
   it('inserts a pending command with millisecond timestamps, default keys, and command_created (with its FTS row)', () => {
@@ -61,14 +59,5 @@ describe('listCommands', () => {
     expect(listCommands(db, { task: task.id })).toHaveLength(1);
     expect(listCommands(db, { task: 'nope' })).toEqual([]);
     expect(listCommands(db, { state: 'failed' })).toEqual([]);
-  });
-});
-
-describe('resolvePermission', () => {
-  it('expands aliases and categories and refuses unknown values', () => {
-    expect(resolvePermission('worker_compact_clear')).toEqual(['worker_session.compact', 'worker_session.clear']);
-    expect(resolvePermission('repo.open_pr')).toEqual(['repo.open_pr']);
-    expect(() => resolvePermission('repo.bogus')).toThrow(UsageError);
-    expect(() => resolvePermission('  ')).toThrow(UsageError);
   });
 });

@@ -3,6 +3,7 @@
 // receipt) and recording deliveries. The rules live in lib/app; this router only adapts.
 import { z } from 'zod';
 import { checkDelivery, recordDelivery } from '../../lib/app-loop/delivery.js';
+import { DELIVERY_STATUSES, type DeliveryStatus as DeliveryStatusName } from '../../lib/app-loop/delivery-statuses.js';
 import { getLoopStatus } from '../../lib/app-loop/loop-status.js';
 import { wakePrompt } from '../../lib/app-loop/prompts.js';
 import { dispatchWakeup } from '../../lib/app-loop/wake-dispatch.js';
@@ -13,8 +14,7 @@ import { procedure, router, writeProcedure } from '../trpc.js';
 import { DispatcherId, Id, Role, StaleAfter } from './inputs.js';
 
 const Loop = { taskId: Id, staleAfterSeconds: StaleAfter.optional(), dispatcherId: DispatcherId.optional() };
-const DeliveryStatus = z.enum(['sent', 'skipped', 'blocked']);
-const DELIVERY_STATUSES = DeliveryStatus.options;
+const DeliveryStatus = z.enum(DELIVERY_STATUSES);
 
 const Delivery = z
   .object({
@@ -48,7 +48,7 @@ export const wakeRouter = router({
           status,
           checkDelivery(ctx.db, { task: task.id, role: action.role, dispatchReceipt: receipt.event_id, deliveryStatus: status, threadId: action.thread_id }),
         ]),
-      ) as Record<(typeof DELIVERY_STATUSES)[number], { ok: true } | { ok: false; reason: string }>,
+      ) as Record<DeliveryStatusName, { ok: true } | { ok: false; reason: string }>,
     }));
     return { task: { id: task.id, name: task.name, state: task.state }, receipt: { ...receipt, actions } };
   }),
