@@ -26,13 +26,15 @@ describe('checkPermission', () => {
     expect(checkPermission(db, task.id, 'repo.open_pr')).toEqual({ allowed: false, configured: false, required_permission: 'repo.open_pr' });
   });
 
-  it('needs every action of an alias granted, in list, map or whole-category form', () => {
+  it('needs every action of an alias granted in the stored form (a sorted action list per category)', () => {
     const { db, task } = corePair();
-    configure(db, task.id, { worker_session: { compact: true, clear: 'deny' }, repo: ['open_pr'], verification: true });
+    configure(db, task.id, { worker_session: ['compact'], repo: ['open_pr'], verification: ['run_pytest'] });
     expect(checkPermission(db, task.id, 'worker_compact_clear').allowed).toBe(false);
-    expect(checkPermission(db, task.id, 'worker_compact').allowed).toBe(true);
+    expect(checkPermission(db, task.id, 'worker_session.compact').allowed).toBe(true);
     expect(checkPermission(db, task.id, 'repo.open_pr').allowed).toBe(true);
-    expect(checkPermission(db, task.id, 'verification.browser_qa').allowed).toBe(true);
+    expect(checkPermission(db, task.id, 'allow_pr').allowed).toBe(true);
+    expect(checkPermission(db, task.id, 'verification.run_pytest').allowed).toBe(true);
+    expect(checkPermission(db, task.id, 'verification.run_cargo').allowed).toBe(false);
     expect(checkPermission(db, task.id, 'repo.bogus')).toEqual({ allowed: false, configured: true, required_permission: 'repo.bogus' });
   });
 });
