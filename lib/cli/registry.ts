@@ -2,6 +2,7 @@
 // The two families keep their own lists (registry-core.ts, registry-app.ts).
 import type { CommandDef } from './command.js';
 import { APP_COMMANDS } from './registry-app.js';
+import { AUDIT_COMMANDS } from './registry-audit.js';
 import { CORE_COMMANDS } from './registry-core.js';
 
 export interface CommandEntry {
@@ -9,7 +10,7 @@ export interface CommandEntry {
   load: () => Promise<CommandDef>;
 }
 
-export const COMMANDS: Readonly<Record<string, CommandEntry>> = { ...CORE_COMMANDS, ...APP_COMMANDS };
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = { ...CORE_COMMANDS, ...APP_COMMANDS, ...AUDIT_COMMANDS };
 
 /**
  * The rest of agent-conveyor 0.1.12's 89 commands: tmux-driven, legacy and reporting commands that

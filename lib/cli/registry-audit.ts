@@ -1,0 +1,11 @@
+// The audit, export and maintenance commands, each loaded only when called.
+import type { CommandEntry } from './registry.js';
+
+export const AUDIT_COMMANDS: Record<string, CommandEntry> = {
+  audit: { summary: 'Every record of a task, with its correlation chains', load: () => import('./commands/audit/audit.js').then((m) => m.default) },
+  replay: { summary: 'A task as one time-ordered timeline', load: () => import('./commands/audit/replay.js').then((m) => m.default) },
+  'mutation-audit': { summary: "Check a task's mutating commands against manager decisions", load: () => import('./commands/audit/mutation-audit.js').then((m) => m.default) },
+  'transcript-show': { summary: "Show a task's stored transcript segments", load: () => import('./commands/audit/transcript-show.js').then((m) => m.default) },
+  'transcript-prune': { summary: "Drop the text of a task's older transcript segments", load: () => import('./commands/audit/transcript-prune.js').then((m) => m.default) },
+  'transcript-capture': { summary: "Capture the task's panes into transcript segments (tmux)", load: () => import('./commands/audit/transcript-capture.js').then((m) => m.default) },
+};
