@@ -8,4 +8,6 @@ export const AUDIT_COMMANDS: Record<string, CommandEntry> = {
   'transcript-show': { summary: "Show a task's stored transcript segments", load: () => import('./commands/audit/transcript-show.js').then((m) => m.default) },
   'transcript-prune': { summary: "Drop the text of a task's older transcript segments", load: () => import('./commands/audit/transcript-prune.js').then((m) => m.default) },
   'transcript-capture': { summary: "Capture the task's panes into transcript segments (tmux)", load: () => import('./commands/audit/transcript-capture.js').then((m) => m.default) },
+  'db-doctor': { summary: "Check the database file against the v24 health contract", load: () => import('./commands/audit/db-doctor.js').then((m) => m.default) },
+  'reconcile': { summary: "Find dead-pid sessions, dangling bindings and stuck tasks; --apply repairs", load: () => import('./commands/audit/reconcile.js').then((m) => m.default) },
 };

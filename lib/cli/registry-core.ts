@@ -27,5 +27,4 @@ export const CORE_COMMANDS: Record<string, CommandEntry> = {
   'stop-task': { summary: 'Stop a task without the finish audits', load: () => import('./commands/core/finish.js').then((m) => m.stopTask) },
   criteria: { summary: 'List or change the acceptance-criteria ledger of a task', load: () => import('./commands/core/criteria.js').then((m) => m.default) },
   telemetry: { summary: 'Query telemetry events, or a view: metrics, snapshot, check, task, failures', load: () => import('./commands/core/telemetry.js').then((m) => m.default) },
-  'db-doctor': { summary: 'Check the database file against the v24 health contract', load: () => import('./commands/core/db-doctor.js').then((m) => m.default) },
 };
