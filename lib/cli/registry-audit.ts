@@ -10,4 +10,6 @@ export const AUDIT_COMMANDS: Record<string, CommandEntry> = {
   'transcript-capture': { summary: "Capture the task's panes into transcript segments (tmux)", load: () => import('./commands/audit/transcript-capture.js').then((m) => m.default) },
   'db-doctor': { summary: "Check the database file against the v24 health contract", load: () => import('./commands/audit/db-doctor.js').then((m) => m.default) },
   'reconcile': { summary: "Find dead-pid sessions, dangling bindings and stuck tasks; --apply repairs", load: () => import('./commands/audit/reconcile.js').then((m) => m.default) },
+  'prune': { summary: "Drop the text of old legacy transcript captures", load: () => import('./commands/audit/prune.js').then((m) => m.default) },
+  'import-compat': { summary: "Import the Python-era per-worker state folders", load: () => import('./commands/audit/import-compat.js').then((m) => m.default) },
 };
