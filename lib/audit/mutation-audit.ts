@@ -40,8 +40,11 @@ function obj(value: unknown): Row | null {
 }
 
 export function mutationAudit(db: Db, taskArg: string): MutationAudit {
-  return db.transaction(() => {
-    const task = requireTask(db, taskArg);
+  return db.transaction(() => mutationAuditOf(db, requireTask(db, taskArg)))();
+}
+
+export function mutationAuditOf(db: Db, task: TaskRow): MutationAudit {
+  {
     const decisions = db
       .prepare<[string], Row>('select * from manager_decisions where task_id = ? order by id')
       .all(task.id)
@@ -53,7 +56,7 @@ export function mutationAudit(db: Db, taskArg: string): MutationAudit {
     const records = commands.filter((c) => Object.hasOwn(ALLOWED_DECISIONS, String(c.type))).map((c) => judge(c, decisions));
     const withWarnings = records.filter((r) => !r.ok).length;
     return { ok: withWarnings === 0, records, summary: { mutations: records.length, with_warnings: withWarnings }, task };
-  })();
+  }
 }
 
 function judge(command: Row, decisions: Row[]): MutationRecord {

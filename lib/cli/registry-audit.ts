@@ -12,4 +12,5 @@ export const AUDIT_COMMANDS: Record<string, CommandEntry> = {
   'reconcile': { summary: "Find dead-pid sessions, dangling bindings and stuck tasks; --apply repairs", load: () => import('./commands/audit/reconcile.js').then((m) => m.default) },
   'prune': { summary: "Drop the text of old legacy transcript captures", load: () => import('./commands/audit/prune.js').then((m) => m.default) },
   'import-compat': { summary: "Import the Python-era per-worker state folders", load: () => import('./commands/audit/import-compat.js').then((m) => m.default) },
+  'export-task': { summary: "Write a task's audit bundle to a folder, optionally zipped", load: () => import('./commands/audit/export-task.js').then((m) => m.default) },
 };
