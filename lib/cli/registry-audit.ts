@@ -13,4 +13,6 @@ export const AUDIT_COMMANDS: Record<string, CommandEntry> = {
   'prune': { summary: "Drop the text of old legacy transcript captures", load: () => import('./commands/audit/prune.js').then((m) => m.default) },
   'import-compat': { summary: "Import the Python-era per-worker state folders", load: () => import('./commands/audit/import-compat.js').then((m) => m.default) },
   'export-task': { summary: "Write a task's audit bundle to a folder, optionally zipped", load: () => import('./commands/audit/export-task.js').then((m) => m.default) },
+  'doctor': { summary: "Check the tmux workflow dependencies", load: () => import('./commands/audit/doctor.js').then((m) => m.default) },
+  'doctor-self': { summary: "Can this Codex session register as a tmux-backed worker?", load: () => import('./commands/audit/doctor-self.js').then((m) => m.default) },
 };

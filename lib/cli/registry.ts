@@ -17,12 +17,12 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = { ...CORE_COMMAN
  * conveyor does not implement yet. They are refused with that reason rather than as unknown commands.
  */
 export const NOT_YET_SUPPORTED: ReadonlySet<string> = new Set([
-  'audit', 'capture', 'classify', 'compact-worker', 'continuation', 'continuation-reviewer', 'create', 'criteria-plan',
-  'cycle', 'dashboard', 'divergences', 'doctor', 'doctor-self', 'epilogue', 'events', 'export-task', 'handoff',
-  'idle-check', 'import-compat', 'install-skills', 'interrupt', 'list', 'loop-evidence', 'loop-status',
-  'loop-templates', 'loop-triggers', 'manager-config', 'manager-permission', 'manager-recipes', 'mutation-audit',
-  'nudge', 'open', 'open-manager', 'open-worker', 'pair', 'prune', 'qa-plan', 'qa-run', 'ralph-loop-presets',
-  'reconcile', 'record-decision', 'replay', 'request-worker-compact', 'runs', 'session-interrupt', 'session-nudge',
-  'start', 'start-manager', 'start-test', 'start-worker', 'status', 'stop', 'transcript-capture', 'transcript-prune',
-  'transcript-show', 'update-status',
+  'capture', 'classify', 'compact-worker', 'continuation', 'continuation-reviewer', 'create', 'criteria-plan',
+  'cycle', 'dashboard', 'divergences', 'epilogue', 'events', 'handoff',
+  'idle-check', 'install-skills', 'interrupt', 'list', 'loop-evidence', 'loop-status',
+  'loop-templates', 'loop-triggers', 'manager-config', 'manager-permission', 'manager-recipes',
+  'nudge', 'open', 'open-manager', 'open-worker', 'pair', 'qa-plan', 'qa-run', 'ralph-loop-presets',
+  'record-decision', 'request-worker-compact', 'runs', 'session-interrupt', 'session-nudge',
+  'start', 'start-manager', 'start-test', 'start-worker', 'status', 'stop',
+  'update-status',
 ]);
