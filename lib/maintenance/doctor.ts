@@ -151,7 +151,7 @@ export function doctorSelf(input: DoctorSelfInput, run: ToolRunner): Row {
     skill_path: skillPath,
     supported,
     why_or_why_not: supported
-      ? `This Codex session can register itself as a tmux-backed worker with \`${REGISTER_WORKER}\`.`
+      ? 'This Codex session can register itself as a tmux-backed worker via `conveyor register-worker` (see command_template).'
       : `This Codex session cannot register itself as a tmux-backed worker; failed checks: ${failed.join(', ')}. Outside tmux it can still register as a manager with \`conveyor register-manager\`.`,
     workerctl_invocation: workerctl ? 'workerctl' : existsSync(script) ? 'scripts/workerctl' : null,
   };

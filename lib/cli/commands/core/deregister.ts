@@ -47,7 +47,8 @@ example:
           type: 'session_deregister_failed',
           taskId: binding.task_id,
           commandId: command.id,
-          payload: { active_binding: activeBinding, error, error_type: 'ConflictError', expected_failure: true, name },
+          // 0.1.12's error class name for a refused deregister; the audit trail records it as is.
+          payload: { active_binding: activeBinding, error, error_type: 'CodexSessionError', expected_failure: true, name },
         });
         return error;
       }
