@@ -18,7 +18,11 @@ describe('audit family reference transcript parity', () => {
     await run('bash', [join(AUDIT_FIXTURE, 'replay.sh'), CONVEYOR_BIN, out.dir], { maxBuffer: 64 * 1024 * 1024 });
     let report: string;
     try {
-      report = (await run('python3', [join(FIXTURES, 'parity.py'), '-v', '--ref', AUDIT_FIXTURE, out.dir], { maxBuffer: 64 * 1024 * 1024 })).stdout;
+      report = (
+        await run('python3', [join(FIXTURES, 'parity.py'), '-v', '--ref', AUDIT_FIXTURE, out.dir], {
+          maxBuffer: 64 * 1024 * 1024,
+        })
+      ).stdout;
     } catch (error) {
       report = (error as { stdout?: string }).stdout ?? String(error);
     }

@@ -29,7 +29,11 @@ export interface ExportInput {
 export interface ExportResult {
   archive: string | null;
   export_dir: string;
-  manifest: { created_at: string; files: string[]; task: { id: string; name: string } };
+  manifest: {
+    created_at: string;
+    files: string[];
+    task: { id: string; name: string };
+  };
   task: string;
 }
 
@@ -41,10 +45,15 @@ export function exportTask(db: Db, input: ExportInput, now: Date): ExportResult 
     return { task: found, files: renderBundle(db, found, input) };
   })();
   const exportDir = input.outputDir ?? join(input.stateRoot, 'artifacts', 'tasks', task.id, 'export');
-  const manifest = { created_at: isoMillis(now), files: files.map((f) => f.name), task: { id: task.id, name: task.name } };
+  const manifest = {
+    created_at: isoMillis(now),
+    files: files.map((f) => f.name),
+    task: { id: task.id, name: task.name },
+  };
   const all = [...files, { name: 'manifest.json', data: Buffer.from(prettyJson(manifest)) }];
   const archive = input.zip ? `${exportDir}.zip` : null;
-  if (archive && existsSync(archive) && statSync(archive).isDirectory()) throw new UsageError(`cannot write the archive: ${archive} is a folder`);
+  if (archive && existsSync(archive) && statSync(archive).isDirectory())
+    throw new UsageError(`cannot write the archive: ${archive} is a folder`);
   writeBundle(exportDir, all, archive);
   return { archive, export_dir: exportDir, manifest, task: task.name };
 }
@@ -80,7 +89,9 @@ function renderBundle(db: Db, task: TaskRow, input: ExportInput): Array<{ name: 
   const audit = readTaskAudit(db, task, { includeContent: false });
   const full = readTaskAudit(db, task, { includeContent: true });
   const telemetry = db
-    .prepare<[string, number], TelemetryRow>(`select ${TELEMETRY_COLUMNS} from telemetry_events where task_id = ? order by timestamp, rowid limit ?`)
+    .prepare<[string, number], TelemetryRow>(
+      `select ${TELEMETRY_COLUMNS} from telemetry_events where task_id = ? order by timestamp, rowid limit ?`,
+    )
     .all(task.id, TELEMETRY_EXPORT_LIMIT)
     .map((r) => {
       const { seq: _seq, ...event } = toTelemetryEvent(r);
@@ -90,7 +101,13 @@ function renderBundle(db: Db, task: TaskRow, input: ExportInput): Array<{ name: 
     json('task-status.json', taskStatus(db, task)),
     json('audit.json', audit),
     json('acceptance-criteria.json', audit.acceptance_criteria),
-    json('prompts.json', db.prepare<[string], Row>('select * from prompts where task_id = ? order by id').all(task.id).map((r) => presentRow(r))),
+    json(
+      'prompts.json',
+      db
+        .prepare<[string], Row>('select * from prompts where task_id = ? order by id')
+        .all(task.id)
+        .map((r) => presentRow(r)),
+    ),
     json('transcript-captures.json', legacyCaptures(db, task.id)),
     json('terminal-captures.json', audit.terminal_captures),
     json('agent-observations.json', audit.agent_observations),
@@ -98,17 +115,36 @@ function renderBundle(db: Db, task: TaskRow, input: ExportInput): Array<{ name: 
     json('manager-cycle-spans.json', audit.manager_cycle_spans),
     json('manager-decisions.json', audit.manager_decisions),
     json('mutation-audit.json', mutationAuditOf(db, task)),
-    json('replay.json', { entries: replayEntries(full, 'timeline', 'all'), mode: 'timeline', role: 'all', task }),
+    json('replay.json', {
+      entries: replayEntries(full, 'timeline', 'all'),
+      mode: 'timeline',
+      role: 'all',
+      task,
+    }),
     json('telemetry-events.json', telemetry),
     json('telemetry-summary.json', telemetrySummary(telemetry)),
-    { name: 'telemetry-report.md', data: Buffer.from(telemetryReport(task, telemetry)) },
+    {
+      name: 'telemetry-report.md',
+      data: Buffer.from(telemetryReport(task, telemetry)),
+    },
   ];
   // 0.1.12 quirk kept: the segments file carries the stored text that audit.json redacts (the flags opt in).
-  if (input.includeTranscripts || input.includeFullTranscripts) files.push(json('transcript-segments.json', full.transcript_segments));
+  if (input.includeTranscripts || input.includeFullTranscripts)
+    files.push(json('transcript-segments.json', full.transcript_segments));
   if (input.includeFullTranscripts) {
-    files.push(json('replay-full-transcript.json', { entries: replayEntries(full, 'full-transcript', 'all'), mode: 'full-transcript', role: 'all', task }));
+    files.push(
+      json('replay-full-transcript.json', {
+        entries: replayEntries(full, 'full-transcript', 'all'),
+        mode: 'full-transcript',
+        role: 'all',
+        task,
+      }),
+    );
     for (const role of ['worker', 'manager']) {
-      files.push({ name: `transcripts/${role}.txt`, data: Buffer.from(roleTranscript(full.transcript_segments, role)) });
+      files.push({
+        name: `transcripts/${role}.txt`,
+        data: Buffer.from(roleTranscript(full.transcript_segments, role)),
+      });
     }
   }
   return files;
@@ -207,11 +243,16 @@ function telemetryReport(task: TaskRow, events: Row[]): string {
     '',
     '## Event types',
     '',
-    ...Object.keys(counts).sort().map((type) => `- \`${type}\`: ${counts[type]}`),
+    ...Object.keys(counts)
+      .sort()
+      .map((type) => `- \`${type}\`: ${counts[type]}`),
     '',
     '## Timeline',
     '',
-    ...events.map((e) => `- ${String(e.timestamp)} \`${String(e.actor)}\` \`${String(e.event_type)}\` [${String(e.severity)}]: ${String(e.summary)}`),
+    ...events.map(
+      (e) =>
+        `- ${String(e.timestamp)} \`${String(e.actor)}\` \`${String(e.event_type)}\` [${String(e.severity)}]: ${String(e.summary)}`,
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }

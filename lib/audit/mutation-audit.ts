@@ -53,9 +53,16 @@ export function mutationAuditOf(db: Db, task: TaskRow): MutationAudit {
       .prepare<[string], Row>('select * from commands where task_id = ? order by created_at, id')
       .all(task.id)
       .map((r) => presentRow(r));
-    const records = commands.filter((c) => Object.hasOwn(ALLOWED_DECISIONS, String(c.type))).map((c) => judge(c, decisions));
+    const records = commands
+      .filter((c) => Object.hasOwn(ALLOWED_DECISIONS, String(c.type)))
+      .map((c) => judge(c, decisions));
     const withWarnings = records.filter((r) => !r.ok).length;
-    return { ok: withWarnings === 0, records, summary: { mutations: records.length, with_warnings: withWarnings }, task };
+    return {
+      ok: withWarnings === 0,
+      records,
+      summary: { mutations: records.length, with_warnings: withWarnings },
+      task,
+    };
   }
 }
 
@@ -67,7 +74,8 @@ function judge(command: Row, decisions: Row[]): MutationRecord {
   const byId = (id: unknown) => (typeof id === 'number' ? decisions.find((d) => d.id === id) : undefined);
 
   let check = obj(result.manager_decision) ?? obj(payload.manager_decision);
-  const finalDecision = type === 'finish_task' && Number.isInteger(result.final_decision_id) ? byId(result.final_decision_id) : undefined;
+  const finalDecision =
+    type === 'finish_task' && Number.isInteger(result.final_decision_id) ? byId(result.final_decision_id) : undefined;
   if (finalDecision) check = { decision: finalDecision, warnings: [] };
 
   let linked: Row | null = null;
@@ -83,7 +91,9 @@ function judge(command: Row, decisions: Row[]): MutationRecord {
   const createdAt = command.created_at;
   // A decision the command itself recorded (finish-task's stop) is not prior to it, even when both carry the
   // same instant under an injected clock; 0.1.12 wrote it milliseconds later, so it never counted either.
-  const prior = decisions.filter((d) => compareText(d.created_at, createdAt) <= 0 && obj(d.payload)?.command_id !== command.id);
+  const prior = decisions.filter(
+    (d) => compareText(d.created_at, createdAt) <= 0 && obj(d.payload)?.command_id !== command.id,
+  );
   const nearest = prior.at(-1) ?? null;
   const expectedFailure = Boolean(result.expected_failure ?? payload.expected_failure);
 
@@ -93,7 +103,8 @@ function judge(command: Row, decisions: Row[]): MutationRecord {
       if (linked) warnings.push('unexpected_linked_decision');
     } else {
       if (check) {
-        if (Array.isArray(check.warnings)) warnings.push(...check.warnings.filter((w): w is string => typeof w === 'string'));
+        if (Array.isArray(check.warnings))
+          warnings.push(...check.warnings.filter((w): w is string => typeof w === 'string'));
       } else warnings.push('missing_decision_metadata');
       if (nearest && !linked) warnings.push('nearest_decision_unlinked');
       if (linked && !allowed.includes(String(linked.decision))) warnings.push('linked_decision_incompatible');
@@ -102,7 +113,12 @@ function judge(command: Row, decisions: Row[]): MutationRecord {
 
   return {
     allowed_decisions: allowed,
-    command: { created_at: createdAt, id: command.id, state: command.state, type },
+    command: {
+      created_at: createdAt,
+      id: command.id,
+      state: command.state,
+      type,
+    },
     effect: effectOf(command, payload, result),
     expected_failure: expectedFailure,
     linked_decision: linked,
@@ -129,12 +145,16 @@ function effectOf(command: Row, payload: Row, result: Row): Row {
 }
 
 export function mutationAuditText(report: MutationAudit): string {
-  const lines = [`${report.task.name}\tmutations=${report.summary.mutations}\twarnings=${report.summary.with_warnings}`];
+  const lines = [
+    `${report.task.name}\tmutations=${report.summary.mutations}\twarnings=${report.summary.with_warnings}`,
+  ];
   for (const record of report.records) {
     const id = record.linked_decision?.id;
     const decision = typeof id === 'number' ? String(id) : '-';
     const warnings = record.warnings.length ? record.warnings.join(',') : 'ok';
-    lines.push(`${String(record.command.created_at)}\t${String(record.command.type)}\tdecision=${decision}\t${warnings}`);
+    lines.push(
+      `${String(record.command.created_at)}\t${String(record.command.type)}\tdecision=${decision}\t${warnings}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -63,7 +63,9 @@ export function replayTask(db: Db, taskArg: string, options: ReplayOptions = {})
 
 /** Free text inside summaries: whitespace collapsed, at most 220 characters. */
 function clip(value: unknown, width = 220): string {
-  const text = String(value ?? '').replace(/\s+/g, ' ').trim();
+  const text = String(value ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return text.length > width ? `${text.slice(0, width - 1)}...` : text;
 }
 
@@ -104,7 +106,8 @@ function commandSummary(command: Row): string {
 
 function chainSummary(chain: Row): string {
   const parts = [String(chain.command_type), String(chain.command_state)];
-  if (chain.command_id === null && chain.source_event_id != null) parts.push(`source event #${String(chain.source_event_id)}`);
+  if (chain.command_id === null && chain.source_event_id != null)
+    parts.push(`source event #${String(chain.source_event_id)}`);
   if (chain.manager_decision_id != null) parts.push(`decision #${String(chain.manager_decision_id)}`);
   if (chain.manager_cycle_id != null) parts.push(`cycle #${String(chain.manager_cycle_id)}`);
   const attempts = (chain.attempt_ids as unknown[]).length;
@@ -115,11 +118,26 @@ function chainSummary(chain: Row): string {
 }
 
 const CRITERION_DETAIL_KEYS = [
-  'criterion_id', 'criterion', 'status', 'previous_status', 'source', 'task_id', 'proof', 'previous_proof', 'rationale',
-  'previous_rationale', 'evidence', 'previous_evidence', 'created',
+  'criterion_id',
+  'criterion',
+  'status',
+  'previous_status',
+  'source',
+  'task_id',
+  'proof',
+  'previous_proof',
+  'rationale',
+  'previous_rationale',
+  'evidence',
+  'previous_evidence',
+  'created',
 ];
 const STATUS_VERBS: Record<string, string> = {
-  proposed: 'proposed', accepted: 'accepted', satisfied: 'satisfied', deferred: 'deferred', rejected: 'rejected',
+  proposed: 'proposed',
+  accepted: 'accepted',
+  satisfied: 'satisfied',
+  deferred: 'deferred',
+  rejected: 'rejected',
 };
 
 function criterionSummary(type: string, payload: Row): string {
@@ -129,7 +147,8 @@ function criterionSummary(type: string, payload: Row): string {
   let text = `${verb} criterion #${String(payload.criterion_id)}`;
   if (!added && payload.previous_status !== undefined) text += ` (${String(payload.previous_status)} -> ${status})`;
   if (status === 'satisfied' && payload.proof) return `${text}: proof recorded (${clip(payload.proof)})`;
-  if ((status === 'deferred' || status === 'rejected') && payload.rationale) return `${text}: ${clip(payload.rationale)}`;
+  if ((status === 'deferred' || status === 'rejected') && payload.rationale)
+    return `${text}: ${clip(payload.rationale)}`;
   return `${text}: ${clip(payload.criterion)}`;
 }
 
@@ -146,9 +165,15 @@ function captureSummary(capture: Row): string {
   if (digest.length === 0) digest.push(`${String(capture.line_count)} lines`);
   let text = `${String(capture.role)} terminal capture: ${digest.join(', ')}`;
   const content = typeof capture.content === 'string' ? capture.content : '';
-  const lines = content.split(/\r\n|\r|\n/).filter((l) => l.trim() !== '').slice(-12);
+  const lines = content
+    .split(/\r\n|\r|\n/)
+    .filter((l) => l.trim() !== '')
+    .slice(-12);
   const marked = lines.filter((l) => EXCERPT_MARKERS.some((m) => l.trimStart().startsWith(m)));
-  const excerpt = (marked.length > 0 ? marked : lines.slice(-4)).map((l) => l.trim()).join(' / ').slice(0, 320);
+  const excerpt = (marked.length > 0 ? marked : lines.slice(-4))
+    .map((l) => l.trim())
+    .join(' / ')
+    .slice(0, 320);
   if (excerpt) text += ` | ${excerpt}`;
   return text;
 }
@@ -181,9 +206,14 @@ export function replayEntries(audit: TaskAudit, format: ReplayFormat, role: Repl
       entries.push({
         actor: 'dispatch',
         details: {
-          attempt_id: attempt.id, command_id: attempt.command_id, correlation_id: attempt.correlation_id,
-          dispatcher_id: attempt.dispatcher_id, error: attempt.error, result: attempt.result,
-          side_effect_completed: attempt.side_effect_completed, side_effect_started: attempt.side_effect_started,
+          attempt_id: attempt.id,
+          command_id: attempt.command_id,
+          correlation_id: attempt.correlation_id,
+          dispatcher_id: attempt.dispatcher_id,
+          error: attempt.error,
+          result: attempt.result,
+          side_effect_completed: attempt.side_effect_completed,
+          side_effect_started: attempt.side_effect_started,
           state: attempt.state,
         },
         kind: 'command_attempt',
@@ -197,11 +227,20 @@ export function replayEntries(audit: TaskAudit, format: ReplayFormat, role: Repl
       entries.push({
         actor: 'dispatch',
         details: {
-          command_id: n.command_id, consumed_at: n.consumed_at, consumed_by_session_id: n.consumed_by_session_id,
-          consumed_by_session_name: n.consumed_by_session_name, correlation_id: n.correlation_id,
-          delivered_at: n.delivered_at, delivery_mode: n.delivery_mode, notification_id: n.id,
-          signal_type: n.signal_type, source_session_id: n.source_session_id, source_session_name: n.source_session_name,
-          state: n.state, target_session_id: n.target_session_id, target_session_name: n.target_session_name,
+          command_id: n.command_id,
+          consumed_at: n.consumed_at,
+          consumed_by_session_id: n.consumed_by_session_id,
+          consumed_by_session_name: n.consumed_by_session_name,
+          correlation_id: n.correlation_id,
+          delivered_at: n.delivered_at,
+          delivery_mode: n.delivery_mode,
+          notification_id: n.id,
+          signal_type: n.signal_type,
+          source_session_id: n.source_session_id,
+          source_session_name: n.source_session_name,
+          state: n.state,
+          target_session_id: n.target_session_id,
+          target_session_name: n.target_session_name,
         },
         kind: 'routed_notification',
         source: 'routed_notifications',
@@ -225,7 +264,10 @@ export function replayEntries(audit: TaskAudit, format: ReplayFormat, role: Repl
     for (const decision of audit.manager_decisions) {
       entries.push({
         actor: 'manager',
-        details: { decision: decision.decision, manager_cycle_id: decision.manager_cycle_id },
+        details: {
+          decision: decision.decision,
+          manager_cycle_id: decision.manager_cycle_id,
+        },
         kind: 'decision',
         source: 'manager_decisions',
         source_id: decision.id,
@@ -264,8 +306,11 @@ export function replayEntries(audit: TaskAudit, format: ReplayFormat, role: Repl
       entries.push({
         actor: captureRole,
         details: {
-          capture_id: capture.id, classifier: capture.classifier, content_sha256: capture.content_sha256,
-          line_count: capture.line_count, source: capture.source,
+          capture_id: capture.id,
+          classifier: capture.classifier,
+          content_sha256: capture.content_sha256,
+          line_count: capture.line_count,
+          source: capture.source,
         },
         kind: 'capture',
         source: 'terminal_captures',
@@ -284,9 +329,12 @@ export function replayEntries(audit: TaskAudit, format: ReplayFormat, role: Repl
         actor: segmentRole,
         content: text,
         details: {
-          content_sha256: segment.content_sha256, line_count: segment.line_count,
-          previous_capture_id: segment.previous_capture_id, retention_class: segment.retention_class,
-          segment_kind: segment.segment_kind, source_capture_id: segment.source_capture_id,
+          content_sha256: segment.content_sha256,
+          line_count: segment.line_count,
+          previous_capture_id: segment.previous_capture_id,
+          retention_class: segment.retention_class,
+          segment_kind: segment.segment_kind,
+          source_capture_id: segment.source_capture_id,
         },
         kind: 'transcript_segment',
         source: 'transcript_segments',
@@ -299,7 +347,8 @@ export function replayEntries(audit: TaskAudit, format: ReplayFormat, role: Repl
     }
   }
   return entries.sort(
-    (a, b) => compareText(a.timestamp, b.timestamp) || compareText(a.source, b.source) || compareText(a.source_id, b.source_id),
+    (a, b) =>
+      compareText(a.timestamp, b.timestamp) || compareText(a.source, b.source) || compareText(a.source_id, b.source_id),
   );
 }
 

@@ -90,7 +90,9 @@ export function taskAudit(db: Db, taskArg: string, options: AuditOptions = {}): 
 
 export function readTaskAudit(db: Db, task: TaskRow, options: AuditOptions = {}): TaskAudit {
   const id = task.id;
-  const commands = rows(db, 'select * from commands where task_id = ? order by created_at, id', id).map((r) => presentRow(r));
+  const commands = rows(db, 'select * from commands where task_id = ? order by created_at, id', id).map((r) =>
+    presentRow(r),
+  );
   const commandAttempts = rows(
     db,
     `select a.* from command_attempts a join commands c on c.id = a.command_id where c.task_id = ? order by a.started_at, a.id`,
@@ -108,7 +110,9 @@ export function readTaskAudit(db: Db, task: TaskRow, options: AuditOptions = {})
       where n.task_id = ? order by n.created_at, n.id`,
     id,
   ).map((r) => presentRow(r, ['side_effect_started', 'side_effect_completed']));
-  const decisions = rows(db, 'select * from manager_decisions where task_id = ? order by id', id).map((r) => presentRow(r));
+  const decisions = rows(db, 'select * from manager_decisions where task_id = ? order by id', id).map((r) =>
+    presentRow(r),
+  );
   const terminalCaptures = rows(db, 'select * from terminal_captures where task_id = ? order by id', id).map((r) => {
     const row = presentRow(r);
     return options.includeContent ? row : redactColumn(row, 'content');
@@ -133,13 +137,31 @@ export function readTaskAudit(db: Db, task: TaskRow, options: AuditOptions = {})
     command_attempts: commandAttempts,
     routed_notifications: routedNotifications,
     manager_decisions: decisions,
-    manager_cycles: rows(db, 'select * from manager_cycles where task_id = ? order by id', id).map((r) => presentRow(r)),
-    manager_cycle_spans: rows(db, 'select * from manager_cycle_spans where task_id = ? order by manager_cycle_id, id', id).map((r) => presentRow(r)),
-    acceptance_criteria: rows(db, 'select * from acceptance_criteria where task_id = ? order by id', id).map((r) => presentRow(r)),
-    agent_observations: rows(db, 'select * from agent_observations where task_id = ? order by id', id).map((r) => presentRow(r)),
-    task_acknowledgements: rows(db, 'select * from task_acknowledgements where task_id = ? order by created_at, id', id).map((r) => presentRow(r)),
-    task_continuations: rows(db, 'select * from task_continuations where task_id = ? order by created_at, id', id).map((r) => presentRow(r)),
-    continuation_reviews: rows(db, 'select * from continuation_reviews where task_id = ? order by id', id).map((r) => presentRow(r)),
+    manager_cycles: rows(db, 'select * from manager_cycles where task_id = ? order by id', id).map((r) =>
+      presentRow(r),
+    ),
+    manager_cycle_spans: rows(
+      db,
+      'select * from manager_cycle_spans where task_id = ? order by manager_cycle_id, id',
+      id,
+    ).map((r) => presentRow(r)),
+    acceptance_criteria: rows(db, 'select * from acceptance_criteria where task_id = ? order by id', id).map((r) =>
+      presentRow(r),
+    ),
+    agent_observations: rows(db, 'select * from agent_observations where task_id = ? order by id', id).map((r) =>
+      presentRow(r),
+    ),
+    task_acknowledgements: rows(
+      db,
+      'select * from task_acknowledgements where task_id = ? order by created_at, id',
+      id,
+    ).map((r) => presentRow(r)),
+    task_continuations: rows(db, 'select * from task_continuations where task_id = ? order by created_at, id', id).map(
+      (r) => presentRow(r),
+    ),
+    continuation_reviews: rows(db, 'select * from continuation_reviews where task_id = ? order by id', id).map((r) =>
+      presentRow(r),
+    ),
     epilogue_runs: rows(db, 'select * from epilogue_runs where task_id = ? order by id', id).map((r) => presentRow(r)),
     session_nudges: nudges,
     terminal_captures: terminalCaptures,
@@ -184,7 +206,8 @@ function correlationChains(commands: Row[], attempts: Row[], notifications: Row[
     const ownNotifications = notifications.filter((n) => n.command_id === command.id);
     const wanted = linkedDecisionId(command);
     const decision = wanted === null ? undefined : decisionById.get(wanted);
-    if (!decision && ownAttempts.length === 0 && ownNotifications.length === 0 && command.correlation_id == null) continue;
+    if (!decision && ownAttempts.length === 0 && ownNotifications.length === 0 && command.correlation_id == null)
+      continue;
     const consumedCycle = ownNotifications.find((n) => n.consumed_manager_cycle_id != null)?.consumed_manager_cycle_id;
     const decisionCycle = (decision?.manager_cycle_id as number | null | undefined) ?? null;
     chains.push({

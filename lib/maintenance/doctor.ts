@@ -45,7 +45,11 @@ function legacyWorkers(root: string): Row[] {
     const status = existsSync(statusPath) ? readJson(statusPath) : {};
     if (config === undefined) continue;
     const configName = (config as Row | null)?.name;
-    workers.push({ config_path: configPath, name: typeof configName === 'string' ? configName : name, status });
+    workers.push({
+      config_path: configPath,
+      name: typeof configName === 'string' ? configName : name,
+      status,
+    });
   }
   return workers;
 }
@@ -59,18 +63,35 @@ export function doctor(input: DoctorInput, run: ToolRunner): Row {
   ];
   if (tmux) {
     const version = run(tmux, ['-V']);
-    checks.push({ name: 'tmux_version', ok: version.status === 0, value: version.stdout.trim() });
+    checks.push({
+      name: 'tmux_version',
+      ok: version.status === 0,
+      value: version.stdout.trim(),
+    });
   }
   if (codex) {
     const version = run(codex, ['--version']);
-    checks.push({ name: 'codex_version', ok: version.status === 0, value: version.stdout.trim() || version.stderr.trim() });
+    checks.push({
+      name: 'codex_version',
+      ok: version.status === 0,
+      value: version.stdout.trim() || version.stderr.trim(),
+    });
   }
   const target = input.targetCwd ?? input.cwd;
-  checks.push({ name: 'target_cwd_exists', ok: isDirectory(target), path: target });
+  checks.push({
+    name: 'target_cwd_exists',
+    ok: isDirectory(target),
+    path: target,
+  });
   const root = stateRoot(input.env, target);
   checks.push({ name: 'state_root_exists', ok: isDirectory(root), path: root });
   const ok = checks.filter((c) => c.name !== 'state_root_exists').every((c) => c.ok === true);
-  return { checks, ok, project_root: input.projectRoot, workers: legacyWorkers(root) };
+  return {
+    checks,
+    ok,
+    project_root: input.projectRoot,
+    workers: legacyWorkers(root),
+  };
 }
 
 export interface DoctorSelfInput {
@@ -114,20 +135,40 @@ export function doctorSelf(input: DoctorSelfInput, run: ToolRunner): Row {
   const reviewSkillPath = join(codexHome, 'skills', 'codex-review', 'SKILL.md');
   const reviewHelperPath = join(codexHome, 'skills', 'codex-review', 'scripts', 'codex-review');
   checks.push(
-    { name: 'manage_skill_installed', ok: existsSync(skillPath), path: skillPath },
-    { name: 'codex_review_skill_installed', ok: existsSync(reviewSkillPath), path: reviewSkillPath },
-    { name: 'codex_review_helper_installed', ok: executable(reviewHelperPath), path: reviewHelperPath },
+    {
+      name: 'manage_skill_installed',
+      ok: existsSync(skillPath),
+      path: skillPath,
+    },
+    {
+      name: 'codex_review_skill_installed',
+      ok: existsSync(reviewSkillPath),
+      path: reviewSkillPath,
+    },
+    {
+      name: 'codex_review_helper_installed',
+      ok: executable(reviewHelperPath),
+      path: reviewHelperPath,
+    },
   );
   if (accessError !== null) checks.push({ error: accessError, name: 'tmux_access', ok: false });
   if (session !== null && tmux) {
     const has = run(tmux, ['has-session', '-t', session]);
-    const check: Row = { name: 'current_tmux_session_live', ok: has.status === 0, session };
+    const check: Row = {
+      name: 'current_tmux_session_live',
+      ok: has.status === 0,
+      session,
+    };
     if (has.status !== 0) check.error = has.stderr.trim() || has.stdout.trim();
     checks.push(check);
   }
   if (workerctl) {
     const classify = run(workerctl, ['classify', '--text', 'conveyor self doctor']);
-    checks.push({ name: 'workerctl_executable', ok: classify.status === 0, path: workerctl });
+    checks.push({
+      name: 'workerctl_executable',
+      ok: classify.status === 0,
+      path: workerctl,
+    });
   }
   const required = ['workerctl_on_path', 'tmux_on_path', 'inside_tmux', 'current_tmux_session_live'];
   const supported = checks.filter((c) => required.includes(String(c.name))).every((c) => c.ok === true);

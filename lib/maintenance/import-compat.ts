@@ -22,7 +22,11 @@ export interface ImportCompatResult {
   apply: boolean;
   root: string;
   worker_count: number;
-  workers: Array<{ action_count: number; actions: CompatAction[]; worker: string }>;
+  workers: Array<{
+    action_count: number;
+    actions: CompatAction[];
+    worker: string;
+  }>;
 }
 
 const WORKER_STATES = ['candidate', 'active', 'stopped', 'missing', 'failed'];
@@ -57,7 +61,11 @@ function workerFolders(root: string, only: string | undefined): string[] {
  * Plans (and with `apply` performs) the import. Each worker folder is one transaction, so a folder is imported
  * whole or not at all; as in 0.1.12 an invalid JSON file stops the command, after the folders before it.
  */
-export function importCompat(db: Db, input: { root: string; worker?: string; apply?: boolean }, now: Date): ImportCompatResult {
+export function importCompat(
+  db: Db,
+  input: { root: string; worker?: string; apply?: boolean },
+  now: Date,
+): ImportCompatResult {
   const apply = input.apply ?? false;
   const root = input.root;
   const migrated = db.prepare<[string], { name: string }>('select name from data_migrations where name = ?');
@@ -69,9 +77,12 @@ export function importCompat(db: Db, input: { root: string; worker?: string; app
     const writes: Array<() => void> = [];
     const record = (key: string, path: string, hash: string) =>
       writes.push(() => {
-        db.prepare('insert or ignore into data_migrations(name, source_path, source_hash, applied_at) values (?, ?, ?, ?)').run(key, path, hash, isoSeconds(now));
+        db.prepare(
+          'insert or ignore into data_migrations(name, source_path, source_hash, applied_at) values (?, ?, ?, ?)',
+        ).run(key, path, hash, isoSeconds(now));
       });
-    const keyOf = (path: string, hash: string, line?: number) => `compat:${relative(root, path)}${line === undefined ? '' : `:${line}`}:${hash}`;
+    const keyOf = (path: string, hash: string, line?: number) =>
+      `compat:${relative(root, path)}${line === undefined ? '' : `:${line}`}:${hash}`;
 
     const configPath = join(dir, 'config.json');
     const configText = readFileSync(configPath);
@@ -86,7 +97,11 @@ export function importCompat(db: Db, input: { root: string; worker?: string; app
     const configHash = sha256(configText);
     const configKey = keyOf(configPath, configHash);
     if (!done(configKey)) {
-      actions.push({ action: 'upsert_worker', source: configPath, worker: name });
+      actions.push({
+        action: 'upsert_worker',
+        source: configPath,
+        worker: name,
+      });
       writes.push(() => upsertWorker(db, name, config, now));
       record(configKey, configPath, configHash);
     }
@@ -95,7 +110,11 @@ export function importCompat(db: Db, input: { root: string; worker?: string; app
       const hash = sha256(readFileSync(statusPath));
       const key = keyOf(statusPath, hash);
       if (!done(key)) {
-        actions.push({ action: 'insert_status', source: statusPath, worker: name });
+        actions.push({
+          action: 'insert_status',
+          source: statusPath,
+          worker: name,
+        });
         writes.push(() => insertStatus(db, workerId() as string, status, now));
         record(key, statusPath, hash);
       }
@@ -107,7 +126,11 @@ export function importCompat(db: Db, input: { root: string; worker?: string; app
       const hash = sha256(text);
       const key = keyOf(transcriptPath, hash);
       if (text !== '' && !done(key)) {
-        actions.push({ action: 'insert_transcript_capture', source: transcriptPath, worker: name });
+        actions.push({
+          action: 'insert_transcript_capture',
+          source: transcriptPath,
+          worker: name,
+        });
         writes.push(() => insertCapture(db, workerId() as string, text, hash, meta, now));
         record(key, transcriptPath, hash);
       }
@@ -126,10 +149,19 @@ export function importCompat(db: Db, input: { root: string; worker?: string; app
         try {
           event = JSON.parse(line);
         } catch {
-          actions.push({ action: 'skip_invalid_event', line: number, source: eventsPath });
+          actions.push({
+            action: 'skip_invalid_event',
+            line: number,
+            source: eventsPath,
+          });
           return;
         }
-        actions.push({ action: 'insert_event', line: number, source: eventsPath, worker: name });
+        actions.push({
+          action: 'insert_event',
+          line: number,
+          source: eventsPath,
+          worker: name,
+        });
         writes.push(() => insertEvent(db, workerId() as string, event, eventsPath, now));
         record(key, eventsPath, hash);
       });
@@ -158,27 +190,55 @@ function upsertWorker(db: Db, name: string, config: Record<string, unknown>, now
   db.prepare(
     `insert into workers(id, name, tmux_session, tmux_pane_id, identity_token, cwd, state, created_at, updated_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(`worker-${randomUUID()}`, name, tmuxSession, pane, str(config.identity_token) ?? `workerctl-${randomUUID()}`, cwd, state, at, at);
+  ).run(
+    `worker-${randomUUID()}`,
+    name,
+    tmuxSession,
+    pane,
+    str(config.identity_token) ?? `workerctl-${randomUUID()}`,
+    cwd,
+    state,
+    at,
+    at,
+  );
 }
 
 function insertStatus(db: Db, workerId: string, status: Record<string, unknown>, now: Date): void {
   const state = typeof status.state === 'string' && STATUS_STATES.includes(status.state) ? status.state : 'unknown';
-  const row = [workerId, state, str(status.current_task), str(status.next_action), str(status.blocker), str(status.last_update) ?? isoSeconds(now)] as const;
+  const row = [
+    workerId,
+    state,
+    str(status.current_task),
+    str(status.next_action),
+    str(status.blocker),
+    str(status.last_update) ?? isoSeconds(now),
+  ] as const;
   const same = db
     .prepare(
       `select 1 from statuses where worker_id = ? and state = ? and current_task is ? and next_action is ? and blocker is ? and created_at = ?`,
     )
     .get(...row);
   if (same) return;
-  db.prepare('insert into statuses(worker_id, state, current_task, next_action, blocker, created_at) values (?, ?, ?, ?, ?, ?)').run(...row);
+  db.prepare(
+    'insert into statuses(worker_id, state, current_task, next_action, blocker, created_at) values (?, ?, ?, ?, ?, ?)',
+  ).run(...row);
 }
 
-function insertCapture(db: Db, workerId: string, text: string, hash: string, meta: Record<string, unknown>, now: Date): void {
+function insertCapture(
+  db: Db,
+  workerId: string,
+  text: string,
+  hash: string,
+  meta: Record<string, unknown>,
+  now: Date,
+): void {
   const capturedAt = str(meta.captured_at) ?? str(meta.changed_at) ?? isoSeconds(now);
   const changedAt = str(meta.changed_at) ?? capturedAt;
   const nonEmpty = text.split(/\r?\n/).filter((l) => l.trim() !== '').length;
   const historyLines = typeof meta.history_lines === 'number' ? meta.history_lines : Math.max(1, nonEmpty);
-  const exists = db.prepare('select 1 from transcript_captures where worker_id = ? and sha256 = ? and captured_at = ?').get(workerId, hash, capturedAt);
+  const exists = db
+    .prepare('select 1 from transcript_captures where worker_id = ? and sha256 = ? and captured_at = ?')
+    .get(workerId, hash, capturedAt);
   if (exists) return;
   const bytes = Buffer.byteLength(text, 'utf8');
   const lines = lineCount(text);
@@ -197,16 +257,29 @@ function insertCapture(db: Db, workerId: string, text: string, hash: string, met
     eventType: 'transcript_capture_recorded',
     summary: 'Recorded transcript capture metadata.',
     correlation: { capture_id: id, worker_id: workerId },
-    attributes: { byte_count: bytes, changed: true, history_lines: historyLines, line_count: lines, retention_class: 'hot' },
+    attributes: {
+      byte_count: bytes,
+      changed: true,
+      history_lines: historyLines,
+      line_count: lines,
+      retention_class: 'hot',
+    },
   });
 }
 
 function insertEvent(db: Db, workerId: string, event: unknown, sourcePath: string, now: Date): void {
-  const object = event !== null && typeof event === 'object' && !Array.isArray(event) ? (event as Record<string, unknown>) : {};
+  const object =
+    event !== null && typeof event === 'object' && !Array.isArray(event) ? (event as Record<string, unknown>) : {};
   const { time, type, ...rest } = object;
-  const createdAt = time !== undefined ? String(time) : object.created_at !== undefined ? String(object.created_at) : isoSeconds(now);
+  const createdAt =
+    time !== undefined ? String(time) : object.created_at !== undefined ? String(object.created_at) : isoSeconds(now);
   db.prepare(
     `insert into events(created_at, actor, command_id, correlation_id, task_id, worker_id, manager_id, type, payload_json)
      values (?, 'compat', null, null, null, ?, null, ?, ?)`,
-  ).run(createdAt, workerId, `compat_${type === undefined ? 'event' : String(type)}`, stableJson({ ...rest, source_path: sourcePath }));
+  ).run(
+    createdAt,
+    workerId,
+    `compat_${type === undefined ? 'event' : String(type)}`,
+    stableJson({ ...rest, source_path: sourcePath }),
+  );
 }

@@ -38,12 +38,27 @@ describe('transcript-show and transcript-prune', () => {
     expect(transcriptShowText(shown, false)).toContain('[metadata only]');
     expect(transcriptShowText(shown, false)).toContain('[content redacted: 1 lines, 4 bytes]');
     expect(transcriptShow(pair.db, TASK, { limit: 0 }).segments).toHaveLength(4);
-    expect(transcriptPrune(pair.db, TASK, { keepLatest: 1, dryRun: true }, at(1))).toEqual({ dry_run: true, keep_latest: 1, pruned_count: 0, would_prune_count: 2 });
+    expect(transcriptPrune(pair.db, TASK, { keepLatest: 1, dryRun: true }, at(1))).toEqual({
+      dry_run: true,
+      keep_latest: 1,
+      pruned_count: 0,
+      would_prune_count: 2,
+    });
     expect(count(pair.db, `select count(*) as n from events where type = 'transcript_segments_pruned'`)).toBe(0);
     expect(transcriptPrune(pair.db, TASK, { keepLatest: 1 }, at(2)).pruned_count).toBe(2);
-    const event = pair.db.prepare(`select payload_json from events where type = 'transcript_segments_pruned'`).get() as { payload_json: string };
-    expect(JSON.parse(event.payload_json)).toEqual({ keep_latest: 1, segment_ids: [2, 1] });
-    expect(count(pair.db, `select count(*) as n from transcript_segments where retention_class = 'cold' and segment_kind = 'metadata'`)).toBe(2);
+    const event = pair.db
+      .prepare(`select payload_json from events where type = 'transcript_segments_pruned'`)
+      .get() as { payload_json: string };
+    expect(JSON.parse(event.payload_json)).toEqual({
+      keep_latest: 1,
+      segment_ids: [2, 1],
+    });
+    expect(
+      count(
+        pair.db,
+        `select count(*) as n from transcript_segments where retention_class = 'cold' and segment_kind = 'metadata'`,
+      ),
+    ).toBe(2);
     expect(transcriptPrune(pair.db, TASK, { keepLatest: 0 }, at(3)).pruned_count).toBe(1); // 0.1.12: 0 prunes all
   });
 });
@@ -51,26 +66,97 @@ describe('transcript-show and transcript-prune', () => {
 describe('transcript-capture without tmux', () => {
   it('collects per-role errors for --role all and throws for one role', () => {
     const pair = corePair();
-    const all = transcriptCapture(pair.db, { task: TASK, role: 'all', mode: 'segment', lines: 200, includeContent: false }, at(1));
+    const all = transcriptCapture(
+      pair.db,
+      {
+        task: TASK,
+        role: 'all',
+        mode: 'segment',
+        lines: 200,
+        includeContent: false,
+      },
+      at(1),
+    );
     expect(all.captures).toEqual([
-      { error: 'Session identity verification failed for core-worker: tmux_session_missing', role: 'worker' },
-      { error: 'Session identity verification failed for core-manager: tmux_session_missing', role: 'manager' },
+      {
+        error: 'Session identity verification failed for core-worker: tmux_session_missing',
+        role: 'worker',
+      },
+      {
+        error: 'Session identity verification failed for core-manager: tmux_session_missing',
+        role: 'manager',
+      },
     ]);
-    expect(transcriptCapture(pair.db, { task: 'nope', role: 'all', mode: 'segment', lines: 1, includeContent: false }, at(1)).captures[0]?.error).toBe('Unknown task: nope');
-    expect(() => transcriptCapture(pair.db, { task: TASK, role: 'worker', mode: 'segment', lines: 1, includeContent: false }, at(1))).toThrow(/tmux_session_missing/);
-    expect(() => transcriptCapture(pair.db, { task: TASK, role: 'all', mode: 'segment', lines: 1, includeContent: false, requireSegment: true }, at(1))).toThrow(/worker, manager/);
+    expect(
+      transcriptCapture(
+        pair.db,
+        {
+          task: 'nope',
+          role: 'all',
+          mode: 'segment',
+          lines: 1,
+          includeContent: false,
+        },
+        at(1),
+      ).captures[0]?.error,
+    ).toBe('Unknown task: nope');
+    expect(() =>
+      transcriptCapture(
+        pair.db,
+        {
+          task: TASK,
+          role: 'worker',
+          mode: 'segment',
+          lines: 1,
+          includeContent: false,
+        },
+        at(1),
+      ),
+    ).toThrow(/tmux_session_missing/);
+    expect(() =>
+      transcriptCapture(
+        pair.db,
+        {
+          task: TASK,
+          role: 'all',
+          mode: 'segment',
+          lines: 1,
+          includeContent: false,
+          requireSegment: true,
+        },
+        at(1),
+      ),
+    ).toThrow(/worker, manager/);
   });
 });
 
 describe('prune', () => {
   it('keeps the newest N captures with text per worker and records the pruned ids', () => {
     const pair = corePair();
-    pair.db.prepare(`insert into workers(id, name, tmux_session, identity_token, cwd, state, created_at, updated_at) values ('worker-a', 'a', 'codex-a', 't', '/', 'stopped', 'x', 'x')`).run();
+    pair.db
+      .prepare(
+        `insert into workers(id, name, tmux_session, identity_token, cwd, state, created_at, updated_at) values ('worker-a', 'a', 'codex-a', 't', '/', 'stopped', 'x', 'x')`,
+      )
+      .run();
     for (const content of ['1', '2', '3']) {
-      pair.db.prepare(`insert into transcript_captures(worker_id, sha256, content, captured_at, changed_at, history_lines, byte_count, line_count, capture_kind, retention_class) values ('worker-a', 's', ?, 'x', 'x', 1, 1, 1, 'changed', 'hot')`).run(content);
+      pair.db
+        .prepare(
+          `insert into transcript_captures(worker_id, sha256, content, captured_at, changed_at, history_lines, byte_count, line_count, capture_kind, retention_class) values ('worker-a', 's', ?, 'x', 'x', 1, 1, 1, 'changed', 'hot')`,
+        )
+        .run(content);
     }
-    expect(pruneCaptures(pair.db, { keepLatest: 1 }, at(1))).toEqual({ dry_run: false, keep_latest: 1, pruned_count: 2, would_prune_count: 2 });
-    expect(count(pair.db, `select count(*) as n from transcript_captures where content is null and capture_kind = 'metadata_only' and retention_class = 'warm'`)).toBe(2);
+    expect(pruneCaptures(pair.db, { keepLatest: 1 }, at(1))).toEqual({
+      dry_run: false,
+      keep_latest: 1,
+      pruned_count: 2,
+      would_prune_count: 2,
+    });
+    expect(
+      count(
+        pair.db,
+        `select count(*) as n from transcript_captures where content is null and capture_kind = 'metadata_only' and retention_class = 'warm'`,
+      ),
+    ).toBe(2);
     expect(pruneCaptures(pair.db, { keepLatest: 1 }, at(2)).would_prune_count).toBe(0);
   });
 });
@@ -80,14 +166,23 @@ describe('reconcile and db-doctor --live', () => {
     const pair = corePair();
     enqueueCommand(pair.db, { taskId: pair.task.id, type: 'nudge_worker', payload: { message: 'x' } }, at(0));
     const deadWorker = () => false; // both sessions' pid 4000 reads as dead
-    const live = liveReconcile(pair.db, { managerStaleSeconds: 300 }, at(0), { pidAlive: deadWorker, tmuxPane: () => null });
-    expect(live.check).toMatchObject({ ok: false, drift_count: 1, unfinished_command_count: 1 });
+    const live = liveReconcile(pair.db, { managerStaleSeconds: 300 }, at(0), {
+      pidAlive: deadWorker,
+      tmuxPane: () => null,
+    });
+    expect(live.check).toMatchObject({
+      ok: false,
+      drift_count: 1,
+      unfinished_command_count: 1,
+    });
     const report = reconcile(pair.db, { apply: true }, at(10), deadWorker);
     expect(report.dead_pid_sessions.map((s) => s.name)).toEqual(['core-manager', 'core-worker']);
     expect(report.dangling_bindings).toEqual([]);
     expect(report.applied?.sessions_marked_gone).toEqual(['core-manager', 'core-worker']);
     expect(report.applied?.bindings_marked_invalid).toHaveLength(1);
-    expect(count(pair.db, `select count(*) as n from bindings where state = 'invalid' and ended_at is not null`)).toBe(1);
+    expect(count(pair.db, `select count(*) as n from bindings where state = 'invalid' and ended_at is not null`)).toBe(
+      1,
+    );
     expect(reconcile(pair.db, {}, at(20), deadWorker).dead_pid_sessions).toEqual([]);
   });
 });
@@ -102,24 +197,46 @@ describe('import-compat', () => {
     writeFileSync(join(root, 'w1', 'transcript.txt'), 'a\nb\n');
     writeFileSync(join(root, 'w1', 'events.jsonl'), '{"type":"x","time":"2001-01-01T00:00:00Z"}\nnope\n');
     const dry = importCompat(pair.db, { root }, at(1));
-    expect(dry.workers[0]?.actions.map((a) => a.action)).toEqual(['upsert_worker', 'insert_status', 'insert_transcript_capture', 'insert_event', 'skip_invalid_event']);
+    expect(dry.workers[0]?.actions.map((a) => a.action)).toEqual([
+      'upsert_worker',
+      'insert_status',
+      'insert_transcript_capture',
+      'insert_event',
+      'skip_invalid_event',
+    ]);
     expect(count(pair.db, 'select count(*) as n from workers')).toBe(0);
     importCompat(pair.db, { root, apply: true }, at(2));
-    expect(pair.db.prepare(`select state, tmux_session, cwd from workers`).get()).toEqual({ state: 'candidate', tmux_session: 'codex-w1', cwd: '' });
+    expect(pair.db.prepare(`select state, tmux_session, cwd from workers`).get()).toEqual({
+      state: 'candidate',
+      tmux_session: 'codex-w1',
+      cwd: '',
+    });
     expect(count(pair.db, `select count(*) as n from events where type = 'compat_x' and actor = 'compat'`)).toBe(1);
     expect(count(pair.db, 'select count(*) as n from data_migrations')).toBe(4);
-    expect(importCompat(pair.db, { root, apply: true }, at(3)).workers[0]?.actions).toEqual([{ action: 'skip_invalid_event', line: 2, source: join(root, 'w1', 'events.jsonl') }]);
+    expect(importCompat(pair.db, { root, apply: true }, at(3)).workers[0]?.actions).toEqual([
+      {
+        action: 'skip_invalid_event',
+        line: 2,
+        source: join(root, 'w1', 'events.jsonl'),
+      },
+    ]);
   });
 });
 
 describe('doctor and doctor-self', () => {
-  const fake = (answers: Record<string, { status: number; stdout?: string; stderr?: string }>): ToolRunner & { calls: string[] } => {
+  const fake = (
+    answers: Record<string, { status: number; stdout?: string; stderr?: string }>,
+  ): ToolRunner & { calls: string[] } => {
     const calls: string[] = [];
     const run = ((file: string, args: readonly string[]) => {
       const key = file === 'sh' ? `which ${args[1]?.split(' ').at(-1)}` : `${file.split('/').at(-1)} ${args.join(' ')}`;
       calls.push(key);
       const a = answers[key] ?? { status: 1 };
-      return { status: a.status, stdout: a.stdout ?? '', stderr: a.stderr ?? '' };
+      return {
+        status: a.status,
+        stdout: a.stdout ?? '',
+        stderr: a.stderr ?? '',
+      };
     }) as ToolRunner & { calls: string[] };
     run.calls = calls;
     return run;
@@ -127,14 +244,21 @@ describe('doctor and doctor-self', () => {
 
   it('doctor fails on a missing target folder but not on a missing state root', () => {
     const pair = corePair();
-    const run = fake({ 'which tmux': { status: 0, stdout: '/bin/tmux\n' }, 'tmux -V': { status: 0, stdout: 'tmux 3.4\n' } });
-    const ok = doctor({ cwd: pair.dir, env: {}, projectRoot: '/pkg' }, run);
+    const run = fake({
+      'which tmux': { status: 0, stdout: '/bin/tmux\n' },
+      'tmux -V': { status: 0, stdout: 'tmux 3.4\n' },
+    });
+    const ok = doctor({ cwd: pair.dir, env: {} as NodeJS.ProcessEnv, projectRoot: '/pkg' }, run);
     expect(ok.checks).toEqual([
       { name: 'tmux', ok: true, path: '/bin/tmux' },
       { name: 'codex', ok: false, path: null },
       { name: 'tmux_version', ok: true, value: 'tmux 3.4' },
       { name: 'target_cwd_exists', ok: true, path: pair.dir },
-      { name: 'state_root_exists', ok: false, path: join(pair.dir, '.codex-workers') },
+      {
+        name: 'state_root_exists',
+        ok: false,
+        path: join(pair.dir, '.codex-workers'),
+      },
     ]);
     expect(ok.ok).toBe(false); // codex missing
   });
@@ -152,10 +276,32 @@ describe('doctor and doctor-self', () => {
       'tmux has-session -t main': { status: 0 },
       'workerctl classify --text conveyor self doctor': { status: 0 },
     });
-    const report = doctorSelf({ env: { CODEX_HOME: home }, projectRoot: '/pkg' }, run);
-    expect(report).toMatchObject({ supported: true, ok: true, current_session: 'main', workerctl_invocation: 'workerctl' });
-    expect(report.checks).toContainEqual({ name: 'codex_review_helper_installed', ok: true, path: join(home, 'skills/codex-review/scripts/codex-review') });
-    const gone = doctorSelf({ session: 'old', env: { CODEX_HOME: home }, projectRoot: '/pkg' }, run);
+    const report = doctorSelf(
+      {
+        env: { CODEX_HOME: home } as unknown as NodeJS.ProcessEnv,
+        projectRoot: '/pkg',
+      },
+      run,
+    );
+    expect(report).toMatchObject({
+      supported: true,
+      ok: true,
+      current_session: 'main',
+      workerctl_invocation: 'workerctl',
+    });
+    expect(report.checks).toContainEqual({
+      name: 'codex_review_helper_installed',
+      ok: true,
+      path: join(home, 'skills/codex-review/scripts/codex-review'),
+    });
+    const gone = doctorSelf(
+      {
+        session: 'old',
+        env: { CODEX_HOME: home } as unknown as NodeJS.ProcessEnv,
+        projectRoot: '/pkg',
+      },
+      run,
+    );
     expect(gone.supported).toBe(false);
     expect(run.calls).not.toContain('tmux display-message -p #S old');
   });

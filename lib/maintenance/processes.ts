@@ -25,8 +25,16 @@ export type ToolRunner = (file: string, args: readonly string[]) => ToolResult;
 
 export function systemToolRunner(env: NodeJS.ProcessEnv): ToolRunner {
   return (file, args) => {
-    const result = spawnSync(file, args, { env, encoding: 'utf8', timeout: 10_000 });
-    return { status: result.error ? null : result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? (result.error?.message ?? '') };
+    const result = spawnSync(file, args, {
+      env,
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
+    return {
+      status: result.error ? null : result.status,
+      stdout: result.stdout ?? '',
+      stderr: result.stderr ?? result.error?.message ?? '',
+    };
   };
 }
 

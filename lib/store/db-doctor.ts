@@ -12,7 +12,16 @@ export const HEALTH_REQUIRED_INDEXES = REQUIRED_INDEXES.filter((name) => !OPTION
 export type HealthCheck =
   | { name: string; ok: boolean; value: unknown }
   | { name: string; ok: boolean; missing: string[] }
-  | { name: string; ok: boolean; violations: Array<{ fkid: number; parent: string; rowid: number | null; table: string }> };
+  | {
+      name: string;
+      ok: boolean;
+      violations: Array<{
+        fkid: number;
+        parent: string;
+        rowid: number | null;
+        table: string;
+      }>;
+    };
 
 export interface DatabaseHealth {
   checks: HealthCheck[];
@@ -26,7 +35,9 @@ export function databaseHealth(db: Db, file: string): DatabaseHealth {
   const present = (type: string) =>
     new Set(
       db
-        .prepare<[string], { name: string }>(`select name from sqlite_master where type = ? and name not like 'sqlite_%'`)
+        .prepare<[string], { name: string }>(
+          `select name from sqlite_master where type = ? and name not like 'sqlite_%'`,
+        )
         .all(type)
         .map((r) => r.name),
     );
@@ -35,11 +46,19 @@ export function databaseHealth(db: Db, file: string): DatabaseHealth {
   const journal = String(db.pragma('journal_mode', { simple: true })).toLowerCase();
   const busy = db.pragma('busy_timeout', { simple: true }) as number;
   const userVersion = db.pragma('user_version', { simple: true }) as number;
-  const schemaVersion = db.prepare<[], { v: number | null }>('select max(version) as v from schema_migrations').get()?.v ?? null;
+  const schemaVersion =
+    db.prepare<[], { v: number | null }>('select max(version) as v from schema_migrations').get()?.v ?? null;
   const violations = db
-    .prepare<[], { table: string; rowid: number | null; parent: string; fkid: number }>('select "table", rowid, parent, fkid from pragma_foreign_key_check')
+    .prepare<[], { table: string; rowid: number | null; parent: string; fkid: number }>(
+      'select "table", rowid, parent, fkid from pragma_foreign_key_check',
+    )
     .all()
-    .map((v) => ({ fkid: v.fkid, parent: v.parent, rowid: v.rowid, table: v.table }));
+    .map((v) => ({
+      fkid: v.fkid,
+      parent: v.parent,
+      rowid: v.rowid,
+      table: v.table,
+    }));
   const tables = missing(REQUIRED_TABLES, present('table'));
   const indexes = missing(HEALTH_REQUIRED_INDEXES, present('index'));
   const triggers = missing(REQUIRED_TRIGGERS, present('trigger'));
@@ -47,12 +66,26 @@ export function databaseHealth(db: Db, file: string): DatabaseHealth {
     { name: 'foreign_keys', ok: foreignKeys === 1, value: foreignKeys },
     { name: 'journal_mode_wal', ok: journal === 'wal', value: journal },
     { name: 'busy_timeout', ok: busy >= 5000, value: busy },
-    { name: 'schema_version', ok: schemaVersion === SCHEMA_VERSION, value: schemaVersion },
-    { name: 'user_version', ok: userVersion === SCHEMA_VERSION, value: userVersion },
+    {
+      name: 'schema_version',
+      ok: schemaVersion === SCHEMA_VERSION,
+      value: schemaVersion,
+    },
+    {
+      name: 'user_version',
+      ok: userVersion === SCHEMA_VERSION,
+      value: userVersion,
+    },
     { name: 'required_tables', ok: tables.length === 0, missing: tables },
     { name: 'required_indexes', ok: indexes.length === 0, missing: indexes },
     { name: 'required_triggers', ok: triggers.length === 0, missing: triggers },
     { name: 'foreign_key_check', ok: violations.length === 0, violations },
   ];
-  return { checks, ok: checks.every((c) => c.ok), path: file, schema_version: schemaVersion, user_version: userVersion };
+  return {
+    checks,
+    ok: checks.every((c) => c.ok),
+    path: file,
+    schema_version: schemaVersion,
+    user_version: userVersion,
+  };
 }

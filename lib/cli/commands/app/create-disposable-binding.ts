@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { createDisposableBinding, type DisposableBindingResult } from '../../../app-loop/disposable-binding.js';
 import { defineCommand } from '../../command.js';
-import { rejectOtherUniversalFlags, requireTaskArgument } from './options.js';
+import { rejectOtherUniversalFlags, requireTaskArgument } from './loop-flags.js';
 
 function renderText(result: DisposableBindingResult): string {
   const hb = result.heartbeat_recommendations;
@@ -28,7 +28,6 @@ function renderText(result: DisposableBindingResult): string {
 
 export default defineCommand({
   name: 'create-disposable-binding',
-  summary: 'Bootstrap a no-tmux manager/worker pair: task, sessions, rollouts, binding, heartbeat guidance.',
   help: `usage: conveyor create-disposable-binding <task> [--worker NAME] [--manager NAME] [--goal TEXT] [--summary TEXT]
          [--cwd DIR] [--session-dir DIR] [--worker-codex-app-thread-id ID] [--worker-codex-app-thread-title TITLE]
          [--manager-codex-app-thread-id ID] [--manager-codex-app-thread-title TITLE] [--path <workerctl.db>] [--json]

@@ -4,7 +4,6 @@ import { checkFamilyValues, requireTaskArg } from './family-flags.js';
 
 export default defineCommand({
   name: 'audit',
-  summary: "Every record of a task: events, commands, attempts, notifications, decisions, criteria, captures",
   help: `usage: conveyor audit TASK [--json] [--include-content] [--path <workerctl.db>]
 
 Prints the task's audit record. Text: the task line, then one line per event. --json: every task-scoped record
@@ -21,7 +20,9 @@ example:
     const { flags } = ctx;
     const task = requireTaskArg(flags);
     checkFamilyValues(flags);
-    const audit = taskAudit(ctx.db(), task, { includeContent: flags.bool('include-content') });
+    const audit = taskAudit(ctx.db(), task, {
+      includeContent: flags.bool('include-content'),
+    });
     return flags.bool('json') ? { json: audit } : { text: auditText(audit) };
   },
 });

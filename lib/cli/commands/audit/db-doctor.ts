@@ -7,7 +7,6 @@ import { checkFamilyValues } from './family-flags.js';
 
 export default defineCommand({
   name: 'db-doctor',
-  summary: 'Check the database file against the v24 health contract (--live: bound pairs and pending work too)',
   flags: { live: 'boolean', 'manager-stale-seconds': 'string' },
   help: `usage: conveyor db-doctor [--live] [--manager-stale-seconds N] [--path <workerctl.db>]
 
@@ -28,7 +27,8 @@ example:
     checkFamilyValues(flags);
     const staleText = flags.string('manager-stale-seconds');
     const managerStaleSeconds = staleText === undefined ? 300 : Number(staleText);
-    if (!Number.isInteger(managerStaleSeconds) || managerStaleSeconds < 0) throw new UsageError('--manager-stale-seconds must be a non-negative integer.');
+    if (!Number.isInteger(managerStaleSeconds) || managerStaleSeconds < 0)
+      throw new UsageError('--manager-stale-seconds must be a non-negative integer.');
     const db = ctx.db();
     const health = databaseHealth(db, ctx.dbPath());
     let report: Record<string, unknown> = { ...health };
@@ -36,9 +36,18 @@ example:
     if (flags.bool('live')) {
       const live = liveReconcile(db, { managerStaleSeconds }, ctx.now(), systemLiveProbe(systemToolRunner(ctx.env)));
       ok = ok && live.live_reconcile.ok;
-      report = { ...health, checks: [...health.checks, live.check], live_reconcile: live.live_reconcile, ok };
+      report = {
+        ...health,
+        checks: [...health.checks, live.check],
+        live_reconcile: live.live_reconcile,
+        ok,
+      };
     }
     const failed = (report.checks as Array<{ name: string; ok: boolean }>).filter((c) => !c.ok).map((c) => c.name);
-    return { json: report, exitCode: ok ? 0 : 1, stderr: ok ? undefined : `db-doctor: failed checks: ${failed.join(', ')}` };
+    return {
+      json: report,
+      exitCode: ok ? 0 : 1,
+      stderr: ok ? undefined : `db-doctor: failed checks: ${failed.join(', ')}`,
+    };
   },
 });

@@ -6,7 +6,6 @@ import { packageRoot } from './package-root.js';
 
 export default defineCommand({
   name: 'doctor-self',
-  summary: 'Can the calling Codex session register itself as a tmux-backed worker?',
   flags: { session: 'string' },
   help: `usage: conveyor doctor-self [--session S | --tmux-session S]
 
@@ -25,6 +24,10 @@ example:
     const session = flags.string('session') ?? flags.string('tmux-session');
     const report = doctorSelf({ session, env: ctx.env, projectRoot: packageRoot() }, systemToolRunner(ctx.env));
     const ok = report.supported === true;
-    return { json: report, exitCode: ok ? 0 : 1, stderr: ok ? undefined : 'doctor-self: this session cannot register as a tmux-backed worker' };
+    return {
+      json: report,
+      exitCode: ok ? 0 : 1,
+      stderr: ok ? undefined : 'doctor-self: this session cannot register as a tmux-backed worker',
+    };
   },
 });

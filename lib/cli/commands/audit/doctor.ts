@@ -8,7 +8,6 @@ import { packageRoot } from './package-root.js';
 
 export default defineCommand({
   name: 'doctor',
-  summary: 'Check the tmux workflow dependencies: tmux, codex, the target folder and its state root',
   help: `usage: conveyor doctor [--cwd DIR]
 
 Checks that tmux and codex are on PATH (and what \`tmux -V\` and \`codex --version\` say), that the target folder
@@ -27,10 +26,19 @@ example:
     checkFamilyValues(flags);
     const cwd = flags.string('cwd');
     const report = doctor(
-      { cwd: ctx.cwd, targetCwd: cwd === undefined ? undefined : resolve(ctx.cwd, expandHome(cwd)), env: ctx.env, projectRoot: packageRoot() },
+      {
+        cwd: ctx.cwd,
+        targetCwd: cwd === undefined ? undefined : resolve(ctx.cwd, expandHome(cwd)),
+        env: ctx.env,
+        projectRoot: packageRoot(),
+      },
       systemToolRunner(ctx.env),
     );
     const ok = report.ok === true;
-    return { json: report, exitCode: ok ? 0 : 1, stderr: ok ? undefined : 'doctor: a dependency check failed' };
+    return {
+      json: report,
+      exitCode: ok ? 0 : 1,
+      stderr: ok ? undefined : 'doctor: a dependency check failed',
+    };
   },
 });

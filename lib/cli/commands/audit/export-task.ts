@@ -6,7 +6,6 @@ import { checkFamilyValues, requireTaskArg } from './family-flags.js';
 
 export default defineCommand({
   name: 'export-task',
-  summary: "Write a task's audit bundle (JSON files, report, manifest) to a folder, optionally zipped",
   help: `usage: conveyor export-task TASK [--output DIR] [--zip] [--include-transcripts] [--include-full-transcripts] [--path <workerctl.db>]
 
 Writes task-status.json, audit.json (stored terminal text redacted), acceptance-criteria.json, prompts.json,

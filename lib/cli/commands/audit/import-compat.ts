@@ -6,7 +6,6 @@ import { checkFamilyValues } from './family-flags.js';
 
 export default defineCommand({
   name: 'import-compat',
-  summary: 'Import the Python-era per-worker state folders (dry run unless --apply)',
   flags: { root: 'string', apply: 'boolean' },
   help: `usage: conveyor import-compat [--root DIR] [--worker NAME] [--apply] [--path <workerctl.db>]
 
@@ -26,6 +25,8 @@ example:
     checkFamilyValues(flags);
     const rootFlag = flags.string('root');
     const root = rootFlag === undefined ? stateRoot(ctx.env, ctx.cwd) : resolve(ctx.cwd, expandHome(rootFlag));
-    return { json: importCompat(ctx.db(), { root, worker: flags.string('worker'), apply: flags.bool('apply') }, ctx.now()) };
+    return {
+      json: importCompat(ctx.db(), { root, worker: flags.string('worker'), apply: flags.bool('apply') }, ctx.now()),
+    };
   },
 });

@@ -4,7 +4,6 @@ import { checkFamilyValues, requireTaskArg } from './family-flags.js';
 
 export default defineCommand({
   name: 'mutation-audit',
-  summary: "Check a task's mutating commands against the manager decisions that should authorise them",
   help: `usage: conveyor mutation-audit TASK [--json] [--path <workerctl.db>]
 
 Judges every mutating command of the task (task_nudge, task_interrupt, request_worker_compact, pause_manager,

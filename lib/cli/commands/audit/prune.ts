@@ -5,7 +5,6 @@ import { checkFamilyValues, keepLatest } from './family-flags.js';
 
 export default defineCommand({
   name: 'prune',
-  summary: 'Drop the stored text of old legacy transcript captures, keeping the newest N per worker',
   help: `usage: conveyor prune [--keep-latest N] [--dry-run] [--path <workerctl.db>]
 
 Works on the legacy transcript_captures table: for each worker, the text of every capture after the newest N
@@ -22,6 +21,8 @@ example:
     checkFamilyValues(flags);
     const keep = keepLatest(flags);
     if (keep < 0) throw new UsageError('--keep-latest must be >= 0');
-    return { json: pruneCaptures(ctx.db(), { keepLatest: keep, dryRun: flags.bool('dry-run') }, ctx.now()) };
+    return {
+      json: pruneCaptures(ctx.db(), { keepLatest: keep, dryRun: flags.bool('dry-run') }, ctx.now()),
+    };
   },
 });

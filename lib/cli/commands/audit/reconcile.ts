@@ -6,8 +6,11 @@ import { checkFamilyValues } from './family-flags.js';
 
 export default defineCommand({
   name: 'reconcile',
-  summary: 'Find sessions with a dead pid, bindings to gone sessions and stuck tasks; --apply repairs',
-  flags: { apply: 'boolean', 'stale-cycle-seconds': 'string', 'stale-cycles-seconds': 'string' },
+  flags: {
+    apply: 'boolean',
+    'stale-cycle-seconds': 'string',
+    'stale-cycles-seconds': 'string',
+  },
   help: `usage: conveyor reconcile [--apply] [--stale-cycle-seconds N] [--path <workerctl.db>]
 
 Reports dead_pid_sessions (active sessions whose recorded pid is not running), dangling_bindings (live bindings
@@ -30,6 +33,8 @@ example:
     if (text !== undefined && (text.trim() === '' || !Number.isFinite(staleCycleSeconds) || staleCycleSeconds < 0)) {
       throw new UsageError('--stale-cycle-seconds must be a non-negative number.');
     }
-    return { json: reconcile(ctx.db(), { apply: flags.bool('apply'), staleCycleSeconds }, ctx.now(), pidAlive) };
+    return {
+      json: reconcile(ctx.db(), { apply: flags.bool('apply'), staleCycleSeconds }, ctx.now(), pidAlive),
+    };
   },
 });

@@ -1,10 +1,15 @@
-import { checkReplayOptions, replayTask, replayText, type ReplayFormat, type ReplayRole } from '../../../audit/replay.js';
+import {
+  checkReplayOptions,
+  replayTask,
+  replayText,
+  type ReplayFormat,
+  type ReplayRole,
+} from '../../../audit/replay.js';
 import { defineCommand } from '../../command.js';
 import { checkFamilyValues, requireTaskArg } from './family-flags.js';
 
 export default defineCommand({
   name: 'replay',
-  summary: 'A task as one time-ordered timeline of commands, dispatch, decisions, criteria and captures',
   help: `usage: conveyor replay TASK [--format compact|timeline|transcript|full-transcript] [--role all|worker|manager|reviewer|workerctl]
                       [--limit N] [--include-content] [--json] [--path <workerctl.db>]
 

@@ -5,7 +5,6 @@ import { checkFamilyValues, refuseTranscriptFlags, requireTaskArg, transcriptRol
 
 export default defineCommand({
   name: 'transcript-capture',
-  summary: "Capture the task's worker and manager panes into transcript segments (tmux)",
   flags: { lines: 'string', 'require-segment': 'boolean' },
   help: `usage: conveyor transcript-capture TASK [--role all|worker|manager] [--mode metadata|excerpt|snapshot|segment|full]
                                   [--lines N] [--require-segment] [--include-content] [--json] [--path <workerctl.db>]
@@ -30,7 +29,14 @@ example:
     const role = transcriptRole(flags);
     const result = transcriptCapture(
       ctx.db(),
-      { task, role, mode: flags.string('mode') ?? 'segment', lines, includeContent: flags.bool('include-content'), requireSegment: flags.bool('require-segment') },
+      {
+        task,
+        role,
+        mode: flags.string('mode') ?? 'segment',
+        lines,
+        includeContent: flags.bool('include-content'),
+        requireSegment: flags.bool('require-segment'),
+      },
       ctx.now(),
     );
     return flags.bool('json') ? { json: result } : { text: transcriptCaptureText(result) };

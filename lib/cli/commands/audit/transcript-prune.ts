@@ -4,7 +4,6 @@ import { checkFamilyValues, keepLatest, refuseTranscriptFlags, requireTaskArg } 
 
 export default defineCommand({
   name: 'transcript-prune',
-  summary: "Drop the stored text of a task's older transcript segments, keeping their metadata",
   help: `usage: conveyor transcript-prune TASK [--keep-latest N] [--dry-run] [--path <workerctl.db>]
 
 Keeps the text of the newest N segments of each role (default 20) and turns the older ones into cold metadata
@@ -19,7 +18,17 @@ example:
     const { flags } = ctx;
     const task = requireTaskArg(flags);
     checkFamilyValues(flags);
-    refuseTranscriptFlags(flags, { allow: ['dry-run', 'keep-latest'], refuse: ['json', 'include-content', 'limit'] });
-    return { json: transcriptPrune(ctx.db(), task, { keepLatest: keepLatest(flags), dryRun: flags.bool('dry-run') }, ctx.now()) };
+    refuseTranscriptFlags(flags, {
+      allow: ['dry-run', 'keep-latest'],
+      refuse: ['json', 'include-content', 'limit'],
+    });
+    return {
+      json: transcriptPrune(
+        ctx.db(),
+        task,
+        { keepLatest: keepLatest(flags), dryRun: flags.bool('dry-run') },
+        ctx.now(),
+      ),
+    };
   },
 });

@@ -4,7 +4,6 @@ import { checkFamilyValues, refuseTranscriptFlags, requireTaskArg, transcriptRol
 
 export default defineCommand({
   name: 'transcript-show',
-  summary: "Show a task's stored transcript segments (text redacted unless --include-content)",
   help: `usage: conveyor transcript-show TASK [--role all|worker|manager] [--limit N] [--include-content] [--json] [--path <workerctl.db>]
 
 Lists the task's transcript segments in id order. Without --include-content each segment's text is replaced by its
@@ -21,7 +20,11 @@ example:
     refuseTranscriptFlags(flags);
     const role = transcriptRole(flags);
     const includeContent = flags.bool('include-content');
-    const show = transcriptShow(ctx.db(), task, { role, limit: flags.number('limit', { integer: true, min: 0 }) ?? 0, includeContent });
+    const show = transcriptShow(ctx.db(), task, {
+      role,
+      limit: flags.number('limit', { integer: true, min: 0 }) ?? 0,
+      includeContent,
+    });
     return flags.bool('json') ? { json: show } : { text: transcriptShowText(show, includeContent) };
   },
 });

@@ -1,10 +1,9 @@
 import { recordDelivery } from '../../../app-loop/delivery.js';
 import { defineCommand } from '../../command.js';
-import { rejectOtherUniversalFlags, requireTaskArgument } from './options.js';
+import { rejectOtherUniversalFlags, requireTaskArgument } from './loop-flags.js';
 
 export default defineCommand({
   name: 'app-wakeup-record-delivery',
-  summary: 'Record what was done with one wake action of an app-wakeup-dispatch receipt (sent / skipped / blocked).',
   help: `usage: conveyor app-wakeup-record-delivery <task> --role manager|worker --dispatch-receipt ID
          --delivery-status sent|skipped|blocked [--thread-id ID] [--reason TEXT] [--path <workerctl.db>] [--json]
 

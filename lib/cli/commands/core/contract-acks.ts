@@ -1,21 +1,21 @@
+// The twin commands worker-ack and manager-ack: record or read a role's task-contract acknowledgement.
 import { latestAck, recordAck } from '../../../tasks/acks.js';
 import { UsageError } from '../../../errors.js';
 import { isObject } from '../../../sessions/rollout.js';
 import type { Role } from '../../../sessions/sessions.js';
 import { requireOpenTask, requireTask } from '../../../tasks/tasks.js';
 import { defineCommand, type CommandDef } from '../../command.js';
-import { checkUniversalValues, requirePositional } from './common.js';
+import { checkUniversalValues, requirePositional } from '../../flag-checks.js';
 
 const EXAMPLE: Record<Role, string> = {
   worker: `{"goal_restatement": "Ship the wake loop", "constraints": ["no new dependencies"], "first_step": "read lib/queue/dispatch.ts"}`,
   manager: `{"supervision_contract": "review every completion against the acceptance criteria", "stop_when": "all criteria satisfied"}`,
 };
 
-function ackCommand(role: Role): CommandDef {
+export function ackCommand(role: Role): CommandDef {
   const name = `${role}-ack`;
   return defineCommand({
     name,
-    summary: `Record or read the ${role}'s task-contract acknowledgement`,
     flags: { 'from-stdin': 'boolean', 'correlation-id': 'string' },
     help: `usage: conveyor ${name} TASK --from-stdin [--correlation-id ID] [--path <workerctl.db>] < ack.json
        conveyor ${name} TASK --json [--path <workerctl.db>]
@@ -54,6 +54,3 @@ example:
     },
   });
 }
-
-export const workerAck = ackCommand('worker');
-export const managerAck = ackCommand('manager');

@@ -1,6 +1,6 @@
 import { getLoopStatus, type LoopStatus } from '../../../app-loop/loop-status.js';
 import { defineCommand } from '../../command.js';
-import { LOOP_FLAGS, loopInput } from './options.js';
+import { LOOP_FLAGS, loopInput } from './loop-flags.js';
 
 export function renderLoopStatus(status: LoopStatus): string {
   return [
@@ -14,7 +14,6 @@ export function renderLoopStatus(status: LoopStatus): string {
 
 export default defineCommand({
   name: 'app-loop-status',
-  summary: 'Manager, worker and dispatcher leases of a no-tmux pair (healthy / stale / missing).',
   help: `usage: conveyor app-loop-status <task> [--dispatcher-id ID] [--stale-after N] [--path <workerctl.db>] [--json]
 
 Read-only. A lease is healthy while its last heartbeat is at most --stale-after seconds old (default

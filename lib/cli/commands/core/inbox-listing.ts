@@ -1,10 +1,11 @@
-// worker-inbox / manager-inbox / session-inbox: list or consume delivered notifications.
+// The three inbox commands (worker-inbox, manager-inbox, session-inbox): list or consume delivered notifications.
+// They differ only in how the inbox's session is named: by task and role, or by session name.
 import { UsageError } from '../../../errors.js';
 import { abortableSleep } from '../../../queue/dispatch.js';
 import { runInbox, type InboxItem, type InboxResult, type InboxTarget } from '../../../queue/inbox.js';
 import type { Role } from '../../../sessions/sessions.js';
 import { defineCommand, type CommandDef } from '../../command.js';
-import { checkUniversalValues, requirePositional } from './common.js';
+import { checkUniversalValues, requirePositional } from '../../flag-checks.js';
 
 function itemLine(item: InboxItem, when: string): string {
   return `#${item.id} ${item.signal_type} ${item.delivery_mode} from ${item.source_session_name} to ${item.target_session_name} ${when} (${item.correlation_id})`;
@@ -22,12 +23,11 @@ function inboxText(result: InboxResult): string {
   return lines.join('\n');
 }
 
-function inboxCommand(name: string, kind: Role | 'session'): CommandDef {
+export function inboxCommand(name: string, kind: Role | 'session'): CommandDef {
   const subject = kind === 'session' ? 'SESSION' : 'TASK';
   const whose = kind === 'session' ? 'the named session' : `the ${kind} session bound to TASK`;
   return defineCommand({
     name,
-    summary: kind === 'session' ? 'List or consume the inbox of a session by name' : `List or consume the ${kind}'s inbox for a task`,
     flags: { 'consume-next': 'boolean', wait: 'boolean', timeout: 'string', interval: 'string' },
     help: `usage: conveyor ${name} ${subject} [--consume-next] [--wait] [--timeout SECONDS] [--interval SECONDS] [--limit N] [--json] [--path <workerctl.db>]
 
@@ -60,7 +60,3 @@ examples:
     },
   });
 }
-
-export const workerInbox = inboxCommand('worker-inbox', 'worker');
-export const managerInbox = inboxCommand('manager-inbox', 'manager');
-export const sessionInbox = inboxCommand('session-inbox', 'session');

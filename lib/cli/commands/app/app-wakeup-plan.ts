@@ -1,6 +1,6 @@
 import { planWakeup, type WakeupPlan } from '../../../app-loop/wake-plan.js';
 import { defineCommand } from '../../command.js';
-import { LOOP_FLAGS, loopInput } from './options.js';
+import { LOOP_FLAGS, loopInput } from './loop-flags.js';
 
 function renderPlan(plan: WakeupPlan): string {
   const lines = [
@@ -15,7 +15,6 @@ function renderPlan(plan: WakeupPlan): string {
 
 export default defineCommand({
   name: 'app-wakeup-plan',
-  summary: 'Wake prompts for each role of a no-tmux pair whose heartbeat lease is not healthy.',
   help: `usage: conveyor app-wakeup-plan <task> [--dispatcher-id ID] [--stale-after N] [--path <workerctl.db>] [--json]
 
 Read-only. Lists one wake-up per stale or missing role (manager first) with the prompt to send to its

@@ -1,7 +1,7 @@
 import { AUTOPILOT_ACTIONS, autopilotStatus, startAutopilot, stopAutopilot, type AutopilotAction, type AutopilotResult } from '../../../app-loop/autopilot.js';
 import { UsageError } from '../../../errors.js';
 import { defineCommand } from '../../command.js';
-import { LOOP_FLAGS, loopOptions, rejectOtherUniversalFlags, requireTaskArgument } from './options.js';
+import { LOOP_FLAGS, loopOptions, rejectOtherUniversalFlags, requireTaskArgument } from './loop-flags.js';
 
 function renderAutopilot(result: AutopilotResult): string {
   const { plan } = result;
@@ -31,7 +31,6 @@ function renderAutopilot(result: AutopilotResult): string {
 
 export default defineCommand({
   name: 'app-autopilot',
-  summary: 'Record the heartbeat policy of a pair (start / stop / status) and print its app automation specs.',
   help: `usage: conveyor app-autopilot start|stop|status <task> [--dispatcher-id ID] [--interval SECONDS] [--watch-iterations N] [--stale-after N] [--path <workerctl.db>] [--json]
 
 Records the desired heartbeat policy of a manager/worker pair (per task and dispatcher id) and prints one

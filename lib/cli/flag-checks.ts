@@ -1,6 +1,6 @@
-// Flag checks shared by the core commands: 0.1.12's parse-tier value rules and its per-command rejections.
-import { UsageError } from '../../../errors.js';
-import type { Flags } from '../../args.js';
+// Flag checks shared by the commands of every family: 0.1.12's parse-tier value rules and its per-command rejections.
+import { UsageError } from '../errors.js';
+import type { Flags } from './args.js';
 
 /** The --include-* family that most handlers refuse. */
 export const INCLUDE_FLAGS = ['include-content', 'include-transcripts', 'include-full-transcripts'] as const;
@@ -23,9 +23,4 @@ export function requirePositional(flags: Flags, what: string): string {
   const value = flags.positional(0);
   if (value === undefined || value === '') throw new UsageError(`${flags.command} requires ${what}`);
   return value;
-}
-
-/** The text of a hand-built one-line object with Python-style spacing, as 0.1.12 prints for unbind and deregister. */
-export function pythonStyleLine(entries: ReadonlyArray<readonly [string, string]>): string {
-  return `{${entries.map(([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value)}`).join(', ')}}`;
 }

@@ -1,4 +1,5 @@
-// register-worker / register-manager: upsert a Codex session from its rollout file.
+// The two twin commands register-worker and register-manager: upsert a Codex session from its rollout file.
+// Each command file names its role; everything else is the same.
 import { resolve } from 'node:path';
 import { isoMillis } from '../../../clock.js';
 import { communicationFor } from '../../../sessions/communication.js';
@@ -6,16 +7,15 @@ import { UsageError } from '../../../errors.js';
 import { readRolloutMeta } from '../../../sessions/rollout.js';
 import { upsertSession, type Role } from '../../../sessions/sessions.js';
 import { defineCommand, type CommandDef } from '../../command.js';
-import { checkUniversalValues, INCLUDE_FLAGS, noPositionals } from './common.js';
+import { checkUniversalValues, INCLUDE_FLAGS, noPositionals } from '../../flag-checks.js';
 
 const REJECTED = ['json', 'active', 'all', 'create', 'goal', 'include-legacy', 'limit', 'output', 'redact-identity-token', 'state', 'summary', 'task', 'worker', 'manager', 'zip', ...INCLUDE_FLAGS];
 
-function registerCommand(role: Role): CommandDef {
+export function registrationCommand(role: Role): CommandDef {
   const name = `register-${role}`;
   const inbox = role === 'worker' ? 'worker-inbox' : 'manager-inbox';
   return defineCommand({
     name,
-    summary: `Register (or refresh) the ${role} Codex session from its rollout file`,
     help: `usage: conveyor ${name} --name NAME --pid PID --codex-session ROLLOUT.jsonl [--cwd DIR] [--tmux-session S] [--path <workerctl.db>]
 
 Records a ${role} session under NAME, read from the first (session_meta) record of its Codex rollout.
@@ -76,6 +76,3 @@ example:
     },
   });
 }
-
-export const registerWorker = registerCommand('worker');
-export const registerManager = registerCommand('manager');

@@ -1,10 +1,9 @@
 import { recordHeartbeat, requireRole } from '../../../app-loop/heartbeat.js';
 import { defineCommand } from '../../command.js';
-import { LOOP_FLAGS, loopInput } from './options.js';
+import { LOOP_FLAGS, loopInput } from './loop-flags.js';
 
 export default defineCommand({
   name: 'app-heartbeat',
-  summary: 'Check in for a pull-required role: refresh its lease and print what to run next.',
   help: `usage: conveyor app-heartbeat <task> --role manager|worker [--dispatcher-id ID] [--stale-after N] [--path <workerctl.db>] [--json]
 
 Stamps the lease of the session bound to <task> in that role, records an app_heartbeat event, and

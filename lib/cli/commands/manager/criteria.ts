@@ -3,7 +3,7 @@ import { UsageError } from '../../../errors.js';
 import { isObject } from '../../../sessions/rollout.js';
 import { requireOpenTask, requireTask } from '../../../tasks/tasks.js';
 import { defineCommand } from '../../command.js';
-import { checkUniversalValues, requirePositional } from './common.js';
+import { checkUniversalValues, requirePositional } from '../../flag-checks.js';
 
 const TRANSITIONS: ReadonlyArray<readonly [string, CriterionStatus]> = [
   ['accept', 'accepted'],
@@ -26,7 +26,6 @@ function evidenceOf(text: string | undefined): Record<string, unknown> | undefin
 
 export default defineCommand({
   name: 'criteria',
-  summary: 'List or change the acceptance-criteria ledger of a task',
   flags: {
     add: 'boolean',
     criterion: 'string',

@@ -1,6 +1,6 @@
 import { dispatchWakeup, type WakeDispatch } from '../../../app-loop/wake-dispatch.js';
 import { defineCommand } from '../../command.js';
-import { LOOP_FLAGS, loopInput } from './options.js';
+import { LOOP_FLAGS, loopInput } from './loop-flags.js';
 
 function renderDispatch(result: WakeDispatch): string {
   const lines = [
@@ -20,7 +20,6 @@ function renderDispatch(result: WakeDispatch): string {
 
 export default defineCommand({
   name: 'app-wakeup-dispatch',
-  summary: 'Prepare the manager and worker wake actions and record them as a receipt (sends nothing).',
   help: `usage: conveyor app-wakeup-dispatch <task> [--dispatcher-id ID] [--stale-after N] [--path <workerctl.db>] [--json]
 
 Always returns two actions, manager first: ready_to_send (stale role with an app thread: send the prompt

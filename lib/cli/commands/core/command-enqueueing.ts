@@ -1,30 +1,29 @@
-// enqueue-nudge-worker / enqueue-notify-manager / enqueue-continue-iteration: queue a command for dispatch.
+// The three enqueue-* commands (nudge-worker, notify-manager, continue-iteration): queue a command for dispatch.
+// Each command file describes its variant; the flags, checks and output are shared.
 import { enqueueCommand, resolvePermission, type DispatchCommandType } from '../../../queue/commands.js';
 import { UsageError } from '../../../errors.js';
 import { requireContinuableRun } from '../../../queue/loop-policy.js';
 import { requireOpenTask } from '../../../tasks/tasks.js';
 import type { FlagKind } from '../../args.js';
 import { defineCommand, type CommandDef } from '../../command.js';
-import { checkUniversalValues, INCLUDE_FLAGS, requirePositional } from './common.js';
+import { checkUniversalValues, INCLUDE_FLAGS, requirePositional } from '../../flag-checks.js';
 
 const REJECTED = ['active', 'all', 'blocker', 'create', 'current-task', 'cwd', 'dry-run', 'file', 'goal', 'keep-latest', 'limit', 'name', 'next-action', 'output', 'pid', 'redact-identity-token', 'role', 'state', 'status-age-seconds', 'subtype', 'summary', 'text', 'tmux-session', 'worker', 'manager', 'zip', ...INCLUDE_FLAGS];
 const BASE_FLAGS: Record<string, FlagKind> = { message: 'string', 'correlation-id': 'string', 'idempotency-key': 'string', 'required-permission': 'string' };
 const LOOP_FLAGS: Record<string, FlagKind> = { 'loop-run': 'string', 'requested-iteration': 'string', 'manager-decision-id': 'string' };
 
-interface Variant {
+export interface EnqueueVariant {
   name: string;
   type: DispatchCommandType;
-  summary: string;
   direction: string;
   inbox: string;
 }
 
-function enqueueCommandDef(v: Variant): CommandDef {
+export function enqueueCommandDef(v: EnqueueVariant): CommandDef {
   const isContinue = v.type === 'continue_iteration';
   const loopUsage = isContinue ? ' --loop-run RUN --requested-iteration N [--manager-decision-id N]' : '';
   return defineCommand({
     name: v.name,
-    summary: v.summary,
     flags: isContinue ? { ...BASE_FLAGS, ...LOOP_FLAGS } : BASE_FLAGS,
     help: `usage: conveyor ${v.name} TASK --message TEXT${loopUsage} [--correlation-id ID] [--idempotency-key KEY] [--required-permission P] [--json] [--path <workerctl.db>]
 
@@ -74,7 +73,3 @@ examples:
     },
   });
 }
-
-export const enqueueNudgeWorker = enqueueCommandDef({ name: 'enqueue-nudge-worker', type: 'nudge_worker', summary: 'Queue a message from the manager to the worker', direction: 'manager to worker', inbox: 'worker-inbox' });
-export const enqueueNotifyManager = enqueueCommandDef({ name: 'enqueue-notify-manager', type: 'notify_manager', summary: 'Queue a message from the worker to the manager', direction: 'worker to manager', inbox: 'manager-inbox' });
-export const enqueueContinueIteration = enqueueCommandDef({ name: 'enqueue-continue-iteration', type: 'continue_iteration', summary: 'Queue a Ralph-loop continue for the worker', direction: 'manager to worker, gated by the loop policy', inbox: 'worker-inbox' });
