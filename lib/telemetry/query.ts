@@ -79,7 +79,7 @@ export function resolveTelemetryFilter(db: Db, filter: TelemetryFilter): Resolve
   let runId: string | null = null;
   if (filter.run !== undefined) {
     const run = findRun(db, filter.run, taskId ?? undefined);
-    if (!run) throw new UsageError(`unknown run: ${filter.run}`);
+    if (!run) throw new UsageError(taskId ? `Unknown run for task: ${filter.run}` : `Unknown run: ${filter.run}`);
     runId = run.id;
   }
   return { taskId, runId };

@@ -15,7 +15,6 @@ import {
   taskCheck,
   taskReport,
   taskSnapshot,
-  timeWindow,
 } from './views.js';
 import { checkText, failuresText, metricsText, taskReportText } from './views-text.js';
 
@@ -197,7 +196,8 @@ describe('operator snapshot / check', () => {
     // stale cycles follow --stale-cycles-seconds (the last cycle completed 299 s before now)
     const stale = operatorSnapshot(pair.db, { limit: 100, activeOnly: false, thresholds: { ...DEFAULT_THRESHOLDS, stale_cycle_seconds: 10 } }, T0);
     expect(stale.cycles.stale_count).toBe(1);
-    expect(stale.reconcile.stuck_tasks).toEqual([]);
+    expect(stale.reconcile.stuck_tasks).toEqual(stale.cycles.stale);
+    expect(stale.alerts.map((a) => a.type)).toContain('stale_cycles');
   });
 });
 
@@ -227,9 +227,9 @@ describe('telemetry failures', () => {
 
   it('scopes by window (millisecond times) and leaves operator stale cycles empty when narrowed', () => {
     const pair = scene();
-    const window = timeWindow('2M', 120, T0, 'millis');
-    expect(window).toEqual({ end: '2026-06-11T12:00:00.000Z', label: '2M', seconds: 120, start: '2026-06-11T11:58:00.000Z' });
-    const report = failuresReport(pair.db, { task: null, run: null, window, activeOnly: false, limit: 100, staleCycleSeconds: 1 }, T0);
+    const window = { label: '2M', seconds: 120 };
+        const report = failuresReport(pair.db, { task: null, run: null, window, activeOnly: false, limit: 100, staleCycleSeconds: 1 }, T0);
+    expect(report.filters.window).toEqual({ end: '2026-06-11T12:00:00.000Z', label: '2M', seconds: 120, start: '2026-06-11T11:58:00.000Z' });
     expect(report.failed_cycles).toEqual([]);
     expect(report.failed_commands.map((c) => c.error)).toEqual(['boom']);
     expect(report.operator.cycles).toMatchObject({ stale: [], stale_count: 0 });
@@ -240,7 +240,7 @@ describe('telemetry failures', () => {
 
 describe('telemetry metrics', () => {
   it('reports zero counters and zero-filled gauges on an empty database', () => {
-    const report = metricsReport(emptyDb(), { task: null, run: null, window: timeWindow('24h', 86400, T0, 'seconds') });
+    const report = metricsReport(emptyDb(), { task: null, run: null, window: { label: '24h', seconds: 86400 } }, T0);
     expect(report.window).toEqual({ end: '2026-06-11T12:00:00Z', label: '24h', seconds: 86400, start: '2026-06-10T12:00:00Z' });
     expect(report.generated_at).toBe('2026-06-11T12:00:00Z');
     expect(report.counters.cycles).toEqual({ failed: 0, started: 0, succeeded: 0, total: 0 });
@@ -253,7 +253,7 @@ describe('telemetry metrics', () => {
   it('counts cycles, pane captures, events and commands inside the window', () => {
     const pair = scene();
     createTask(pair.db, { name: 'other', goal: 'g' }, T0);
-    const report = metricsReport(pair.db, { task: pair.task, run: null, window: timeWindow('1h', 3600, T0, 'seconds') });
+    const report = metricsReport(pair.db, { task: pair.task, run: null, window: { label: '1h', seconds: 3600 } }, T0);
     expect(report.filters).toEqual({ run_id: null, task_id: pair.task.id });
     expect(report.counters.cycles).toEqual({ failed: 1, started: 0, succeeded: 1, total: 2 });
     expect(report.counters.pane_capture).toEqual({ failed: 1, succeeded: 1, unknown: 0 });
@@ -263,7 +263,7 @@ describe('telemetry metrics', () => {
     expect(report.gauges.reconcile).toEqual({ dangling_bindings: 0, dead_pid_sessions: 1, stuck_tasks: 0, total_drift: 1 });
     expect(report.rollups.commands_by_type).toEqual({ notify_manager: { succeeded: 1 }, nudge_worker: { failed: 1, pending: 1 } });
     expect(report.rollups.cycle_success_rate).toBe(0.5);
-    const narrow = metricsReport(pair.db, { task: null, run: null, window: timeWindow('1m', 60, T0, 'seconds') });
+    const narrow = metricsReport(pair.db, { task: null, run: null, window: { label: '1m', seconds: 60 } }, T0);
     expect(narrow.counters.cycles.total).toBe(0);
   });
 });

@@ -60,17 +60,21 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   worker_staleness_seconds: 3600,
 };
 
-export interface TimeWindow {
-  end: string;
+/** A `--window` as typed (`label`, echoed verbatim) and its length. */
+export interface WindowSpec {
   label: string;
   seconds: number;
+}
+
+export interface TimeWindow extends WindowSpec {
+  end: string;
   start: string;
 }
 
-/** A window ending now; `label` is echoed as typed, the times use the precision the view prints. */
-export function timeWindow(label: string, seconds: number, now: Date, precision: 'seconds' | 'millis'): TimeWindow {
+/** The window ending now, in the precision the view prints (metrics: seconds, failures: milliseconds). */
+export function timeWindow(spec: WindowSpec, now: Date, precision: 'seconds' | 'millis'): TimeWindow {
   const format = precision === 'seconds' ? isoSeconds : isoMillis;
-  return { end: format(now), label, seconds, start: format(new Date(now.getTime() - seconds * 1000)) };
+  return { end: format(now), label: spec.label, seconds: spec.seconds, start: format(new Date(now.getTime() - spec.seconds * 1000)) };
 }
 
 const error = (type: string, message: string): Alert => ({ message, severity: 'error', type });
@@ -437,7 +441,8 @@ export function operatorSnapshot(db: Db, input: OperatorInput, now: Date) {
   const openAccepted = openAcceptedCriteria(db, taskScope, {}, limit);
   const byStatus = criteriaByStatus(db, taskScope, {}, false);
   const criteria = { by_status: byStatus, open_accepted: openAccepted, open_accepted_count: byStatus.accepted ?? 0 };
-  const drift = driftReport(db, now, FIXED_STALE_CYCLE_SECONDS);
+  // One report serves both `reconcile` and `cycles.stale`, so both follow --stale-cycles-seconds.
+  const drift = driftReport(db, now, t.stale_cycle_seconds);
   const health = schemaHealth(db);
   const recentFailed = selectCycles(
     db,
@@ -446,7 +451,7 @@ export function operatorSnapshot(db: Db, input: OperatorInput, now: Date) {
     'coalesce(c.completed_at, c.started_at) desc, c.id desc',
     limit,
   ).map((r) => cycleView(r, true));
-  const stale = driftReport(db, now, t.stale_cycle_seconds).stuck_tasks;
+  const stale = drift.stuck_tasks;
   const cycles = { recent_failed: recentFailed, recent_failed_count: recentFailed.length, stale, stale_count: stale.length };
   const sessions = operatorSessions(db, now, t.worker_staleness_seconds, limit);
   const bytes = databaseFileBytes(db);
@@ -488,7 +493,7 @@ export interface FailuresInput {
   task: TaskRow | null;
   /** A run (already resolved, inside the task when one is given); its task becomes the task filter. */
   run: { id: string; task_id: string } | null;
-  window: TimeWindow | null;
+  window: WindowSpec | null;
   activeOnly: boolean;
   limit: number;
   staleCycleSeconds: number;
@@ -503,7 +508,8 @@ export function failuresReport(db: Db, input: FailuresInput, now: Date) {
   const { limit, activeOnly } = input;
   const taskId = input.task?.id ?? input.run?.task_id ?? null;
   const runId = input.run?.id ?? null;
-  const start = input.window?.start ?? null;
+  const window = input.window ? timeWindow(input.window, now, 'millis') : null;
+  const start = window?.start ?? null;
   const params = { taskId, runId, start };
   const active = activeTaskClause(activeOnly, 't.state');
   const cycleScope = `(@taskId is null or c.task_id = @taskId) and ${active}
@@ -564,7 +570,7 @@ export function failuresReport(db: Db, input: FailuresInput, now: Date) {
     alerts,
     failed_commands: failedCommands,
     failed_cycles: failedCycles,
-    filters: { active_only: activeOnly, run_id: runId, task_id: taskId, window: input.window },
+    filters: { active_only: activeOnly, run_id: runId, task_id: taskId, window },
     ingest,
     open_criteria: openCriteria,
     operator,
@@ -581,7 +587,7 @@ export type FailuresReport = ReturnType<typeof failuresReport>;
 export interface MetricsInput {
   task: TaskRow | null;
   run: { id: string } | null;
-  window: TimeWindow;
+  window: WindowSpec;
 }
 
 function nestedCount(rows: ReadonlyArray<{ a: string; b: string; n: number }>): Record<string, Record<string, number>> {
@@ -590,10 +596,11 @@ function nestedCount(rows: ReadonlyArray<{ a: string; b: string; n: number }>): 
   return out;
 }
 
-export function metricsReport(db: Db, input: MetricsInput) {
+export function metricsReport(db: Db, input: MetricsInput, now: Date) {
   const taskId = input.task?.id ?? null;
   const runId = input.run?.id ?? null;
-  const params = { taskId, runId, start: input.window.start };
+  const window = timeWindow(input.window, now, 'seconds');
+  const params = { taskId, runId, start: window.start };
   // Plain string comparisons against stored timestamps, as 0.1.12 made them (mixed precisions included).
   const cycleScope = `c.started_at >= @start and (@taskId is null or c.task_id = @taskId)
     and (@runId is null or c.id in (select manager_cycle_id from manager_cycle_spans where run_id = @runId))`;
@@ -641,7 +648,7 @@ export function metricsReport(db: Db, input: MetricsInput) {
       .prepare<Json, { n: number }>(`select count(*) as n from tasks where state in ${ACTIVE_TASK_STATES} and (@taskId is null or id = @taskId)`)
       .get(params)?.n ?? 0;
   const criteria = criteriaByStatus(db, '(@taskId is null or a.task_id = @taskId)', params, true);
-  const drift = driftReport(db, new Date(Date.parse(input.window.end)), FIXED_STALE_CYCLE_SECONDS);
+  const drift = driftReport(db, now, FIXED_STALE_CYCLE_SECONDS);
   const storage = storageView(db, taskId);
   const commandScope = `k.created_at >= @start and (@taskId is null or k.task_id = @taskId) and (@runId is null or ${COMMAND_RUN_MATCH})`;
   const commandsByType = nestedCount(
@@ -699,14 +706,14 @@ export function metricsReport(db: Db, input: MetricsInput) {
         transcript_segments: storage.transcript_segments.bytes,
       },
     },
-    generated_at: input.window.end,
+    generated_at: window.end,
     rollups: {
       command_attempts_by_type: attemptsByType,
       commands_by_type: commandsByType,
       cycle_success_rate: decided === 0 ? null : cycleStates.succeeded! / decided,
     },
     schema_version: VIEW_SCHEMA_VERSION,
-    window: input.window,
+    window,
   };
 }
 

@@ -11,9 +11,8 @@ import {
   taskCheck,
   taskReport,
   taskSnapshot,
-  timeWindow,
   type Thresholds,
-  type TimeWindow,
+  type WindowSpec,
 } from '../../../telemetry/views.js';
 import { checkText, failuresText, metricsText, taskReportText } from '../../../telemetry/views-text.js';
 import type { Flags } from '../../args.js';
@@ -62,13 +61,13 @@ function thresholdsOf(flags: Flags): Thresholds {
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 
 /** `--window 30m|24h|7d|2w`: trimmed and lower-cased to read it, echoed as typed. */
-function windowOf(flags: Flags, fallback: string | null, now: Date, precision: 'seconds' | 'millis'): TimeWindow | null {
+function windowOf(flags: Flags, fallback: string | null): WindowSpec | null {
   const label = flags.string('window') ?? fallback;
   if (label === null) return null;
   const match = /^(\d+)([smhdw])$/.exec(label.trim().toLowerCase());
   const count = match ? Number(match[1]) : 0;
   if (!match || count <= 0) throw new UsageError('--window must be a positive duration like 30m, 24h, or 7d');
-  return timeWindow(label, count * UNIT_SECONDS[match[2]!]!, now, precision);
+  return { label, seconds: count * UNIT_SECONDS[match[2]!]! };
 }
 
 function taskFlag(db: Db, flags: Flags): TaskRow | null {
@@ -118,7 +117,7 @@ function runView(ctx: CommandContext, view: View): CommandOutput {
       const input = {
         task,
         run: runFlag(db, flags, task),
-        window: windowOf(flags, null, now, 'millis'),
+        window: windowOf(flags, null),
         activeOnly: flags.bool('active-only'),
         limit: limitOf(flags),
         staleCycleSeconds: staleCycleSecondsOf(flags),
@@ -128,8 +127,8 @@ function runView(ctx: CommandContext, view: View): CommandOutput {
     }
     case 'metrics': {
       const task = taskFlag(db, flags);
-      const window = windowOf(flags, '24h', now, 'seconds') as TimeWindow;
-      const report = metricsReport(db, { task, run: runFlag(db, flags, task), window });
+      const window = windowOf(flags, '24h') as WindowSpec;
+      const report = metricsReport(db, { task, run: runFlag(db, flags, task), window }, now);
       return json ? { json: report } : { text: metricsText(report) };
     }
   }
