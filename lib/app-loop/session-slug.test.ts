@@ -41,7 +41,11 @@ describe('sessionSlug (0.1.12 rule for rollout files and Codex session ids)', ()
   it('names the rollout file and codex session id, while the session keeps its name verbatim', () => {
     const t = tempDatabase(() => T0);
     onTestFinished(() => t.cleanup());
-    const result = createDisposableBinding(t.db, { task: 'slugs', cwd: t.dir, worker: 'wörker-ß', manager: '日本語' }, T0);
+    const result = createDisposableBinding(
+      t.db,
+      { task: 'slugs', cwd: t.dir, worker: 'wörker-ß', manager: '日本語' },
+      T0,
+    );
     expect(result.worker.name).toBe('wörker-ß');
     expect(result.worker.rollout_path).toBe(join(t.dir, 'disposable-sessions', 'rollout-w-rker.jsonl'));
     expect(result.manager.rollout_path).toBe(join(t.dir, 'disposable-sessions', 'rollout-session.jsonl'));

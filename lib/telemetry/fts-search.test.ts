@@ -10,7 +10,15 @@ const NOW = new Date('2026-06-11T12:00:00Z');
 function seeded() {
   const t = tempDatabase(() => NOW);
   const add = (summary: string, attributes: Record<string, unknown>, eventType = 'operator_note') =>
-    appendTelemetry(t.db, { taskId: null, timestamp: NOW.toISOString(), actor: 'operator', eventType, summary, severity: 'info', attributes }).id;
+    appendTelemetry(t.db, {
+      taskId: null,
+      timestamp: NOW.toISOString(),
+      actor: 'operator',
+      eventType,
+      summary,
+      severity: 'info',
+      attributes,
+    }).id;
   const one = add('Trust signal observed.', { context: 'manager prompt review' });
   const two = add('Prompting the trust dialog; he said "hi" and prom* too.', {});
   const three = add('Created command nudge_worker.', { idempotency_key: 'k' }, 'command_created');

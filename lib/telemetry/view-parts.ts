@@ -131,7 +131,9 @@ export const COMMAND_COLUMNS = 'k.*, t.name as task_name';
 export function selectCommands(db: Db, where: string, params: Json, order: string, limit?: number): CommandRow[] {
   const limitSql = limit === undefined ? '' : 'limit @limit';
   return db
-    .prepare<Json, CommandRow>(`select ${COMMAND_COLUMNS} from ${COMMAND_FROM} where ${where} order by ${order} ${limitSql}`)
+    .prepare<Json, CommandRow>(
+      `select ${COMMAND_COLUMNS} from ${COMMAND_FROM} where ${where} order by ${order} ${limitSql}`,
+    )
     .all({ ...params, limit });
 }
 
@@ -202,7 +204,9 @@ export function countsByState(rows: ReadonlyArray<{ state: string }>): Record<st
 
 export function commandStateCounts(db: Db, where: string, params: Json): Record<string, number> {
   const rows = db
-    .prepare<Json, { state: string; n: number }>(`select k.state, count(*) as n from ${COMMAND_FROM} where ${where} group by k.state`)
+    .prepare<Json, { state: string; n: number }>(
+      `select k.state, count(*) as n from ${COMMAND_FROM} where ${where} group by k.state`,
+    )
     .all(params);
   return Object.fromEntries(rows.map((r) => [r.state, r.n]));
 }
@@ -224,7 +228,9 @@ const CRITERION_FROM = 'acceptance_criteria a join tasks t on t.id = a.task_id';
 
 export function criteriaByStatus(db: Db, where: string, params: Json, zeroFilled: boolean): Record<string, number> {
   const rows = db
-    .prepare<Json, { status: string; n: number }>(`select a.status, count(*) as n from ${CRITERION_FROM} where ${where} group by a.status`)
+    .prepare<Json, { status: string; n: number }>(
+      `select a.status, count(*) as n from ${CRITERION_FROM} where ${where} group by a.status`,
+    )
     .all(params);
   const counts: Record<string, number> = zeroFilled ? Object.fromEntries(CRITERION_STATUSES.map((s) => [s, 0])) : {};
   for (const row of rows) counts[row.status] = row.n;
@@ -258,7 +264,14 @@ export function openTaskCriteria(db: Db, taskId: string, limit: number): Json[] 
         where a.task_id = @taskId and a.status in ('proposed','accepted') order by a.id limit @limit`,
     )
     .all({ taskId, limit })
-    .map((r) => ({ created_at: r.created_at, id: r.id, proof: r.proof, source: r.source, status: r.status, updated_at: r.updated_at }));
+    .map((r) => ({
+      created_at: r.created_at,
+      id: r.id,
+      proof: r.proof,
+      source: r.source,
+      status: r.status,
+      updated_at: r.updated_at,
+    }));
 }
 
 // ---------------------------------------------------------------------------------------- storage, ingest
@@ -393,7 +406,13 @@ export function ingestView(db: Db, scope: IngestScope) {
 // ------------------------------------------------------------------------------------------------ drift
 
 export interface DriftReport {
-  dangling_bindings: Array<{ binding_id: string; gone_role: string; gone_session_name: string; task_id: string; task_name: string }>;
+  dangling_bindings: Array<{
+    binding_id: string;
+    gone_role: string;
+    gone_session_name: string;
+    task_id: string;
+    task_name: string;
+  }>;
   dead_pid_sessions: Array<{ last_heartbeat_at: string | null; name: string; pid: number; role: string }>;
   stuck_tasks: Array<{ age_seconds: number; binding_id: string; last_cycle_at: string; task_name: string }>;
 }
@@ -426,7 +445,12 @@ export function danglingBindings(db: Db): DriftReport['dangling_bindings'] {
 }
 
 /** Live bindings whose task's newest completed cycle is older than the threshold, by binding id. */
-export function stuckTasks(db: Db, now: Date, staleSeconds: number, taskId: string | null = null): DriftReport['stuck_tasks'] {
+export function stuckTasks(
+  db: Db,
+  now: Date,
+  staleSeconds: number,
+  taskId: string | null = null,
+): DriftReport['stuck_tasks'] {
   return db
     .prepare<{ taskId: string | null }, { binding_id: string; task_name: string; last_cycle_at: string }>(
       `select b.id as binding_id, t.name as task_name, max(c.completed_at) as last_cycle_at
@@ -442,7 +466,12 @@ export function stuckTasks(db: Db, now: Date, staleSeconds: number, taskId: stri
 /** The database health object of 0.1.12's db-doctor (audit spec §13.1), without its path. */
 export function schemaHealth(db: Db) {
   const present = (type: string) =>
-    new Set(db.prepare<[string], { name: string }>('select name from sqlite_master where type = ?').all(type).map((r) => r.name));
+    new Set(
+      db
+        .prepare<[string], { name: string }>('select name from sqlite_master where type = ?')
+        .all(type)
+        .map((r) => r.name),
+    );
   const missingOf = (need: readonly string[], type: string) => {
     const have = present(type);
     return need.filter((n) => !have.has(n)).sort();
@@ -450,7 +479,8 @@ export function schemaHealth(db: Db) {
   const foreignKeys = db.pragma('foreign_keys', { simple: true });
   const journal = String(db.pragma('journal_mode', { simple: true })).toLowerCase();
   const busy = db.pragma('busy_timeout', { simple: true }) as number;
-  const schemaVersion = db.prepare<[], { v: number | null }>('select max(version) as v from schema_migrations').get()?.v ?? null;
+  const schemaVersion =
+    db.prepare<[], { v: number | null }>('select max(version) as v from schema_migrations').get()?.v ?? null;
   const userVersion = db.pragma('user_version', { simple: true }) as number;
   const violations = db.prepare('select "table", rowid, parent, fkid from pragma_foreign_key_check').all();
   const missing = (name: string, names: string[]) => ({ missing: names, name, ok: names.length === 0 });
@@ -469,7 +499,11 @@ export function schemaHealth(db: Db) {
 }
 
 export function driftReport(db: Db, now: Date, staleSeconds: number): DriftReport {
-  return { dangling_bindings: danglingBindings(db), dead_pid_sessions: deadPidSessions(db), stuck_tasks: stuckTasks(db, now, staleSeconds) };
+  return {
+    dangling_bindings: danglingBindings(db),
+    dead_pid_sessions: deadPidSessions(db),
+    stuck_tasks: stuckTasks(db, now, staleSeconds),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------- sessions
@@ -500,7 +534,17 @@ export function activeSessions(db: Db, now: Date): Array<ActiveSessionRow & { he
 /** The first 10 000 telemetry events of a task, oldest first, summed up (task and snapshot views). */
 export function taskTelemetrySummary(db: Db, taskId: string) {
   const rows = db
-    .prepare<[string], { actor: string; event_type: string; severity: string; timestamp: string; run_id: string | null; task_id: string | null }>(
+    .prepare<
+      [string],
+      {
+        actor: string;
+        event_type: string;
+        severity: string;
+        timestamp: string;
+        run_id: string | null;
+        task_id: string | null;
+      }
+    >(
       `select actor, event_type, severity, timestamp, run_id, task_id from telemetry_events where task_id = ?
         order by timestamp, rowid limit 10000`,
     )

@@ -74,7 +74,12 @@ export interface TimeWindow extends WindowSpec {
 /** The window ending now, in the precision the view prints (metrics: seconds, failures: milliseconds). */
 export function timeWindow(spec: WindowSpec, now: Date, precision: 'seconds' | 'millis'): TimeWindow {
   const format = precision === 'seconds' ? isoSeconds : isoMillis;
-  return { end: format(now), label: spec.label, seconds: spec.seconds, start: format(new Date(now.getTime() - spec.seconds * 1000)) };
+  return {
+    end: format(now),
+    label: spec.label,
+    seconds: spec.seconds,
+    start: format(new Date(now.getTime() - spec.seconds * 1000)),
+  };
 }
 
 const error = (type: string, message: string): Alert => ({ message, severity: 'error', type });
@@ -106,12 +111,26 @@ function newestLiveBinding(db: Db, taskId: string): LiveBindingRow | undefined {
     .get(taskId);
 }
 
-const LEGACY_KEYS = ['cwd', 'id', 'last_heartbeat_at', 'name', 'registered_at', 'state', 'tmux_pane_id', 'tmux_session'];
+const LEGACY_KEYS = [
+  'cwd',
+  'id',
+  'last_heartbeat_at',
+  'name',
+  'registered_at',
+  'state',
+  'tmux_pane_id',
+  'tmux_session',
+];
 
 type BoundSession = Json & { alive: boolean | null; heartbeat_age_seconds: number | null; name: string; role: string };
 
 /** The worker or manager of a live binding: its session, or the legacy workers/managers row. */
-function boundSession(db: Db, binding: LiveBindingRow | undefined, role: 'worker' | 'manager', now: Date): BoundSession | null {
+function boundSession(
+  db: Db,
+  binding: LiveBindingRow | undefined,
+  role: 'worker' | 'manager',
+  now: Date,
+): BoundSession | null {
   if (!binding) return null;
   const sessionId = role === 'worker' ? binding.worker_session_id : binding.manager_session_id;
   if (sessionId !== null) {
@@ -162,7 +181,11 @@ function bindingView(binding: LiveBindingRow | undefined): Json | null {
   };
 }
 
-function taskView(task: TaskRow, worker: BoundSession | null, manager: BoundSession | null): Json & { integrity: { issues: string[]; ok: boolean } } {
+function taskView(
+  task: TaskRow,
+  worker: BoundSession | null,
+  manager: BoundSession | null,
+): Json & { integrity: { issues: string[]; ok: boolean } } {
   const issues: string[] = [];
   if (task.state === 'managed' && !worker) issues.push('managed_without_active_worker_binding');
   if (task.state === 'managed' && !manager) issues.push('managed_without_active_manager');
@@ -195,7 +218,9 @@ export function taskSnapshot(db: Db, input: TaskViewInput, now: Date) {
   const counts = commandStateCounts(db, 'k.task_id = @taskId', scope);
   const commands = {
     failed_count: counts.failed ?? 0,
-    recent: selectCommands(db, 'k.task_id = @taskId', scope, 'k.created_at desc, k.id desc', limit).map(snapshotCommand),
+    recent: selectCommands(db, 'k.task_id = @taskId', scope, 'k.created_at desc, k.id desc', limit).map(
+      snapshotCommand,
+    ),
     unfinished_count: (counts.pending ?? 0) + (counts.attempted ?? 0),
   };
   const summary = criteriaByStatus(db, 'a.task_id = @taskId', scope, true);
@@ -251,7 +276,12 @@ function snapshotAlerts(s: {
 }): Alert[] {
   const alerts: Alert[] = s.task.integrity.issues.map((issue) => error('integrity_issue', issue));
   if (s.latest?.state === 'failed') {
-    alerts.push(error('latest_cycle_failed', typeof s.latest.error === 'string' ? s.latest.error : 'Latest manager cycle failed.'));
+    alerts.push(
+      error(
+        'latest_cycle_failed',
+        typeof s.latest.error === 'string' ? s.latest.error : 'Latest manager cycle failed.',
+      ),
+    );
   }
   if (s.latest && s.latest.notable_pane_pattern !== null) {
     alerts.push(warning('notable_pane_pattern', `Pane pattern detected: ${String(s.latest.notable_pane_pattern)}`));
@@ -263,10 +293,12 @@ function snapshotAlerts(s: {
   if (s.commands.failed_count > 0) alerts.push(error('failed_commands', `${s.commands.failed_count} commands failed.`));
   const errors = s.telemetry.summary.by_severity.error ?? 0;
   if (errors > 0) alerts.push(error('telemetry_errors', `${errors} telemetry error events recorded.`));
-  if (s.diagnostics.dangling_bindings.length > 0) alerts.push(error('dangling_binding', 'Task has dangling binding drift.'));
+  if (s.diagnostics.dangling_bindings.length > 0)
+    alerts.push(error('dangling_binding', 'Task has dangling binding drift.'));
   if (s.diagnostics.stuck_tasks.length > 0) alerts.push(warning('stuck_task', 'Task has stale manager cycles.'));
   for (const session of [s.worker, s.manager]) {
-    if (session?.alive === false) alerts.push(error('dead_pid_session', `${session.role} session pid is not alive: ${session.name}`));
+    if (session?.alive === false)
+      alerts.push(error('dead_pid_session', `${session.role} session pid is not alive: ${session.name}`));
   }
   return alerts;
 }
@@ -284,16 +316,21 @@ export function taskReport(db: Db, input: TaskReportInput, now: Date) {
   const counts = commandStateCounts(db, 'k.task_id = @taskId', scope);
   const total = Object.values(counts).reduce((a, n) => a + n, 0);
   const commandOrder = 'k.updated_at desc, k.created_at desc, k.id desc';
-  const cycles = (where: string) => selectCycles(db, `c.task_id = @taskId and ${where}`, scope, 'c.id desc', limit).map((r) => cycleView(r));
+  const cycles = (where: string) =>
+    selectCycles(db, `c.task_id = @taskId and ${where}`, scope, 'c.id desc', limit).map((r) => cycleView(r));
   const cycleCounts = Object.fromEntries(
     db
-      .prepare<[string], { state: string; n: number }>('select state, count(*) as n from manager_cycles where task_id = ? group by state')
+      .prepare<[string], { state: string; n: number }>(
+        'select state, count(*) as n from manager_cycles where task_id = ? group by state',
+      )
       .all(task.id)
       .map((r) => [r.state, r.n]),
   );
   const history = cycles('1 = 1');
   const paneFailures = cycles("json_type(c.status_json, '$.pane_signal.captured') = 'false'");
-  const lastSuccessful = selectCycles(db, "c.task_id = @taskId and c.state = 'succeeded'", scope, 'c.id desc', 1).map((r) => cycleView(r))[0];
+  const lastSuccessful = selectCycles(db, "c.task_id = @taskId and c.state = 'succeeded'", scope, 'c.id desc', 1).map(
+    (r) => cycleView(r),
+  )[0];
   const summary = criteriaByStatus(db, 'a.task_id = @taskId', scope, true);
   const decisions = db
     .prepare<{ taskId: string; limit: number }, Json & { payload_json: string }>(
@@ -304,7 +341,9 @@ export function taskReport(db: Db, input: TaskReportInput, now: Date) {
     .map(({ payload_json: payload, ...d }) => ({ ...d, payload_keys: Object.keys(parseJsonObject(payload)).sort() }));
   const ingest = ingestView(db, { taskId: task.id, runId: null, windowStart: null, limit });
   const latest = history[0];
-  const latestAge = latest ? ageFloatSeconds((latest.completed_at as string | null) ?? (latest.started_at as string), now) : null;
+  const latestAge = latest
+    ? ageFloatSeconds((latest.completed_at as string | null) ?? (latest.started_at as string), now)
+    : null;
   const liveness = {
     latest_cycle_age_seconds: latestAge,
     latest_cycle_stale: latestAge !== null && latestAge > input.staleCycleSeconds,
@@ -312,9 +351,12 @@ export function taskReport(db: Db, input: TaskReportInput, now: Date) {
     worker_alive: snapshot.worker?.alive ?? null,
   };
   const alerts = [...snapshot.alerts];
-  if (liveness.latest_cycle_stale) alerts.push(warning('stale_cycle', `Latest manager cycle is older than ${input.staleCycleSeconds} seconds.`));
-  if (ingest.skipped_lines > 0) alerts.push(warning('ingest_skipped_lines', `${ingest.skipped_lines} ingest lines were skipped.`));
-  if (ingest.error_count > 0) alerts.push(error('ingest_errors', `${ingest.error_count} ingest errors or warnings were recorded.`));
+  if (liveness.latest_cycle_stale)
+    alerts.push(warning('stale_cycle', `Latest manager cycle is older than ${input.staleCycleSeconds} seconds.`));
+  if (ingest.skipped_lines > 0)
+    alerts.push(warning('ingest_skipped_lines', `${ingest.skipped_lines} ingest lines were skipped.`));
+  if (ingest.error_count > 0)
+    alerts.push(error('ingest_errors', `${ingest.error_count} ingest errors or warnings were recorded.`));
   return {
     alerts,
     commands: {
@@ -340,7 +382,9 @@ export function taskReport(db: Db, input: TaskReportInput, now: Date) {
       total: Object.values(cycleCounts).reduce((a, n) => a + n, 0),
     },
     decisions: { recent: decisions },
-    failed_commands: selectCommands(db, "k.task_id = @taskId and k.state = 'failed'", scope, commandOrder, limit).map(fullCommand),
+    failed_commands: selectCommands(db, "k.task_id = @taskId and k.state = 'failed'", scope, commandOrder, limit).map(
+      fullCommand,
+    ),
     ingest,
     liveness,
     schema_version: VIEW_SCHEMA_VERSION,
@@ -399,7 +443,8 @@ export interface OperatorInput {
   thresholds: Thresholds;
 }
 
-const activeTaskClause = (activeOnly: boolean, column: string) => (activeOnly ? `${column} in ${ACTIVE_TASK_STATES}` : '1 = 1');
+const activeTaskClause = (activeOnly: boolean, column: string) =>
+  activeOnly ? `${column} in ${ACTIVE_TASK_STATES}` : '1 = 1';
 
 function operatorSessions(db: Db, now: Date, stalenessSeconds: number, limit: number) {
   const active = activeSessions(db, now);
@@ -432,10 +477,16 @@ export function operatorSnapshot(db: Db, input: OperatorInput, now: Date) {
   const commandOrder = 'k.updated_at desc, k.created_at desc';
   const commands = {
     failed_count: counts.failed ?? 0,
-    recent_failed: selectCommands(db, `k.state = 'failed' and ${taskScope}`, {}, commandOrder, limit).map((r) => operatorCommand(r)),
-    recent_unfinished: selectCommands(db, `k.state in ('pending','attempted') and ${taskScope}`, {}, commandOrder, limit).map((r) =>
-      operatorCommand(r, false),
+    recent_failed: selectCommands(db, `k.state = 'failed' and ${taskScope}`, {}, commandOrder, limit).map((r) =>
+      operatorCommand(r),
     ),
+    recent_unfinished: selectCommands(
+      db,
+      `k.state in ('pending','attempted') and ${taskScope}`,
+      {},
+      commandOrder,
+      limit,
+    ).map((r) => operatorCommand(r, false)),
     unfinished_count: (counts.pending ?? 0) + (counts.attempted ?? 0),
   };
   const openAccepted = openAcceptedCriteria(db, taskScope, {}, limit);
@@ -452,27 +503,49 @@ export function operatorSnapshot(db: Db, input: OperatorInput, now: Date) {
     limit,
   ).map((r) => cycleView(r, true));
   const stale = drift.stuck_tasks;
-  const cycles = { recent_failed: recentFailed, recent_failed_count: recentFailed.length, stale, stale_count: stale.length };
+  const cycles = {
+    recent_failed: recentFailed,
+    recent_failed_count: recentFailed.length,
+    stale,
+    stale_count: stale.length,
+  };
   const sessions = operatorSessions(db, now, t.worker_staleness_seconds, limit);
   const bytes = databaseFileBytes(db);
   const storage = { database_bytes: bytes, total_bytes: bytes };
 
   const alerts: Alert[] = [];
   if (!health.ok) alerts.push(error('schema_health', 'Database schema health is not OK.'));
-  if (sessions.dead_pid_count > 0) alerts.push(error('dead_pid_sessions', `${sessions.dead_pid_count} active sessions have dead or missing pids.`));
-  if (drift.dangling_bindings.length > 0) alerts.push(error('reconcile_drift', `${drift.dangling_bindings.length} bindings reference gone sessions.`));
-  if (cycles.stale_count > 0) alerts.push(warning('stale_cycles', `${cycles.stale_count} active tasks have stale manager cycles.`));
-  if (sessions.stale_count > 0) alerts.push(warning('stale_sessions', `${sessions.stale_count} active sessions have stale heartbeats.`));
+  if (sessions.dead_pid_count > 0)
+    alerts.push(error('dead_pid_sessions', `${sessions.dead_pid_count} active sessions have dead or missing pids.`));
+  if (drift.dangling_bindings.length > 0)
+    alerts.push(error('reconcile_drift', `${drift.dangling_bindings.length} bindings reference gone sessions.`));
+  if (cycles.stale_count > 0)
+    alerts.push(warning('stale_cycles', `${cycles.stale_count} active tasks have stale manager cycles.`));
+  if (sessions.stale_count > 0)
+    alerts.push(warning('stale_sessions', `${sessions.stale_count} active sessions have stale heartbeats.`));
   if (commands.unfinished_count > t.max_unfinished_commands) {
-    alerts.push(warning('unfinished_commands', `${commands.unfinished_count} unfinished commands exceeds threshold ${t.max_unfinished_commands}.`));
+    alerts.push(
+      warning(
+        'unfinished_commands',
+        `${commands.unfinished_count} unfinished commands exceeds threshold ${t.max_unfinished_commands}.`,
+      ),
+    );
   }
   if (criteria.open_accepted_count > t.max_open_criteria) {
-    alerts.push(warning('open_accepted_criteria', `${criteria.open_accepted_count} open accepted criteria exceeds threshold ${t.max_open_criteria}.`));
+    alerts.push(
+      warning(
+        'open_accepted_criteria',
+        `${criteria.open_accepted_count} open accepted criteria exceeds threshold ${t.max_open_criteria}.`,
+      ),
+    );
   }
   if (t.max_storage_bytes !== null && storage.total_bytes > t.max_storage_bytes) {
-    alerts.push(warning('storage_bytes', `${storage.total_bytes} storage bytes exceeds threshold ${t.max_storage_bytes}.`));
+    alerts.push(
+      warning('storage_bytes', `${storage.total_bytes} storage bytes exceeds threshold ${t.max_storage_bytes}.`),
+    );
   }
-  if (cycles.recent_failed_count > 0) alerts.push(error('failed_cycles', `${cycles.recent_failed_count} recent manager cycles failed.`));
+  if (cycles.recent_failed_count > 0)
+    alerts.push(error('failed_cycles', `${cycles.recent_failed_count} recent manager cycles failed.`));
   if (commands.failed_count > 0) alerts.push(error('failed_commands', `${commands.failed_count} commands failed.`));
   return {
     alerts,
@@ -500,8 +573,17 @@ export interface FailuresInput {
 }
 
 /** Commands that name the run in their payload or result, under any of the keys 0.1.12 wrote it. */
-const COMMAND_RUN_MATCH = ['$.ralph_loop_run_id', '$.loop_run_id', '$.run_id', '$.ralph_loop.run_id', '$.loop_policy.run_id']
-  .flatMap((path) => [`json_extract(k.payload_json, '${path}') = @runId`, `json_extract(k.result_json, '${path}') = @runId`])
+const COMMAND_RUN_MATCH = [
+  '$.ralph_loop_run_id',
+  '$.loop_run_id',
+  '$.run_id',
+  '$.ralph_loop.run_id',
+  '$.loop_policy.run_id',
+]
+  .flatMap((path) => [
+    `json_extract(k.payload_json, '${path}') = @runId`,
+    `json_extract(k.result_json, '${path}') = @runId`,
+  ])
   .join(' or ');
 
 export function failuresReport(db: Db, input: FailuresInput, now: Date) {
@@ -516,7 +598,9 @@ export function failuresReport(db: Db, input: FailuresInput, now: Date) {
     and (@runId is null or c.id in (select manager_cycle_id from manager_cycle_spans where run_id = @runId))
     and (@start is null or coalesce(c.completed_at, c.started_at) >= @start)`;
   const cycleOrder = 'coalesce(c.completed_at, c.started_at) desc, c.id desc';
-  const failedCycles = selectCycles(db, `c.state = 'failed' and ${cycleScope}`, params, cycleOrder, limit).map((r) => cycleView(r, true));
+  const failedCycles = selectCycles(db, `c.state = 'failed' and ${cycleScope}`, params, cycleOrder, limit).map((r) =>
+    cycleView(r, true),
+  );
   const paneFailures = selectCycles(
     db,
     `json_type(c.status_json, '$.pane_signal.captured') = 'false' and ${cycleScope}`,
@@ -527,23 +611,30 @@ export function failuresReport(db: Db, input: FailuresInput, now: Date) {
   const commandScope = `(@taskId is null or k.task_id = @taskId) and ${active}
     and (@runId is null or ${COMMAND_RUN_MATCH}) and (@start is null or k.updated_at >= @start)`;
   const commandOrder = 'k.updated_at desc, k.created_at desc';
-  const failedCommands = selectCommands(db, `k.state = 'failed' and ${commandScope}`, params, commandOrder, limit).map((r) =>
-    operatorCommand(r),
+  const failedCommands = selectCommands(db, `k.state = 'failed' and ${commandScope}`, params, commandOrder, limit).map(
+    (r) => operatorCommand(r),
   );
   const criteriaScope = `(@taskId is null or a.task_id = @taskId) and ${active}
     and (@runId is null or json_extract(a.evidence_json, '$.ralph_loop_run_id') = @runId)`;
   const byStatus = criteriaByStatus(db, criteriaScope, params, false);
   const openAccepted = openAcceptedCriteria(db, criteriaScope, params, limit);
-  const openCriteria = { by_status: byStatus, open_accepted: openAccepted, open_accepted_count: byStatus.accepted ?? 0 };
+  const openCriteria = {
+    by_status: byStatus,
+    open_accepted: openAccepted,
+    open_accepted_count: byStatus.accepted ?? 0,
+  };
   const ingest = ingestView(db, { taskId, runId, windowStart: start, limit });
 
   const alerts: Alert[] = [];
   // The counts are those of the limited lists (0.1.12: `--limit 1` reports one pane failure out of two).
   if (failedCycles.length > 0) alerts.push(error('failed_cycles', `${failedCycles.length} manager cycles failed.`));
   if (failedCommands.length > 0) alerts.push(error('failed_commands', `${failedCommands.length} commands failed.`));
-  if (ingest.error_count > 0) alerts.push(error('ingest_errors', `${ingest.error_count} ingest errors or warnings were recorded.`));
-  if (paneFailures.length > 0) alerts.push(warning('pane_capture_failures', `${paneFailures.length} pane captures failed.`));
-  if (openAccepted.length > 0) alerts.push(warning('open_accepted_criteria', `${openAccepted.length} open accepted criteria remain.`));
+  if (ingest.error_count > 0)
+    alerts.push(error('ingest_errors', `${ingest.error_count} ingest errors or warnings were recorded.`));
+  if (paneFailures.length > 0)
+    alerts.push(warning('pane_capture_failures', `${paneFailures.length} pane captures failed.`));
+  if (openAccepted.length > 0)
+    alerts.push(warning('open_accepted_criteria', `${openAccepted.length} open accepted criteria remain.`));
 
   // Over the N most recently updated commands only, as 0.1.12 computed it.
   const recent = selectCommands(db, '1 = 1', {}, commandOrder, limit);
@@ -556,7 +647,9 @@ export function failuresReport(db: Db, input: FailuresInput, now: Date) {
     },
     commands: {
       counts_by_state: Object.fromEntries(
-        Object.entries(recent.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.state]: (acc[r.state] ?? 0) + 1 }), {})),
+        Object.entries(
+          recent.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.state]: (acc[r.state] ?? 0) + 1 }), {}),
+        ),
       ),
       failed_count: recent.filter((r) => r.state === 'failed').length,
       recent: recent.map((r) => operatorCommand(r)),
@@ -640,12 +733,18 @@ export function metricsReport(db: Db, input: MetricsInput, now: Date) {
     if (typeof attributes.skipped_lines === 'number') skippedLines += attributes.skipped_lines;
   }
   const sessionsByRole = { manager: 0, worker: 0 } as Record<string, number>;
-  for (const row of db.prepare<[], { role: string; n: number }>(`select role, count(*) as n from sessions where state = 'active' group by role`).all()) {
+  for (const row of db
+    .prepare<[], { role: string; n: number }>(
+      `select role, count(*) as n from sessions where state = 'active' group by role`,
+    )
+    .all()) {
     sessionsByRole[row.role] = row.n;
   }
   const activeTasks =
     db
-      .prepare<Json, { n: number }>(`select count(*) as n from tasks where state in ${ACTIVE_TASK_STATES} and (@taskId is null or id = @taskId)`)
+      .prepare<Json, { n: number }>(
+        `select count(*) as n from tasks where state in ${ACTIVE_TASK_STATES} and (@taskId is null or id = @taskId)`,
+      )
       .get(params)?.n ?? 0;
   const criteria = criteriaByStatus(db, '(@taskId is null or a.task_id = @taskId)', params, true);
   const drift = driftReport(db, now, FIXED_STALE_CYCLE_SECONDS);
