@@ -40,6 +40,8 @@ describe('telemetry views through the CLI', () => {
       [['telemetry', 'failures', '--run', 'nope'], 'Unknown run: nope'],
       [['telemetry', 'failures', '--task', 'tv', '--run', 'nope'], 'Unknown run for task: nope'],
       [['telemetry', '--search', '  '], 'fts5: syntax error near ""'],
+      [['telemetry', 'task', 'tv', '--limit', '1.5'], '--limit must be a non-negative integer.'],
+      [['discover', '--limit', '-1'], '--limit must be a non-negative integer.'],
       [['telemetry', 'metrics', '--window=1h'], 'Unsupported TypeScript runtime option: --window=1h'],
     ];
     for (const [argv, message] of refusals) {
