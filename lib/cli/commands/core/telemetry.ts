@@ -17,7 +17,7 @@ import {
 import { checkText, failuresText, metricsText, taskReportText } from '../../../telemetry/views-text.js';
 import type { Flags } from '../../args.js';
 import { defineCommand, type CommandContext, type CommandOutput } from '../../command.js';
-import { checkUniversalValues } from './common.js';
+import { checkUniversalValues } from '../../flag-checks.js';
 
 const VIEWS = ['metrics', 'snapshot', 'check', 'task', 'failures'] as const;
 type View = (typeof VIEWS)[number];
@@ -136,7 +136,6 @@ function runView(ctx: CommandContext, view: View): CommandOutput {
 
 export default defineCommand({
   name: 'telemetry',
-  summary: 'Query telemetry events, or a view: metrics, snapshot, check, task, failures',
   flags: {
     summary: 'boolean',
     run: 'string',
