@@ -189,7 +189,8 @@ describe('acks, tail, stop-task and telemetry check through the CLI', () => {
     expect((await s.cli(['telemetry', 'check', '--task', 't'])).code).toBe(0);
     const unhealthy = await s.cli(['telemetry', 'check', '--max-storage-bytes', '1', '--json']);
     expect(unhealthy.code).toBe(1);
-    expect(json(unhealthy).alerts.map((a: { kind: string }) => a.kind)).toContain('storage_bytes');
+    // The operator check compares the database file size with --max-storage-bytes (0.1.12's alert shape).
+    expect(json(unhealthy).alerts).toContainEqual({ message: expect.stringMatching(/^\d+ storage bytes exceeds threshold 1\.$/), severity: 'warning', type: 'storage_bytes' });
     expect(json(await s.cli(['telemetry', '--task', 't', '--summary', '--json'])).by_event_type).toEqual({ codex_events_ingested: 1 }); // tail reads carry no task
     const stopped = json(await s.cli(['stop-task', 't', '--reason', 'superseded']));
     expect(stopped).toMatchObject({ finish: false, stop_manager: true, killed_manager: false, final_decision_id: null, reason: 'superseded' });

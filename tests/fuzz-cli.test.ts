@@ -1,6 +1,7 @@
 // Hostile argument vectors through the real CLI entry (in-process for volume, then a sample through the
 // bin/conveyor binary): every run ends with exit 0/1/2, a clear message on failure, never a stack trace
 // or an uncaught error, and the database stays whole (integrity ok, every telemetry row has its FTS row).
+import { existsSync } from 'node:fs';
 import fc from 'fast-check';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +33,7 @@ const FLAGS = [
   '--list', '--step', '--status', '--submit', '--review', '--include-payload', '--as-role', '--cycle-id', '--payload-json',
   '--next-step', '--from-text', '--reviewer-session-id', '--manager-session-id', '--reviewer-command', '--add', '--criterion',
   '--source', '--evidence-json', '--accept', '--satisfy',
+  '--json=true', '--limit=5', '--role=worker', '--PATH', '--dry-run=1',
 ];
 
 // Loop and QA flags (issue 12). The file-writing outputs (--receipt-output, --diff-output, --report-output)
@@ -93,6 +95,18 @@ describe('CLI under hostile input', () => {
       { numRuns: 400, seed: 20261125 },
     );
     expect(crashes).toBe(0);
+  });
+
+  it('refuses --flag=value on every command before opening the database (0.1.12 never accepted it)', async () => {
+    const fresh = `${work.dir}/never-created.db`;
+    for (const { name: command } of implementedCommands()) {
+      for (const token of [`--path=${fresh}`, '--json=true', '--limit=5', '--dry-run=1', '--PATH', '--']) {
+        tried++;
+        const result = await cli([command, 'fuzz-loop', token, '--path', fresh]);
+        expect(result, `${command} ${token}`).toEqual({ code: 2, stdout: '', stderr: `Unsupported TypeScript runtime option: ${token}\n` });
+      }
+    }
+    expect(existsSync(fresh)).toBe(false);
   });
 
   it('leaves the database whole: integrity ok, telemetry and FTS agree', () => {

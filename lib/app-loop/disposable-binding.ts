@@ -25,6 +25,7 @@ import { requireLoopTemplate, templateRunMetadata } from '../loops/templates.js'
 import { HEARTBEAT_INTERVAL_MINUTES } from './leases.js';
 import { databasePathOf } from './loop-status.js';
 import { disposableWorkerHandoff, managerHeartbeatPrompt, workerHeartbeatPrompt } from './prompts.js';
+import { sessionSlug } from './session-slug.js';
 
 export const DEFAULT_DISPOSABLE_GOAL = 'Disposable no-tmux Ralph-loop task.';
 
@@ -255,14 +256,10 @@ function replayCommands(
   ];
 }
 
-function slug(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, '-');
-}
-
 /** A one-line rollout (the session_meta record) so ingest and discover treat the session as a Codex session. */
 function writeRollout(sessionDir: string, name: string, cwd: string): { path: string; codexSessionId: string } {
-  const codexSessionId = `codex-${slug(name)}`;
-  const path = join(sessionDir, `rollout-${slug(name)}.jsonl`);
+  const codexSessionId = `codex-${sessionSlug(name)}`;
+  const path = join(sessionDir, `rollout-${sessionSlug(name)}.jsonl`);
   const record = { payload: { cwd, id: codexSessionId, originator: 'conveyor create-disposable-binding' }, type: 'session_meta' };
   try {
     mkdirSync(dirname(path), { recursive: true });
