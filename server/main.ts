@@ -1,5 +1,6 @@
 // One HTTP server on one port: /api/trpc/ → tRPC over HTTP, upgrade /api/trpc-ws → tRPC over websocket,
 // everything else → Next. Every request and upgrade passes the security check first (security.ts).
+import 'server-only';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -116,11 +117,6 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
   });
   const port = (server.address() as AddressInfo).port;
   policy.hosts = allowedHosts({ host: config.host, port, extra: config.allowedHosts });
-  if (options.withNext ?? true) nextApp = await loadNext({ ...config, port }, options.dir ?? process.cwd(), server);
-
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
-  const base = `http://${shownHost}:${port}/`;
-  const url = config.token ? `${base}?token=${encodeURIComponent(config.token)}` : base;
 
   let closing: Promise<void> | null = null;
   const close = () =>
@@ -135,6 +131,21 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
         resolve();
       });
     }));
+  if (options.withNext ?? true) {
+    try {
+      nextApp = await loadNext({ ...config, port }, options.dir ?? process.cwd(), server);
+    } catch (error) {
+      // Without the app (no build yet, say) nothing is served: release the port, watcher and database, so
+      // the process ends with the error instead of idling.
+      await close();
+      throw error;
+    }
+  }
+
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const base = `http://${shownHost}:${port}/`;
+  const url = config.token ? `${base}?token=${encodeURIComponent(config.token)}` : base;
+
   log.info('listening', { url: base, db: config.dbPath, readOnly: config.readOnly, tokenRequired: config.token !== null });
   return { server, db, feed, wss, port, url, close };
 }
