@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../lib/cli/main.js';
-import { COMMANDS } from '../lib/cli/registry.js';
+import { implementedCommands } from '../lib/cli/registry.js';
 import { runCli, tempDir } from '../lib/testing.js';
 
 const work = tempDir('conveyor-fuzz-');
@@ -29,6 +29,15 @@ const FLAGS = [
   '--require-criteria-audit', '--redact-identity-token', '--help', '--bogus', '-x', '--',
 ];
 
+// Loop and QA flags (issue 12). The file-writing outputs (--receipt-output, --diff-output, --report-output)
+// stay out: a random value could name a path outside the scratch folder.
+const LOOP_FLAGS = [
+  '--loop-run', '--evidence-type', '--iteration', '--threshold', '--failure-mode', '--check', '--result', '--reference',
+  '--candidate', '--metadata-json', '--purpose', '--finish', '--show', '--create-run', '--template', '--preset',
+  '--max-iterations', '--current-iteration', '--classify', '--run', '--required-before-continue', '--adversarial',
+  '--run-name', '--cleanup-policy', '--seed-prompt-sha256', '--artifact-path', '--proof',
+];
+
 const hostileValue = fc.oneof(
   fc.constantFrom('-1', '0', '1e309', 'NaN', '-0', '3.5', '999999999999999999999', 'worker', 'manager', 'sent', 'skipped', 'blocked', 'fuzz-loop', 'telemetry-does-not-exist', '', ' ', "'; drop table tasks; --", '<script>alert(1)</script>'),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
@@ -37,8 +46,8 @@ const hostileValue = fc.oneof(
 );
 
 const argVector = fc.tuple(
-  fc.oneof(fc.constantFrom(...Object.keys(COMMANDS)), fc.string({ maxLength: 12 })),
-  fc.array(fc.oneof(fc.constantFrom(...FLAGS), hostileValue), { maxLength: 8 }),
+  fc.oneof(fc.constantFrom(...implementedCommands().map((entry) => entry.name)), fc.string({ maxLength: 12 })),
+  fc.array(fc.oneof(fc.constantFrom(...FLAGS, ...LOOP_FLAGS), hostileValue), { maxLength: 8 }),
 ).map(([command, rest]) => [command, ...rest.filter((a) => !BLOCKING.has(a) && !a.startsWith('--watch') && !a.startsWith('--wait')), '--path', work.dbPath]);
 
 let tried = 0;
