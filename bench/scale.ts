@@ -107,13 +107,22 @@ function timeBoth(small: Log, large: Log) {
   const out: Record<string, { small: number; large: number }> = {};
   for (const name of Object.keys(a)) {
     const [fa, fb] = [a[name] as () => unknown, b[name] as () => unknown];
-    for (let i = 0; i < 3; i++) (fa(), fb()); // warm statement caches and pages
+    // Warm statement caches and pages.
+    for (let i = 0; i < 3; i++) {
+      fa();
+      fb();
+    }
     const sa: number[] = [];
     const sb: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       // Alternate which goes first, so neither always runs on the other's warmed caches.
-      if (i % 2) (sa.push(time(fa)), sb.push(time(fb)));
-      else (sb.push(time(fb)), sa.push(time(fa)));
+      if (i % 2) {
+        sa.push(time(fa));
+        sb.push(time(fb));
+      } else {
+        sb.push(time(fb));
+        sa.push(time(fa));
+      }
     }
     out[name] = { small: stats(sa).median, large: stats(sb).median };
   }

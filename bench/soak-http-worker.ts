@@ -12,6 +12,7 @@ const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 const ack = (record: Record<string, unknown>) => writeSync(1, `${JSON.stringify(record)}\n`);
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON of any shape, read by deep paths
 type Json = Record<string, any>;
 
 async function mutate(path: string, input: Json): Promise<Json | null> {

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import { main } from '../lib/cli/main.js';
 import { REPO_ROOT } from '../lib/testing.js';
 import type { Ack } from './verify.js';
@@ -20,7 +21,12 @@ export async function seedPairs(dbPath: string, cwd: string, tasks: readonly str
 
 /** Starts the dashboard server (no Next pages) on the database; resolves with its port. */
 export function startServer(dbPath: string): Promise<{ port: number; kill: () => void; done: Promise<number | null> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench/deck-server.ts'), dbPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // server-only-in-node: the server's modules import 'server-only', which throws in plain Node without it.
+  const serverOnly = pathToFileURL(join(REPO_ROOT, 'server/server-only-in-node.mjs')).href;
+  const entry = join(REPO_ROOT, 'bench/deck-server.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', serverOnly, entry, dbPath], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {

@@ -1,5 +1,6 @@
 // The dashboard's configuration, parsed once from flags and environment (flags win). Empty environment
 // values count as missing. The database location follows the CLI's rule (lib/store/location.ts).
+import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';

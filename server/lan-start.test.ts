@@ -5,10 +5,9 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDir } from '../lib/testing.js';
-import { rawRequest } from './testing.js';
+import { rawRequest, SERVER_ENTRY_ARGS } from './testing.js';
 import { tokenFilePath } from './token-file.js';
 
 const kills: Array<() => void> = [];
@@ -18,7 +17,7 @@ afterEach(() => {
 
 /** Starts the real server entry and resolves with what it printed once it is listening. */
 function start(dbPath: string): Promise<{ printed: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'server/cli.ts'), '--host', '0.0.0.0', '--port', '0', '--db', dbPath], {
+  const child = spawn(process.execPath, [...SERVER_ENTRY_ARGS, '--host', '0.0.0.0', '--port', '0', '--db', dbPath], {
     env: { ...process.env, CONVEYOR_APP_DIR: REPO_ROOT, CONVEYOR_QUIET: '1', CONVEYOR_TOKEN: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

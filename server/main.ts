@@ -1,5 +1,6 @@
 // One HTTP server on one port: /api/trpc/ → tRPC over HTTP, upgrade /api/trpc-ws → tRPC over websocket,
 // everything else → Next. Every request and upgrade passes the security check first (security.ts).
+import 'server-only';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';

@@ -2,6 +2,7 @@
 // checkRequest before anything else runs, and it fails closed: an unknown Host is refused (421, DNS
 // rebinding), a foreign Origin is refused (403, CSRF and cross-site websocket hijacking), an upgrade
 // without an Origin is refused, and when a token is configured a request without it is refused (401).
+import 'server-only';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hostname, networkInterfaces } from 'node:os';

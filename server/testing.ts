@@ -1,12 +1,26 @@
 // Test helpers for server/: a real server (tRPC, ws, security; no Next) on port 0 over a temp database.
 import { request } from 'node:http';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { onTestFinished } from 'vitest';
 import { openDatabase } from '../lib/store/open.js';
-import { tempDir } from '../lib/testing.js';
+import { REPO_ROOT, tempDir } from '../lib/testing.js';
 import { parseConfig, type Env } from './config.js';
 import { startDeckServer, type DeckServer } from './main.js';
 
 process.env.CONVEYOR_QUIET = '1'; // keep test output to the test results
+
+/**
+ * Node arguments that run the server's entry (server/cli.ts) from source in a child process: TypeScript
+ * through tsx, and 'server-only' resolved as a server would (server-only-in-node.mjs); flags follow.
+ */
+export const SERVER_ENTRY_ARGS: readonly string[] = [
+  '--import',
+  'tsx',
+  '--import',
+  pathToFileURL(join(REPO_ROOT, 'server/server-only-in-node.mjs')).href,
+  join(REPO_ROOT, 'server/cli.ts'),
+];
 
 export async function testServer(options: { argv?: string[]; env?: Env; dbPath?: string } = {}): Promise<DeckServer & { dbPath: string }> {
   const dir = options.dbPath ? null : tempDir('conveyor-server-');

@@ -1,6 +1,7 @@
 // tRPC, read top to bottom: the context every procedure gets, initialisation (error shape), the base
 // procedure (domain errors → tRPC codes, one log line per failure) and the guard that read-only mode puts
 // on every mutation.
+import 'server-only';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import type { WebSocket } from 'ws';

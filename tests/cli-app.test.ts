@@ -21,6 +21,7 @@ async function pair(cli: (args: string[], now?: string) => Promise<CliResult>, t
   expect(made.code, made.stderr).toBe(0);
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the CLI's JSON, read by deep paths and asserted
 function json(result: CliResult): Record<string, any> {
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout);

@@ -88,23 +88,30 @@ describe('dead connections', () => {
     const dir = tempDir('conveyor-keepalive-');
     const deck = await startDeckServer(parseConfig(['--port', '0', '--db', dir.dbPath], { CONVEYOR_QUIET: '1' }), {
       withNext: false,
-      keepAlive: { pingMs: 200, pongWaitMs: 300 },
+      // The pong wait is what a live tab must answer within. Server and tabs share this process, so on a
+      // machine whose cores are busy a live tab can be scheduled late: leave it a second, not a frame.
+      keepAlive: { pingMs: 200, pongWaitMs: 1_000 },
     });
     onTestFinished(async () => {
       await deck.close();
       dir.cleanup();
     });
     const alive = tab(deck.port, 0);
+    let pings = 0;
     alive.ws.on('message', (raw) => {
-      if (String(raw) === 'PING') alive.ws.send('PONG'); // what the browser's wsLink answers
+      if (String(raw) !== 'PING') return;
+      pings += 1;
+      alive.ws.send('PONG'); // what the browser's wsLink answers
     });
     const dead = tab(deck.port, 0); // connected, then silent: its machine went to sleep
     await Promise.all([alive.open, dead.open]);
     await vi.waitFor(() => expect(deck.wss.clients.size).toBe(2));
     let deadClosed = false;
     dead.ws.on('close', () => (deadClosed = true));
-    await vi.waitFor(() => expect(deadClosed).toBe(true), { timeout: 5_000 });
-    await new Promise((r) => setTimeout(r, 1_000)); // several ping rounds later
+    await vi.waitFor(() => expect(deadClosed).toBe(true), { timeout: 10_000 });
+    // Then more ping rounds than one pong wait spans: the live tab answered them all and is still there.
+    const pingsAtReap = pings;
+    await vi.waitFor(() => expect(pings).toBeGreaterThanOrEqual(pingsAtReap + 8), { timeout: 10_000 });
     expect(deck.wss.clients.size).toBe(1);
     expect(alive.ws.readyState).toBe(WebSocket.OPEN);
   });
