@@ -12,7 +12,19 @@ export async function seedPairs(dbPath: string, cwd: string, tasks: readonly str
   const io = { stdout: () => {}, stderr: (t: string) => process.stderr.write(t), env: process.env, cwd };
   for (const task of tasks) {
     const code = await main(
-      ['create-disposable-binding', task, '--cwd', cwd, '--path', dbPath, '--worker-codex-app-thread-id', `thr-${task}-w`, '--manager-codex-app-thread-id', `thr-${task}-m`, '--json'],
+      [
+        'create-disposable-binding',
+        task,
+        '--cwd',
+        cwd,
+        '--path',
+        dbPath,
+        '--worker-codex-app-thread-id',
+        `thr-${task}-w`,
+        '--manager-codex-app-thread-id',
+        `thr-${task}-m`,
+        '--json',
+      ],
       io,
     );
     if (code !== 0) throw new Error(`seeding ${task} failed`);
@@ -37,8 +49,13 @@ export function startServer(dbPath: string): Promise<{ port: number; kill: () =>
   });
 }
 
-export function runWorker(args: string[], script = 'bench/soak-worker.ts'): { acks: Ack[]; done: Promise<number | null>; kill: () => void } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+export function runWorker(
+  args: string[],
+  script = 'bench/soak-worker.ts',
+): { acks: Ack[]; done: Promise<number | null>; kill: () => void } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, script), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const acks: Ack[] = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
     try {
@@ -50,4 +67,3 @@ export function runWorker(args: string[], script = 'bench/soak-worker.ts'): { ac
   const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return { acks, done, kill: () => child.kill('SIGKILL') };
 }
-

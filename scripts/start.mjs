@@ -63,7 +63,7 @@ await build({
 });
 await stopEsbuild(); // its service process would otherwise live as long as the server
 
-if (!dev && !help && (process.env.CONVEYOR_SKIP_BUILD !== '1') && isNextBuildStale()) {
+if (!dev && !help && process.env.CONVEYOR_SKIP_BUILD !== '1' && isNextBuildStale()) {
   console.error('Building the dashboard (next build); this happens once per change of app/.');
   const result = spawnSync(process.execPath, [join(root, 'node_modules/next/dist/bin/next'), 'build'], {
     stdio: ['ignore', 'inherit', 'inherit'],

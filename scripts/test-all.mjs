@@ -30,12 +30,17 @@ const systemNeeds = [
 const missing = checksOnly ? [] : systemNeeds.filter(([, present]) => !present()).map(([name]) => name);
 if (missing.length > 0) {
   if (process.getuid?.() !== 0) {
-    console.error(`missing system packages: ${missing.join(' ')}; install them with: sudo apt-get install -y ${missing.join(' ')}`);
+    console.error(
+      `missing system packages: ${missing.join(' ')}; install them with: sudo apt-get install -y ${missing.join(' ')}`,
+    );
     process.exit(1);
   }
   console.log(`installing Debian packages: ${missing.join(' ')}`);
   spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  const installed = spawnSync('apt-get', ['install', '-y', '-qq', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const installed = spawnSync('apt-get', ['install', '-y', '-qq', ...missing], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   if (installed.status !== 0) process.exit(installed.status ?? 1);
 }
 
@@ -57,8 +62,29 @@ env.PLAYWRIGHT_JSON_OUTPUT_NAME = playwrightJson;
 const steps = [];
 if (!checksOnly) {
   steps.push(['build', run('build', 'npm', ['run', 'build', '--silent'])]);
-  steps.push(['vitest', run('reference transcript parity', 'npx', ['vitest', 'run', PARITY, '--reporter=default', '--reporter=json', `--outputFile.json=${parityJson}`])]);
-  steps.push(['vitest', run('unit and CLI tests', 'npx', ['vitest', 'run', '--exclude', PARITY, '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`])]);
+  steps.push([
+    'vitest',
+    run('reference transcript parity', 'npx', [
+      'vitest',
+      'run',
+      PARITY,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${parityJson}`,
+    ]),
+  ]);
+  steps.push([
+    'vitest',
+    run('unit and CLI tests', 'npx', [
+      'vitest',
+      'run',
+      '--exclude',
+      PARITY,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${vitestJson}`,
+    ]),
+  ]);
   steps.push(['playwright', run('browser tests', 'npx', ['playwright', 'test', '--reporter=list,json'])]);
 }
 
@@ -76,7 +102,9 @@ for (const file of [parityJson, vitestJson]) {
   passed += v.numPassedTests ?? 0;
   failed += (v.numFailedTests ?? 0) + (v.numRuntimeErrorTestSuites ?? 0);
   skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
-  console.log(`${file}: ${v.numPassedTests} passed, ${v.numFailedTests} failed, ${v.numFailedTestSuites ?? 0} failed files`);
+  console.log(
+    `${file}: ${v.numPassedTests} passed, ${v.numFailedTests} failed, ${v.numFailedTestSuites ?? 0} failed files`,
+  );
 }
 if (existsSync(playwrightJson)) {
   const p = JSON.parse(readFileSync(playwrightJson, 'utf8'));
@@ -84,7 +112,9 @@ if (existsSync(playwrightJson)) {
   passed += s.expected ?? 0;
   failed += (s.unexpected ?? 0) + (s.flaky ?? 0);
   skipped += s.skipped ?? 0;
-  console.log(`playwright: ${s.expected ?? 0} passed, ${(s.unexpected ?? 0) + (s.flaky ?? 0)} failed, ${s.skipped ?? 0} skipped`);
+  console.log(
+    `playwright: ${s.expected ?? 0} passed, ${(s.unexpected ?? 0) + (s.flaky ?? 0)} failed, ${s.skipped ?? 0} skipped`,
+  );
 }
 // A runner that crashed before reporting counts as a failure, so a red run can never total green.
 for (const [label, status] of steps) {

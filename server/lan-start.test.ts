@@ -27,7 +27,10 @@ function start(dbPath: string): Promise<{ printed: string; stop(): Promise<void>
     child.stdout.on('data', (d: Buffer) => {
       printed += d.toString();
       if (/ {2}database /.test(printed)) {
-        resolve({ printed, stop: () => new Promise((done) => (child.once('exit', () => done()), child.kill('SIGTERM'))) });
+        resolve({
+          printed,
+          stop: () => new Promise((done) => (child.once('exit', () => done()), child.kill('SIGTERM'))),
+        });
       }
     });
     child.once('exit', (code) => reject(new Error(`server exited ${code}: ${printed}`)));
@@ -39,29 +42,33 @@ const ownAddress = Object.values(networkInterfaces())
   .find((i) => i && !i.internal && i.family === 'IPv4')?.address;
 
 describe('the dashboard bound beyond loopback', () => {
-  it('prints a link a teammate can open, serves its Host with the token, and keeps the token across a restart', { timeout: 90_000 }, async () => {
-    const dir = tempDir('conveyor-lan-');
-    kills.push(() => dir.cleanup());
-    const first = await start(dir.dbPath);
-    const link = /Conveyor Deck: (http:\/\/(\S+?):(\d+)\/\?token=(\S+))/.exec(first.printed);
-    expect(link, first.printed).not.toBeNull();
-    const [, , host, port, token] = link!;
-    if (ownAddress) expect(host).toBe(ownAddress);
-    expect(first.printed).toContain(`also at http://127.0.0.1:${port}/`);
-    expect(statSync(tokenFilePath(dir.dbPath)).mode & 0o777).toBe(0o600);
+  it(
+    'prints a link a teammate can open, serves its Host with the token, and keeps the token across a restart',
+    { timeout: 90_000 },
+    async () => {
+      const dir = tempDir('conveyor-lan-');
+      kills.push(() => dir.cleanup());
+      const first = await start(dir.dbPath);
+      const link = /Conveyor Deck: (http:\/\/(\S+?):(\d+)\/\?token=(\S+))/.exec(first.printed);
+      expect(link, first.printed).not.toBeNull();
+      const [, , host, port, token] = link!;
+      if (ownAddress) expect(host).toBe(ownAddress);
+      expect(first.printed).toContain(`also at http://127.0.0.1:${port}/`);
+      expect(statSync(tokenFilePath(dir.dbPath)).mode & 0o777).toBe(0o600);
 
-    const lanHost = { Host: `${host}:${port}` };
-    const denied = await rawRequest(Number(port), { path: '/api/trpc/system.info', headers: lanHost });
-    expect(denied.status).toBe(401);
-    const served = await rawRequest(Number(port), {
-      path: '/api/trpc/system.info',
-      headers: { ...lanHost, Authorization: `Bearer ${decodeURIComponent(token!)}` },
-    });
-    expect(served.status).toBe(200);
-    await first.stop();
+      const lanHost = { Host: `${host}:${port}` };
+      const denied = await rawRequest(Number(port), { path: '/api/trpc/system.info', headers: lanHost });
+      expect(denied.status).toBe(401);
+      const served = await rawRequest(Number(port), {
+        path: '/api/trpc/system.info',
+        headers: { ...lanHost, Authorization: `Bearer ${decodeURIComponent(token!)}` },
+      });
+      expect(served.status).toBe(200);
+      await first.stop();
 
-    const second = await start(dir.dbPath);
-    expect(/\?token=(\S+)/.exec(second.printed)?.[1]).toBe(token);
-    await second.stop();
-  });
+      const second = await start(dir.dbPath);
+      expect(/\?token=(\S+)/.exec(second.printed)?.[1]).toBe(token);
+      await second.stop();
+    },
+  );
 });

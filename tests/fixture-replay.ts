@@ -10,14 +10,20 @@ import { CONVEYOR_BIN, FIXTURES, tempDir } from '../lib/testing.js';
 const run = promisify(execFile);
 const BUFFER = 64 * 1024 * 1024;
 
-export async function expectFullReplay(fixture: string, steps: number, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function expectFullReplay(
+  fixture: string,
+  steps: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
   const out = tempDir('conveyor-replay-');
   try {
     expect(existsSync(join(fixture, 'replay.sh'))).toBe(true);
     await run('bash', [join(fixture, 'replay.sh'), CONVEYOR_BIN, out.dir], { maxBuffer: BUFFER, env });
     let report: string;
     try {
-      report = (await run('python3', [join(FIXTURES, 'parity.py'), '-v', '--ref', fixture, out.dir], { maxBuffer: BUFFER })).stdout;
+      report = (
+        await run('python3', [join(FIXTURES, 'parity.py'), '-v', '--ref', fixture, out.dir], { maxBuffer: BUFFER })
+      ).stdout;
     } catch (error) {
       report = (error as { stdout?: string }).stdout ?? String(error);
     }

@@ -1,6 +1,17 @@
 // A database that is not ours gets a clear error, exit 2, no stack trace, and the file is left as it was.
 import { execFile } from 'node:child_process';
-import { accessSync, chmodSync, constants, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, parse } from 'node:path';
 import Database from 'better-sqlite3';
@@ -43,14 +54,19 @@ function readableByOthers(): TempDir & { bin: string } {
   });
   if (!root) throw new Error(`no temp folder that other users can reach among ${roots.join(', ')}`);
   const folder = mkdtempSync(join(root, 'conveyor-other-user-'));
-  const t: TempDir = { dir: folder, dbPath: join(folder, 'workerctl.db'), cleanup: () => rmSync(folder, { recursive: true, force: true }) };
+  const t: TempDir = {
+    dir: folder,
+    dbPath: join(folder, 'workerctl.db'),
+    cleanup: () => rmSync(folder, { recursive: true, force: true }),
+  };
   dirs.push(t);
   const addon = join('node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
   for (const file of ['bin/conveyor', 'dist/conveyor.cjs', addon]) {
     mkdirSync(join(folder, dirname(file)), { recursive: true });
     copyFileSync(join(REPO_ROOT, file), join(folder, file));
   }
-  for (const sub of ['bin', 'dist', 'node_modules', 'node_modules/better-sqlite3', dirname(addon)]) chmodSync(join(folder, sub), 0o755);
+  for (const sub of ['bin', 'dist', 'node_modules', 'node_modules/better-sqlite3', dirname(addon)])
+    chmodSync(join(folder, sub), 0o755);
   chmodSync(folder, 0o755);
   copyFileSync(join(FIXTURES, 'scenario.db'), t.dbPath);
   return { ...t, bin: join(folder, 'bin/conveyor') };
@@ -97,7 +113,10 @@ describe('a database that is not ours', () => {
   it('a folder that cannot be created: refused clearly', async () => {
     const t = dir();
     writeFileSync(join(t.dir, 'plain-file'), 'x');
-    expectClearRefusal(await runCli(['tasks', '--json', '--path', join(t.dir, 'plain-file', 'sub', 'workerctl.db')]), /cannot create the database folder/);
+    expectClearRefusal(
+      await runCli(['tasks', '--json', '--path', join(t.dir, 'plain-file', 'sub', 'workerctl.db')]),
+      /cannot create the database folder/,
+    );
   });
 
   it('a read-only file: refused clearly, file untouched', async () => {
@@ -108,12 +127,19 @@ describe('a database that is not ours', () => {
     if (!asRoot) copyFileSync(join(FIXTURES, 'scenario.db'), t.dbPath);
     chmodSync(t.dbPath, 0o444);
     const before = readFileSync(t.dbPath);
-    const asUser = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : [process.execPath];
-    if (asRoot && !isReachableByOthers(process.execPath)) throw new Error(`${process.execPath} is not reachable by other users`);
+    const asUser = asRoot
+      ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath]
+      : [process.execPath];
+    if (asRoot && !isReachableByOthers(process.execPath))
+      throw new Error(`${process.execPath} is not reachable by other users`);
     const result = await new Promise<CliResult>((resolve) => {
-      execFile(asUser[0] as string, [...asUser.slice(1), t.bin, 'tasks', '--json', '--path', t.dbPath], (error, stdout, stderr) => {
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      });
+      execFile(
+        asUser[0] as string,
+        [...asUser.slice(1), t.bin, 'tasks', '--json', '--path', t.dbPath],
+        (error, stdout, stderr) => {
+          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+        },
+      );
     });
     expectClearRefusal(result, /read-only|readonly|cannot/i);
     expect(readFileSync(t.dbPath).equals(before)).toBe(true);

@@ -23,45 +23,165 @@ async function cli(argv: string[]) {
 // Long waits are the only inputs that may legitimately take time; keep them out of the vectors.
 const BLOCKING = new Set(['--watch', '--wait']);
 const FLAGS = [
-  '--json', '--path', '--role', '--task', '--name', '--message', '--reason', '--thread-id', '--dispatch-receipt',
-  '--delivery-status', '--stale-after', '--dispatcher-id', '--interval', '--watch-iterations', '--limit', '--pid',
-  '--codex-session', '--cwd', '--create', '--goal', '--summary', '--state', '--type', '--consume-next', '--timeout',
-  '--correlation-id', '--idempotency-key', '--dry-run', '--once', '--attempts', '--worker', '--manager', '--search',
-  '--require-criteria-audit', '--redact-identity-token', '--help', '--bogus', '-x', '--',
+  '--json',
+  '--path',
+  '--role',
+  '--task',
+  '--name',
+  '--message',
+  '--reason',
+  '--thread-id',
+  '--dispatch-receipt',
+  '--delivery-status',
+  '--stale-after',
+  '--dispatcher-id',
+  '--interval',
+  '--watch-iterations',
+  '--limit',
+  '--pid',
+  '--codex-session',
+  '--cwd',
+  '--create',
+  '--goal',
+  '--summary',
+  '--state',
+  '--type',
+  '--consume-next',
+  '--timeout',
+  '--correlation-id',
+  '--idempotency-key',
+  '--dry-run',
+  '--once',
+  '--attempts',
+  '--worker',
+  '--manager',
+  '--search',
+  '--require-criteria-audit',
+  '--redact-identity-token',
+  '--help',
+  '--bogus',
+  '-x',
+  '--',
   // manager supervision (issue 12); --from-stdin stays out: in-process it would read the test runner's stdin
-  '--mode', '--recipe', '--permit', '--tool', '--epilogue', '--permissions-json', '--questions', '--require', '--require-handoff',
-  '--list', '--step', '--status', '--submit', '--review', '--include-payload', '--as-role', '--cycle-id', '--payload-json',
-  '--next-step', '--from-text', '--reviewer-session-id', '--manager-session-id', '--reviewer-command', '--add', '--criterion',
-  '--source', '--evidence-json', '--accept', '--satisfy',
-  '--json=true', '--limit=5', '--role=worker', '--PATH', '--dry-run=1',
+  '--mode',
+  '--recipe',
+  '--permit',
+  '--tool',
+  '--epilogue',
+  '--permissions-json',
+  '--questions',
+  '--require',
+  '--require-handoff',
+  '--list',
+  '--step',
+  '--status',
+  '--submit',
+  '--review',
+  '--include-payload',
+  '--as-role',
+  '--cycle-id',
+  '--payload-json',
+  '--next-step',
+  '--from-text',
+  '--reviewer-session-id',
+  '--manager-session-id',
+  '--reviewer-command',
+  '--add',
+  '--criterion',
+  '--source',
+  '--evidence-json',
+  '--accept',
+  '--satisfy',
+  '--json=true',
+  '--limit=5',
+  '--role=worker',
+  '--PATH',
+  '--dry-run=1',
 ];
 
 // Loop and QA flags (issue 12). The file-writing outputs (--receipt-output, --diff-output, --report-output)
 // stay out: a random value could name a path outside the scratch folder.
 const LOOP_FLAGS = [
-  '--loop-run', '--evidence-type', '--iteration', '--threshold', '--failure-mode', '--check', '--result', '--reference',
-  '--candidate', '--metadata-json', '--purpose', '--finish', '--show', '--create-run', '--template', '--preset',
-  '--max-iterations', '--current-iteration', '--classify', '--run', '--required-before-continue', '--adversarial',
-  '--run-name', '--cleanup-policy', '--seed-prompt-sha256', '--artifact-path', '--proof',
+  '--loop-run',
+  '--evidence-type',
+  '--iteration',
+  '--threshold',
+  '--failure-mode',
+  '--check',
+  '--result',
+  '--reference',
+  '--candidate',
+  '--metadata-json',
+  '--purpose',
+  '--finish',
+  '--show',
+  '--create-run',
+  '--template',
+  '--preset',
+  '--max-iterations',
+  '--current-iteration',
+  '--classify',
+  '--run',
+  '--required-before-continue',
+  '--adversarial',
+  '--run-name',
+  '--cleanup-policy',
+  '--seed-prompt-sha256',
+  '--artifact-path',
+  '--proof',
 ];
 
 const hostileValue = fc.oneof(
-  fc.constantFrom('-1', '0', '1e309', 'NaN', '-0', '3.5', '999999999999999999999', 'worker', 'manager', 'sent', 'skipped', 'blocked', 'fuzz-loop', 'telemetry-does-not-exist', '', ' ', "'; drop table tasks; --", '<script>alert(1)</script>'),
+  fc.constantFrom(
+    '-1',
+    '0',
+    '1e309',
+    'NaN',
+    '-0',
+    '3.5',
+    '999999999999999999999',
+    'worker',
+    'manager',
+    'sent',
+    'skipped',
+    'blocked',
+    'fuzz-loop',
+    'telemetry-does-not-exist',
+    '',
+    ' ',
+    "'; drop table tasks; --",
+    '<script>alert(1)</script>',
+  ),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.string({ maxLength: 20 }).map((s) => s.repeat(5000)), // huge strings
   fc.integer({ min: -1_000_000, max: 1_000_000 }).map(String),
 );
 
-const argVector = fc.tuple(
-  fc.oneof(fc.constantFrom(...implementedCommands().map((entry) => entry.name)), fc.string({ maxLength: 12 })),
-  fc.array(fc.oneof(fc.constantFrom(...FLAGS, ...LOOP_FLAGS), hostileValue), { maxLength: 8 }),
-).map(([command, rest]) => [command, ...rest.filter((a) => !BLOCKING.has(a) && !a.startsWith('--watch') && !a.startsWith('--wait')), '--path', work.dbPath]);
+const argVector = fc
+  .tuple(
+    fc.oneof(fc.constantFrom(...implementedCommands().map((entry) => entry.name)), fc.string({ maxLength: 12 })),
+    fc.array(fc.oneof(fc.constantFrom(...FLAGS, ...LOOP_FLAGS), hostileValue), { maxLength: 8 }),
+  )
+  .map(([command, rest]) => [
+    command,
+    ...rest.filter((a) => !BLOCKING.has(a) && !a.startsWith('--watch') && !a.startsWith('--wait')),
+    '--path',
+    work.dbPath,
+  ]);
 
 let tried = 0;
 let crashes = 0;
 
 beforeAll(async () => {
-  const seeded = await cli(['create-disposable-binding', 'fuzz-loop', '--cwd', work.dir, '--path', work.dbPath, '--json']);
+  const seeded = await cli([
+    'create-disposable-binding',
+    'fuzz-loop',
+    '--cwd',
+    work.dir,
+    '--path',
+    work.dbPath,
+    '--json',
+  ]);
   expect(seeded.code).toBe(0);
 });
 
@@ -90,7 +210,10 @@ describe('CLI under hostile input', () => {
           throw error;
         }
         if (!isClean(result)) crashes++;
-        expect(isClean(result), `${JSON.stringify(argv).slice(0, 300)} -> ${JSON.stringify(result).slice(0, 500)}`).toBe(true);
+        expect(
+          isClean(result),
+          `${JSON.stringify(argv).slice(0, 300)} -> ${JSON.stringify(result).slice(0, 500)}`,
+        ).toBe(true);
       }),
       { numRuns: 400, seed: 20261125 },
     );
@@ -103,7 +226,11 @@ describe('CLI under hostile input', () => {
       for (const token of [`--path=${fresh}`, '--json=true', '--limit=5', '--dry-run=1', '--PATH', '--']) {
         tried++;
         const result = await cli([command, 'fuzz-loop', token, '--path', fresh]);
-        expect(result, `${command} ${token}`).toEqual({ code: 2, stdout: '', stderr: `Unsupported TypeScript runtime option: ${token}\n` });
+        expect(result, `${command} ${token}`).toEqual({
+          code: 2,
+          stdout: '',
+          stderr: `Unsupported TypeScript runtime option: ${token}\n`,
+        });
       }
     }
     expect(existsSync(fresh)).toBe(false);
@@ -112,7 +239,9 @@ describe('CLI under hostile input', () => {
   it('leaves the database whole: integrity ok, telemetry and FTS agree', () => {
     const db = new Database(work.dbPath, { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    const counts = db.prepare('select (select count(*) from telemetry_events) t, (select count(*) from telemetry_events_fts) f').get() as { t: number; f: number };
+    const counts = db
+      .prepare('select (select count(*) from telemetry_events) t, (select count(*) from telemetry_events_fts) f')
+      .get() as { t: number; f: number };
     expect(counts.f).toBe(counts.t);
     db.close();
   });
@@ -123,7 +252,9 @@ describe('CLI under hostile input', () => {
       tried++;
       const result = await runCli(argv, { now: NOW, env: { WORKERCTL_STATE_ROOT: work.dir }, cwd: work.dir });
       if (!isClean(result)) crashes++;
-      expect(isClean(result), `${JSON.stringify(argv).slice(0, 300)} -> ${JSON.stringify(result).slice(0, 500)}`).toBe(true);
+      expect(isClean(result), `${JSON.stringify(argv).slice(0, 300)} -> ${JSON.stringify(result).slice(0, 500)}`).toBe(
+        true,
+      );
     }
   });
 });

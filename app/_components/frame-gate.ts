@@ -16,7 +16,8 @@ export class FrameGate {
 
   request(): void {
     if (this.timer !== null || this.queued) return;
-    if (this.frame !== null) this.queued = true; // this frame has had its write
+    if (this.frame !== null)
+      this.queued = true; // this frame has had its write
     else this.timer = setTimeout(() => this.run(), 0);
   }
 

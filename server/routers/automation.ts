@@ -8,10 +8,18 @@ import { DispatcherId, Id, StaleAfter } from './inputs.js';
 
 export const automationRouter = router({
   status: procedure
-    .input(z.object({ taskId: Id, dispatcherId: DispatcherId.optional(), staleAfterSeconds: StaleAfter.optional() }).strict())
+    .input(
+      z
+        .object({ taskId: Id, dispatcherId: DispatcherId.optional(), staleAfterSeconds: StaleAfter.optional() })
+        .strict(),
+    )
     .query(({ ctx, input }) => {
       const task = requireTask(ctx.db, input.taskId);
-      return autopilotStatus(ctx.db, { task: task.name, dispatcherId: input.dispatcherId, staleAfterSeconds: input.staleAfterSeconds }, ctx.now());
+      return autopilotStatus(
+        ctx.db,
+        { task: task.name, dispatcherId: input.dispatcherId, staleAfterSeconds: input.staleAfterSeconds },
+        ctx.now(),
+      );
     }),
   start: writeProcedure
     .input(
@@ -26,12 +34,23 @@ export const automationRouter = router({
     )
     .mutation(({ ctx, input }) => {
       const task = requireTask(ctx.db, input.taskId);
-      return startAutopilot(ctx.db, { task: task.name, dispatcherId: input.dispatcherId, intervalSeconds: input.intervalSeconds, watchIterations: input.watchIterations }, ctx.now());
+      return startAutopilot(
+        ctx.db,
+        {
+          task: task.name,
+          dispatcherId: input.dispatcherId,
+          intervalSeconds: input.intervalSeconds,
+          watchIterations: input.watchIterations,
+        },
+        ctx.now(),
+      );
     }),
-  stop: writeProcedure.input(z.object({ taskId: Id, dispatcherId: DispatcherId.optional() }).strict()).mutation(({ ctx, input }) => {
-    const task = requireTask(ctx.db, input.taskId);
-    return stopAutopilot(ctx.db, { task: task.name, dispatcherId: input.dispatcherId }, ctx.now());
-  }),
+  stop: writeProcedure
+    .input(z.object({ taskId: Id, dispatcherId: DispatcherId.optional() }).strict())
+    .mutation(({ ctx, input }) => {
+      const task = requireTask(ctx.db, input.taskId);
+      return stopAutopilot(ctx.db, { task: task.name, dispatcherId: input.dispatcherId }, ctx.now());
+    }),
   /** heartbeat_recommendations of a disposable binding (null for pairs bound another way). */
   recommendations: procedure.input(z.object({ taskId: Id }).strict()).query(({ ctx, input }) => {
     const task = requireTask(ctx.db, input.taskId);

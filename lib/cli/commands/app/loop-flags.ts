@@ -33,7 +33,8 @@ export function staleAfterFlag(flags: Flags): number | undefined {
   const text = flags.string('stale-after');
   if (text === undefined) return undefined;
   const value = text.trim() === '' ? Number.NaN : Number(text);
-  if (!Number.isFinite(value) || value < 0) throw new UsageError(`--stale-after takes a number of seconds >= 0, got ${JSON.stringify(text)}`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new UsageError(`--stale-after takes a number of seconds >= 0, got ${JSON.stringify(text)}`);
   return value;
 }
 

@@ -17,9 +17,11 @@ function inboxText(result: InboxResult): string {
   if (result.items.length === 0) lines.push('pending: none');
   else {
     lines.push(`pending: ${result.items.length}`);
-    for (const item of result.items) lines.push(itemLine(item, item.delivered_at ? `delivered ${item.delivered_at}` : 'not delivered yet'));
+    for (const item of result.items)
+      lines.push(itemLine(item, item.delivered_at ? `delivered ${item.delivered_at}` : 'not delivered yet'));
   }
-  if (result.wait.timed_out) lines.push(`waited ${result.wait.elapsed_seconds}s over ${result.wait.poll_count} poll(s); nothing arrived`);
+  if (result.wait.timed_out)
+    lines.push(`waited ${result.wait.elapsed_seconds}s over ${result.wait.poll_count} poll(s); nothing arrived`);
   return lines.join('\n');
 }
 
@@ -53,7 +55,15 @@ examples:
       const result = await runInbox(
         ctx.db(),
         target,
-        { consume: flags.bool('consume-next'), wait: flags.bool('wait'), timeoutSeconds, intervalSeconds, limit, sleep: abortableSleep, signal: ctx.signal },
+        {
+          consume: flags.bool('consume-next'),
+          wait: flags.bool('wait'),
+          timeoutSeconds,
+          intervalSeconds,
+          limit,
+          sleep: abortableSleep,
+          signal: ctx.signal,
+        },
         ctx.now,
       );
       return flags.bool('json') ? { json: result } : { text: inboxText(result) };
