@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { LiveStatus } from './_components/live-status';
+import { SystemBanner } from './_components/system-banner';
 import { TRPCProvider } from './_trpc/provider';
 import './globals.css';
 
@@ -12,6 +13,12 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body>
         <TRPCProvider>
+          {/* Skip links: the first tab stops of every view; a task page adds one to its wake actions here. */}
+          <div className="skip-links" id="skip-links">
+            <a href="#main" className="skip-link">
+              Skip to main content
+            </a>
+          </div>
           <header className="top">
             <nav aria-label="Main">
               <Link href="/" className="brand">
@@ -22,7 +29,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             </nav>
             <LiveStatus />
           </header>
-          <main>{children}</main>
+          <SystemBanner />
+          <main id="main" tabIndex={-1}>
+            {children}
+          </main>
         </TRPCProvider>
       </body>
     </html>

@@ -2,7 +2,8 @@
 // One task: header with leases that tick, the live timeline, wake actions, automation, inboxes. One live
 // subscription serves the page (use-live-task.ts): pushed events go into the timeline's first page in the
 // cache in batches and refresh only the panels they concern.
-import { memo, useState } from 'react';
+import { memo, useState, useSyncExternalStore } from 'react';
+import { createPortal } from 'react-dom';
 import type { TimedLease } from '../../lib/app-loop/leases';
 import { trpc } from '../_trpc/client';
 import { Automation } from './automation';
@@ -10,7 +11,9 @@ import { Inboxes } from './inbox';
 import { LeaseBadge } from './lease-badge';
 import { Timeline, timelineInput, timelinePaging, type TimelineFilters } from './timeline';
 import { useLiveTask } from './use-live-task';
+import { usePageTitle } from './page-title';
 import { useNow } from './use-now';
+import { LongText, visibleText } from './visible-text';
 import { WakeActions } from './wake-actions';
 
 // The side panels depend only on the task and the mode: memoized, they re-render for their own data, not
@@ -19,7 +22,36 @@ const WakePanel = memo(WakeActions);
 const AutomationPanel = memo(Automation);
 const InboxPanel = memo(Inboxes);
 
-export function TaskView({ taskId }: { taskId: string }) {
+/** /tasks/<id> or /tasks/<name>: the row names the task's id, which every panel then uses. */
+export function TaskView({ taskId: ref }: { taskId: string }) {
+  const row = trpc.overview.row.useQuery({ taskId: ref });
+  usePageTitle(row.data ? visibleText(row.data.name) : row.isPending ? null : 'No such task');
+  if (row.isError) return <p role="alert">Could not load this task: {row.error.message}</p>;
+  if (row.isPending) return <p className="muted">Loading task…</p>;
+  if (!row.data) return <p role="alert">No such task: {visibleText(ref)}</p>;
+  return <TaskPage taskId={row.data.id} />;
+}
+
+const noSubscription = () => () => {};
+
+/** A portal into the layout's skip links: the second tab stop of a task page jumps to its wake actions. */
+function SkipToWake() {
+  const target = useSyncExternalStore(
+    noSubscription,
+    () => document.getElementById('skip-links'),
+    () => null,
+  );
+  return target
+    ? createPortal(
+        <a href="#wake-actions" className="skip-link">
+          Skip to wake actions
+        </a>,
+        target,
+      )
+    : null;
+}
+
+function TaskPage({ taskId }: { taskId: string }) {
   const info = trpc.system.info.useQuery();
   const row = trpc.overview.row.useQuery({ taskId });
   const now = useNow();
@@ -46,11 +78,13 @@ export function TaskView({ taskId }: { taskId: string }) {
   if (row.isPending) return <p className="muted">Loading task…</p>;
   if (!task) return <p role="alert">No such task: {taskId}</p>;
   const readOnly = info.data?.readOnly ?? true;
+  const unbound = !task.manager.name || !task.worker.name;
   return (
     <>
+      <SkipToWake />
       <section aria-labelledby="task-heading">
         <div className="section-head">
-          <h1 id="task-heading">{task.name}</h1>
+          <h1 id="task-heading">{visibleText(task.name)}</h1>
           <p>
             <span className={`badge state-${task.state}`}>
               {task.finished ? `finished (${task.state})` : task.state}
@@ -61,7 +95,7 @@ export function TaskView({ taskId }: { taskId: string }) {
             {readOnly && info.data ? <span className="badge"> read-only</span> : null}
           </p>
         </div>
-        <p className="goal">{task.goal}</p>
+        <LongText className="goal" text={task.goal} />
         <div className="leases">
           <LeaseBadge label={`manager ${task.manager.name ?? '(none)'}`} lease={task.manager.lease} now={now} />
           <LeaseBadge label={`worker ${task.worker.name ?? '(none)'}`} lease={task.worker.lease} now={now} />
@@ -73,7 +107,13 @@ export function TaskView({ taskId }: { taskId: string }) {
       <div className="task-layout">
         <Timeline taskId={taskId} filters={filters} onFilters={setFilters} />
         <div className="stack">
-          <WakePanel taskId={taskId} readOnly={readOnly} finished={task.finished} />
+          <WakePanel
+            taskId={taskId}
+            taskName={task.name}
+            readOnly={readOnly || !info.data}
+            finished={task.finished}
+            unbound={unbound}
+          />
           <AutomationPanel taskId={taskId} readOnly={readOnly} finished={task.finished} />
           <InboxPanel taskId={taskId} />
         </div>

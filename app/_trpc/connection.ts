@@ -2,7 +2,8 @@
 // The websocket's state, for the always-visible status line: a tiny store read with useSyncExternalStore.
 import { useSyncExternalStore } from 'react';
 
-export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
+/** `unauthorized`: the server answers, but refuses this tab's token (it was restarted with a new one). */
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'unauthorized';
 
 let state: ConnectionState = 'connecting';
 const listeners = new Set<() => void>();
