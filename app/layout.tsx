@@ -6,7 +6,8 @@ import { SystemBanner } from './_components/system-banner';
 import { TRPCProvider } from './_trpc/provider';
 import './globals.css';
 
-export const metadata: Metadata = { title: 'Conveyor Deck', description: 'Supervise manager/worker agent pairs live.' };
+// No title here: each view names itself (usePageTitle), and a title in the metadata would be put back over it.
+export const metadata: Metadata = { description: 'Supervise manager/worker agent pairs live.' };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (

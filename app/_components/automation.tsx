@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { trpc, type Outputs } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
 import { CopyButton } from './copy-button';
+import { visibleText } from './visible-text';
 
 type Spec = Outputs['automation']['status']['plan']['automation_specs'][number];
 
@@ -138,7 +139,7 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
 function SpecCard({ spec }: { spec: Spec }) {
   return (
     <article className="action-card" aria-label={`${spec.role} automation`}>
-      <h3>{spec.name}</h3>
+      <h3>{visibleText(spec.name)}</h3>
       <dl className="kv">
         <dt>Schedule</dt>
         <dd>
@@ -147,18 +148,18 @@ function SpecCard({ spec }: { spec: Spec }) {
         <dt>Target thread</dt>
         <dd>
           {spec.target_thread_id ? <code>{spec.target_thread_id}</code> : 'none registered'}
-          {spec.target_thread_title ? ` (${spec.target_thread_title})` : ''}
+          {spec.target_thread_title ? ` (${visibleText(spec.target_thread_title)})` : ''}
         </dd>
         {spec.blocker ? (
           <>
             <dt>Blocker</dt>
-            <dd className="error-text">{spec.blocker}</dd>
+            <dd className="error-text">{visibleText(spec.blocker)}</dd>
           </>
         ) : null}
       </dl>
       <details>
         <summary>Prompt</summary>
-        <pre>{spec.prompt}</pre>
+        <pre>{visibleText(spec.prompt)}</pre>
       </details>
       <div className="row">
         {spec.can_create ? (

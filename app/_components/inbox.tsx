@@ -1,9 +1,10 @@
 'use client';
 // Pending routed notifications per role, and the task's command queue with each command's attempts.
 import { trpc } from '../_trpc/client';
+import { visibleText } from './visible-text';
 
 function messageOf(payload: Record<string, unknown>): string {
-  return typeof payload.message === 'string' ? payload.message : JSON.stringify(payload);
+  return visibleText(typeof payload.message === 'string' ? payload.message : JSON.stringify(payload));
 }
 
 export function Inboxes({ taskId }: { taskId: string }) {
@@ -16,7 +17,7 @@ export function Inboxes({ taskId }: { taskId: string }) {
       {(inboxes.data ?? []).map((box) => (
         <div key={box.role}>
           <h3>
-            {box.role} inbox{box.session ? ` (${box.session.name})` : ''}: {box.items.length} pending
+            {box.role} inbox{box.session ? ` (${visibleText(box.session.name)})` : ''}: {box.items.length} pending
           </h3>
           {box.error ? <p className="muted">{box.error}</p> : null}
           {box.items.length > 0 ? (

@@ -2,8 +2,7 @@
 // One task: header with leases that tick, the live timeline, wake actions, automation, inboxes. One live
 // subscription serves the page (use-live-task.ts): pushed events go into the timeline's first page in the
 // cache in batches and refresh only the panels they concern.
-import { memo, useState, useSyncExternalStore } from 'react';
-import { createPortal } from 'react-dom';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { TimedLease } from '../../lib/app-loop/leases';
 import { trpc } from '../_trpc/client';
 import { Automation } from './automation';
@@ -32,29 +31,18 @@ export function TaskView({ taskId: ref }: { taskId: string }) {
   return <TaskPage taskId={row.data.id} />;
 }
 
-const noSubscription = () => () => {};
-
-/** A portal into the layout's skip links: the second tab stop of a task page jumps to its wake actions. */
-function SkipToWake() {
-  const target = useSyncExternalStore(
-    noSubscription,
-    () => document.getElementById('skip-links'),
-    () => null,
-  );
-  return target
-    ? createPortal(
-        <a href="#wake-actions" className="skip-link">
-          Skip to wake actions
-        </a>,
-        target,
-      )
-    : null;
-}
-
 function TaskPage({ taskId }: { taskId: string }) {
   const info = trpc.system.info.useQuery();
   const row = trpc.overview.row.useQuery({ taskId });
   const now = useNow();
+  // Arriving from another view (the link that was followed is gone), focus starts at this task's heading,
+  // right before the skip link to its wake actions, instead of at the top of the document.
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const hasRow = row.data !== undefined;
+  useEffect(() => {
+    if (hasRow && (document.activeElement === document.body || document.activeElement === null))
+      headingRef.current?.focus();
+  }, [hasRow]);
   const [filters, setFilters] = useState<TimelineFilters>({ eventType: '', actor: '', search: '' });
   // The live feed starts where the first timeline page ended; after that wsLink tracks the last id itself.
   // Only the cursor is selected: the page does not re-render when live rows go into the list.
@@ -81,10 +69,14 @@ function TaskPage({ taskId }: { taskId: string }) {
   const unbound = !task.manager.name || !task.worker.name;
   return (
     <>
-      <SkipToWake />
       <section aria-labelledby="task-heading">
         <div className="section-head">
-          <h1 id="task-heading">{visibleText(task.name)}</h1>
+          <h1 id="task-heading" tabIndex={-1} ref={headingRef}>
+            {visibleText(task.name)}
+          </h1>
+          <a href="#wake-actions" className="skip-link">
+            Skip to wake actions
+          </a>
           <p>
             <span className={`badge state-${task.state}`}>
               {task.finished ? `finished (${task.state})` : task.state}

@@ -230,7 +230,7 @@ function ActionCard({
         <dt>Target thread</dt>
         <dd>
           {action.thread_id ? <code>{action.thread_id}</code> : 'none registered'}
-          {action.thread_title ? ` (${action.thread_title})` : ''}
+          {action.thread_title ? ` (${visibleText(action.thread_title)})` : ''}
         </dd>
         {action.blocker ? (
           <>
@@ -242,7 +242,7 @@ function ActionCard({
       {action.prompt ? (
         <details open={action.status === 'ready_to_send'}>
           <summary>Wake prompt</summary>
-          <pre aria-label={`${action.role} wake prompt`}>{action.prompt}</pre>
+          <pre aria-label={`${action.role} wake prompt`}>{visibleText(action.prompt)}</pre>
         </details>
       ) : null}
       {action.prompt ? <CopyButton text={action.prompt} label={`Copy ${action.role} prompt${labelSuffix}`} /> : null}
