@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { trpc, type Outputs } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
 import { CopyButton } from './copy-button';
+import { TimeAgo } from './time-ago';
 import { visibleText } from './visible-text';
 
 type Spec = Outputs['automation']['status']['plan']['automation_specs'][number];
@@ -47,7 +48,10 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
           <p>
             Autopilot: <span className={`badge autopilot-${active ? 'on' : 'off'}`}>{plan.desired_state}</span>
             {plan.last_policy_event ? (
-              <span className="muted"> since {plan.last_policy_event.recorded_at}</span>
+              <span className="muted">
+                {' '}
+                since <TimeAgo stamp={plan.last_policy_event.recorded_at} />
+              </span>
             ) : null}{' '}
             · dispatcher {plan.dispatcher.state}
           </p>
@@ -120,7 +124,7 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
             )}
           </p>
           <div className="row">
-            <code className="command">{dispatcherCommand}</code>
+            <code className="command">{visibleText(dispatcherCommand)}</code>
             <CopyButton text={dispatcherCommand} label="Copy dispatcher command" />
           </div>
           <p className="muted">{plan.control.note}</p>
@@ -190,7 +194,7 @@ function Recommendations({ rec }: { rec: NonNullable<Outputs['automation']['reco
       <ul aria-label="Heartbeat recommendation commands">
         {commands.map(([label, command]) => (
           <li key={label}>
-            {label}: <code className="command">{command}</code>{' '}
+            {label}: <code className="command">{visibleText(command)}</code>{' '}
             <CopyButton text={command} label={`Copy ${label.toLowerCase()} command`} />
           </li>
         ))}

@@ -104,7 +104,7 @@ export function WakeActions({
       {!readOnly && unbound && !finished ? (
         <div id="bind-first" className="row">
           <span>This task has no manager/worker pair bound yet. Bind one first:</span>
-          <code className="command">{bindCommand}</code>
+          <code className="command">{visibleText(bindCommand)}</code>
           <CopyButton text={bindCommand} label="Copy bind command" />
         </div>
       ) : null}
@@ -140,7 +140,7 @@ export function WakeActions({
           </p>
           {receipt.dispatcher.required && receipt.dispatcher.command ? (
             <div className="row">
-              <code className="command">{receipt.dispatcher.command}</code>
+              <code className="command">{visibleText(receipt.dispatcher.command)}</code>
               <CopyButton text={receipt.dispatcher.command} label="Copy dispatcher command" />
             </div>
           ) : null}
