@@ -59,7 +59,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     if (!entry) throw new UsageError(`unknown command: ${name}`);
     const def = await entry.load();
-    const parsed = parseArgs(name, rest.slice(1), def.flags ?? {});
+    const words = rest.slice(1);
+    const parsed = def.rawArgs
+      ? { positionals: [...words], flags: new Map<string, string | true | string[]>(), help: words.includes('-h') || words.includes('--help') }
+      : parseArgs(name, words, def.flags ?? {});
     if (parsed.help) {
       io.stdout(def.help.endsWith('\n') ? def.help : `${def.help}\n`);
       return 0;

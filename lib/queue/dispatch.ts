@@ -1,7 +1,6 @@
 // The dispatcher: claims queued commands and routes them to the bound session's inbox, and routes worker
 // task_complete events to the manager. One pass is dispatchOnce; `dispatch --watch` repeats passes and writes a
 // dispatch_watch_heartbeat after each one (data-model §5.1), which the app-* commands read as the dispatcher lease.
-import { spawnSync } from 'node:child_process';
 import { DEFAULT_DISPATCHER_ID } from '../app-loop/leases.js';
 import { isoSeconds, type Clock } from '../clock.js';
 import { activeBindingForTask, type LiveBinding } from '../tasks/bindings.js';
@@ -23,12 +22,13 @@ import { parseJsonObject, stableJson } from '../store/json.js';
 import { evaluateContinue, findRun } from './loop-policy.js';
 import { findSessionById, type SessionRow } from '../sessions/sessions.js';
 import { appendTelemetry } from '../telemetry/telemetry.js';
+import { tmuxPushRunner, type PushRunner } from '../tmux/push.js';
+
+export type { PushRunner } from '../tmux/push.js';
 
 export const SIGNAL_TYPES = [...DISPATCH_COMMAND_TYPES, 'worker_task_complete'] as const;
 export type SignalType = (typeof SIGNAL_TYPES)[number];
 
-/** Delivers text into a tmux session (push mode). `started` tells whether the paste began before a failure. */
-export type PushRunner = (tmuxSession: string, text: string) => { ok: true; output: string } | { ok: false; started: boolean; error: string };
 
 export interface DispatchOptions {
   dispatcherId?: string;
@@ -50,15 +50,6 @@ export interface DispatchResult {
   watch: boolean;
 }
 
-/** The default push runner: paste the text into the session's pane, then press Enter. */
-const tmuxPushRunner: PushRunner = (tmuxSession, text) => {
-  const paste = spawnSync('tmux', ['send-keys', '-t', tmuxSession, '-l', text], { encoding: 'utf8' });
-  if (paste.error || paste.status !== 0) return { ok: false, started: false, error: paste.error?.message || paste.stderr.trim() || 'tmux send-keys failed' };
-  const enter = spawnSync('tmux', ['send-keys', '-t', tmuxSession, 'Enter'], { encoding: 'utf8' });
-  if (enter.error || enter.status !== 0) return { ok: false, started: true, error: enter.error?.message || enter.stderr.trim() || 'tmux Enter failed' };
-  return { ok: true, output: '' };
-};
-
 interface Settings {
   dispatcherId: string;
   types: string[];
@@ -78,7 +69,7 @@ function settingsOf(options: DispatchOptions): Settings {
     limit: Math.max(1, Math.floor(options.limit ?? 10)),
     leaseSeconds: Math.max(1, Math.floor(options.leaseSeconds ?? 60)),
     dryRun: options.dryRun ?? false,
-    push: options.push ?? tmuxPushRunner,
+    push: options.push ?? tmuxPushRunner(),
   };
 }
 
@@ -261,12 +252,12 @@ function pushCommand(db: Db, claim: Claim, s: Settings, at: string, p: { item: D
   const correlation = { attempt_id: claim.attemptId, command_id: command.id, command_type: command.type, correlation_id: command.correlation_id, dispatcher_id: s.dispatcherId, routed_notification_id: p.notificationId, signal_type: command.type };
   db.prepare('update routed_notifications set side_effect_started = 1 where id = ?').run(p.notificationId);
   db.prepare(`update command_attempts set side_effect_started = 1 where id = ?`).run(claim.attemptId);
-  const sent = s.push(p.route.target.tmux_session as string, p.message);
+  const sent = s.push(p.route.target, p.message, at);
   return db.transaction((): DispatchItem => {
     if (sent.ok) {
       db.prepare(`update routed_notifications set state = 'delivered', delivered_at = ?, side_effect_completed = 1 where id = ?`).run(at, p.notificationId);
       appendTelemetry(db, { taskId: command.task_id, timestamp: at, actor: 'dispatch', eventType: 'dispatch_signal_routed', summary: `Pushed ${command.type} to ${p.route.target.name}.`, correlation, attributes: { target: p.route.target.tmux_session, target_session: p.route.target.name } });
-      const done = { ...p.item, send_result: { ok: true, output: sent.output }, side_effect_completed: true, side_effect_started: true, state: 'delivered' };
+      const done = { ...p.item, send_result: sent.result, side_effect_completed: true, side_effect_started: true, state: 'delivered' };
       finishAttempt(db, claim, { state: 'succeeded', result: done, sideEffectStarted: true, sideEffectCompleted: true, dispatcherId: s.dispatcherId }, at);
       return done;
     }
@@ -275,7 +266,7 @@ function pushCommand(db: Db, claim: Claim, s: Settings, at: string, p: { item: D
       db.prepare(`update routed_notifications set state = 'pending', error = ?, claimed_by = null, claimed_at = null, claim_expires_at = null, side_effect_started = 0, side_effect_completed = 0 where id = ?`).run(sent.error, p.notificationId);
     }
     appendTelemetry(db, { taskId: command.task_id, timestamp: at, actor: 'dispatch', eventType: 'dispatch_signal_failed', severity: 'error', summary: `Pushing ${command.type} to ${p.route.target.name} failed.`, correlation, attributes: { error: sent.error, error_type: 'PushDeliveryError', target_session: p.route.target.name } });
-    const failed = { ...p.item, error: sent.error, send_result: { ok: false, error: sent.error }, side_effect_started: sent.started, state: 'failed' };
+    const failed = { ...p.item, error: sent.error, side_effect_started: sent.started, state: 'failed' };
     finishAttempt(db, claim, { state: 'failed', result: failed, error: sent.error, sideEffectStarted: sent.started, dispatcherId: s.dispatcherId }, at);
     return failed;
   }).immediate();
@@ -418,7 +409,7 @@ function deliverCompletion(db: Db, s: Settings, at: string, item: DispatchItem, 
     }).immediate();
   }
   db.prepare('update routed_notifications set side_effect_started = 1 where id = ?').run(id);
-  const sent = s.push(manager.tmux_session, message);
+  const sent = s.push(manager, message, at);
   return db.transaction((): DispatchItem => {
     if (sent.ok) {
       db.prepare(`update routed_notifications set state = 'delivered', delivered_at = ?, side_effect_completed = 1, error = null where id = ?`).run(at, id);
