@@ -17,6 +17,10 @@ do not fall back; exit 2. --json is accepted and ignored.
 Decided difference from 0.1.12: --dry-run sends nothing (0.1.12 ignored it and sent the text); the output keeps
 its shape (a line, or the delivery JSON with dry_run true). An empty message is refused before tmux is touched.
 For a registered session, \`conveyor session-nudge\` is the audited path (telemetry, dry runs).
+
+Messages for a task's worker are better queued and delivered by Dispatch:
+  conveyor enqueue-nudge-worker my-task --message "Status and evidence?" --path /tmp/work/workerctl.db
+  conveyor dispatch --once --type nudge_worker --path /tmp/work/workerctl.db
 `,
   run(ctx) {
     const { flags } = ctx;

@@ -101,6 +101,10 @@ what was done stays done and pair_failed telemetry says how far it got.
 Decided differences from agent-conveyor 0.1.12: the seeding flags are checked before anything is written; the
 watcher runs \`workerctl\` from PATH when there is one (as 0.1.12 did), else conveyor's own bin/conveyor (0.1.12
 failed); session names with '.' or ':' and a missing --cwd are refused.
+
+examples:
+  conveyor pair --task dogfood --worker-name dogfood-worker --manager-name dogfood-manager --task-goal "Create docs/note.md" --task-prompt "Create docs/note.md" --manager-recipe goalbuddy-conveyor --manager-acceptance "docs/note.md exists" --cwd /tmp/work --path /tmp/work/workerctl.db --accept-trust
+  conveyor pair --task dogfood --worker-name dogfood-worker --manager-name dogfood-manager --path /tmp/work/workerctl.db --dry-run --json
 `,
   run(ctx) {
     const { flags } = ctx;
