@@ -30,7 +30,7 @@ async function mutate(path: string, input: Json): Promise<Json | null> {
   const body = (await response.json()) as Json;
   if (!response.ok) {
     const message = String(body.error?.message ?? response.status);
-    ack({ kind: 'error', argv: path, code: response.status, busy: /SQLITE_BUSY|database is locked/i.test(message), err: message.slice(0, 300) });
+    ack({ kind: 'error', argv: path, code: response.status, busy: /SQLITE_BUSY|database is locked|database busy/i.test(message), err: message.slice(0, 300) });
     return null;
   }
   return body.result?.data as Json;

@@ -2,21 +2,53 @@
 // everything else → Next. Every request and upgrade passes the security check first (security.ts).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocket, WebSocketServer } from 'ws';
+import { fileIdentity } from '../lib/store/file-identity.js';
 import { openDatabase, type Db } from '../lib/store/open.js';
 import type { DeckConfig } from './config.js';
 import { CommitFeed } from './live/commit-feed.js';
 import { LiveTail } from './live/tail.js';
 import { log } from './log.js';
 import { appRouter } from './routers/_app.js';
-import { allowedHosts, applySecurityHeaders, checkRequest, refuse, refuseUpgrade, type SecurityPolicy } from './security.js';
+import {
+  allowedHosts,
+  applySecurityHeaders,
+  checkRequest,
+  forbidCaching,
+  refuse,
+  refuseUpgrade,
+  type SecurityPolicy,
+} from './security.js';
 import type { DeckContext, DeckDeps } from './trpc.js';
 
 export const TRPC_PATH = '/api/trpc/';
+
+/** The server could not start; its message is the one line to print before exiting non-zero. */
+export class StartupError extends Error {
+  override name = 'StartupError' as const;
+}
+
+function listenFailure(error: NodeJS.ErrnoException, config: DeckConfig): string {
+  const where = `${config.host}:${config.port}`;
+  if (error.code === 'EADDRINUSE') return `port ${config.port} is already in use on ${config.host}; pick another with --port N (0 picks a free one)`;
+  if (error.code === 'EADDRNOTAVAIL') return `this machine has no address ${config.host}; use --host with one of its addresses (default 127.0.0.1)`;
+  if (error.code === 'EACCES') return `not allowed to listen on ${where}; ports below 1024 need privileges, pick another with --port N`;
+  return `cannot listen on ${where}: ${error.message}`;
+}
 export const LIVE_PATH = '/api/trpc-ws';
+/** Calls in one HTTP batch; the page's batch link sends at most this many (app/_trpc/provider.tsx). */
+export const MAX_BATCH_SIZE = 16;
+
+/** Subscriptions live on the websocket, where slow and dead clients are reaped; HTTP never streams them. */
+const SUBSCRIPTIONS: ReadonlySet<string> = new Set(
+  Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)
+    .filter(([, procedure]) => procedure._def.type === 'subscription')
+    .map(([path]) => path),
+);
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void> | void;
@@ -40,6 +72,8 @@ export interface DeckServer {
   port: number;
   /** The address to open; carries ?token= when a token is required. */
   url: string;
+  /** Every address to open it at: on a wildcard bind, the machine's own addresses first, then loopback. */
+  urls: string[];
   close(): Promise<void>;
 }
 
@@ -63,17 +97,50 @@ function keepOnlyOurUpgradeListener(server: Server): void {
   server.addListener = guarded;
 }
 
+/**
+ * Where a person opens the dashboard. Bound to every interface, a teammate needs one of the machine's own
+ * addresses (a 127.0.0.1 link opens their own machine), so those come first, loopback last.
+ */
+export function reachableAt(host: string, port: number): string[] {
+  const bracket = (address: string) => (address.includes(':') ? `[${address}]` : address);
+  if (host !== '0.0.0.0' && host !== '::') return [`http://${bracket(host)}:${port}/`];
+  const own = Object.values(networkInterfaces())
+    .flat()
+    .filter((i) => i !== undefined && !i.internal && (host === '::' || i.family === 'IPv4') && !i.address.startsWith('fe80'))
+    .map((i) => `http://${bracket(i!.address)}:${port}/`);
+  return [...own, `http://127.0.0.1:${port}/`];
+}
+
 export async function startDeckServer(config: DeckConfig, options: StartOptions = {}): Promise<DeckServer> {
-  const db = openDatabase(config.dbPath);
+  // Read-only opens the file read-only: no upgrade, no switch to WAL, no write of any kind (lib refuses a
+  // file it could only serve by writing it).
+  const db = openDatabase(config.dbPath, { readonly: config.readOnly });
+  // Never wait for a lock inside SQLite: that wait blocks the event loop (every client, the live feed).
+  // Writes that find the lock taken are retried between transactions (trpc.ts, retryWhileBusy).
+  db.pragma('busy_timeout = 0');
   const feed = new CommitFeed(db, config.dbPath).start();
   const tail = new LiveTail(db, feed);
-  const deps: DeckDeps = { db, dbPath: config.dbPath, feed, tail, now: options.now ?? (() => new Date()), readOnly: config.readOnly };
+  const deps: DeckDeps = {
+    db,
+    dbPath: config.dbPath,
+    feed,
+    tail,
+    now: options.now ?? (() => new Date()),
+    readOnly: config.readOnly,
+    openedFile: fileIdentity(config.dbPath),
+  };
   const createContext = ({ res }: { res: unknown }): DeckContext => ({ ...deps, socket: res instanceof WebSocket ? res : null });
   // Hosts are known once the port is (port 0 picks one); no request can arrive before listen() returns.
   const policy: SecurityPolicy = { hosts: new Set<string>(), token: config.token };
 
   // Inputs are small JSON objects (strings bounded by zod); a larger body is refused before it is parsed.
-  const rpc = createHTTPHandler({ router: appRouter, createContext, basePath: TRPC_PATH, maxBodySize: 256 * 1024 });
+  const rpc = createHTTPHandler({
+    router: appRouter,
+    createContext,
+    basePath: TRPC_PATH,
+    maxBodySize: 256 * 1024,
+    maxBatchSize: MAX_BATCH_SIZE,
+  });
   let nextApp: { handle: RequestHandler; upgrade: UpgradeHandler } | null = null;
 
   const server = createServer((req, res) => {
@@ -88,8 +155,13 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
       return res.end();
     }
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    if (policy.token !== null && !pathname.startsWith('/_next/static/')) forbidCaching(res);
     if (pathname.startsWith(TRPC_PATH)) {
       res.setHeader('Cache-Control', 'no-store');
+      const calls = decodeURIComponent(pathname.slice(TRPC_PATH.length)).split(',');
+      if (calls.some((call) => SUBSCRIPTIONS.has(call))) {
+        return refuse(res, { status: 405, message: 'Subscriptions are served over the live websocket only' });
+      }
       return void rpc(req, res);
     }
     if (nextApp) return void nextApp.handle(req, res);
@@ -110,17 +182,36 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
   });
   keepOnlyOurUpgradeListener(server);
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    feed.close();
+    db.close();
+    throw new StartupError(listenFailure(error as NodeJS.ErrnoException, config), { cause: error });
+  }
   const port = (server.address() as AddressInfo).port;
   policy.hosts = allowedHosts({ host: config.host, port, extra: config.allowedHosts });
-  if (options.withNext ?? true) nextApp = await loadNext({ ...config, port }, options.dir ?? process.cwd(), server);
+  if (options.withNext ?? true) {
+    try {
+      nextApp = await loadNext({ ...config, port }, options.dir ?? process.cwd(), server);
+    } catch (error) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      feed.close();
+      db.close();
+      throw error;
+    }
+  }
 
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
-  const base = `http://${shownHost}:${port}/`;
-  const url = config.token ? `${base}?token=${encodeURIComponent(config.token)}` : base;
+  const withToken = (base: string) => (config.token ? `${base}?token=${encodeURIComponent(config.token)}` : base);
+  const urls = reachableAt(config.host, port).map(withToken);
+  const base = reachableAt(config.host, port)[0]!;
+  const url = urls[0]!;
 
   let closing: Promise<void> | null = null;
   const close = () =>
@@ -136,5 +227,5 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
       });
     }));
   log.info('listening', { url: base, db: config.dbPath, readOnly: config.readOnly, tokenRequired: config.token !== null });
-  return { server, db, feed, wss, port, url, close };
+  return { server, db, feed, wss, port, url, urls, close };
 }

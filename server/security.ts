@@ -17,7 +17,7 @@ export interface SecurityPolicy {
 export type Verdict =
   | { ok: true }
   | { ok: true; redirect: string; setCookie: string }
-  | { ok: false; status: 401 | 403 | 421; message: string };
+  | { ok: false; status: 400 | 401 | 403 | 421; message: string };
 
 const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
 
@@ -77,17 +77,40 @@ function isSafeMethod(method: string | undefined): boolean {
   return method === 'GET' || method === 'HEAD';
 }
 
+/**
+ * A request from another site's page: fetches, images, scripts and frames it triggers. Refused whatever the
+ * method, before any work, so a GET of batched queries (`<img src=…>`) is never even computed. Only a
+ * person's own top-level navigation to a page (a link in chat) is let through: it changes nothing and the
+ * page it loads then talks to us same-origin.
+ */
+function isCrossSiteSubrequest(req: IncomingMessage, pathname: string): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== 'cross-site' && site !== 'same-site') return false;
+  const isNavigation = req.headers['sec-fetch-mode'] === 'navigate' && req.headers['sec-fetch-dest'] === 'document';
+  return !(isNavigation && isSafeMethod(req.method) && !pathname.startsWith('/api/'));
+}
+
+/**
+ * The request target must be a path of ours: an absolute-form target (`GET http://elsewhere/`) or a
+ * scheme-relative path (`//elsewhere/x`) could otherwise come back as a redirect to another site.
+ */
+function requestPath(url: string | undefined): string | null {
+  const target = url ?? '/';
+  if (!target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\')) return null;
+  return target.split('?')[0] ?? '/';
+}
+
 /** The decision for one request or upgrade. `isUpgrade` makes the Origin header mandatory. */
 export function checkRequest(req: IncomingMessage, policy: SecurityPolicy, isUpgrade = false): Verdict {
+  const pathname = requestPath(req.url);
+  if (pathname === null) return { ok: false, status: 400, message: 'Bad request: the target must be a path on this server' };
   const host = req.headers.host?.toLowerCase();
   if (!host || !policy.hosts.has(host)) return { ok: false, status: 421, message: 'Misdirected request: unknown Host' };
+  if (isCrossSiteSubrequest(req, pathname)) return { ok: false, status: 403, message: 'Forbidden: cross-site request' };
 
   const origin = req.headers.origin;
   if (origin !== undefined && origin !== `http://${host}`) return { ok: false, status: 403, message: 'Forbidden: foreign Origin' };
   if (isUpgrade && origin === undefined) return { ok: false, status: 403, message: 'Forbidden: websocket upgrade without Origin' };
-  // A state-changing request from another site that hid its Origin is still refused.
-  const site = req.headers['sec-fetch-site'];
-  if (!isSafeMethod(req.method) && (site === 'cross-site' || site === 'same-site')) return { ok: false, status: 403, message: 'Forbidden: cross-site request' };
 
   if (policy.token === null) return { ok: true };
   if (isSameToken(presentedToken(req), policy.token)) return { ok: true };
@@ -133,6 +156,17 @@ export function applySecurityHeaders(res: ServerResponse, dev: boolean): void {
   for (const [name, value] of Object.entries(securityHeaders(dev))) res.setHeader(name, value);
 }
 
+/**
+ * Behind a token nothing but the build's fingerprinted assets may be stored by a browser or a proxy:
+ * whatever Next would say about a page, its answer is `no-store`.
+ */
+export function forbidCaching(res: ServerResponse): void {
+  const setHeader = res.setHeader.bind(res);
+  res.setHeader = ((name: string, value: number | string | readonly string[]) =>
+    setHeader(name, name.toLowerCase() === 'cache-control' ? 'no-store' : value)) as ServerResponse['setHeader'];
+  setHeader('Cache-Control', 'no-store');
+}
+
 /** Answers a refused HTTP request with a short plain-text body (never echoing request data). */
 export function refuse(res: ServerResponse, verdict: { status: number; message: string }): void {
   res.statusCode = verdict.status;
@@ -141,7 +175,7 @@ export function refuse(res: ServerResponse, verdict: { status: number; message: 
   res.end(`${verdict.message}\n`);
 }
 
-const REASONS: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 421: 'Misdirected Request' };
+const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 421: 'Misdirected Request' };
 
 /** Answers a refused upgrade on the raw socket with a status line, then closes it. */
 export function refuseUpgrade(socket: { end(data: string): void; destroy(): void }, status: number): void {

@@ -1,6 +1,7 @@
 // Test helpers for server/: a real server (tRPC, ws, security; no Next) on port 0 over a temp database.
 import { request } from 'node:http';
 import { onTestFinished } from 'vitest';
+import { openDatabase } from '../lib/store/open.js';
 import { tempDir } from '../lib/testing.js';
 import { parseConfig, type Env } from './config.js';
 import { startDeckServer, type DeckServer } from './main.js';
@@ -10,6 +11,8 @@ process.env.CONVEYOR_QUIET = '1'; // keep test output to the test results
 export async function testServer(options: { argv?: string[]; env?: Env; dbPath?: string } = {}): Promise<DeckServer & { dbPath: string }> {
   const dir = options.dbPath ? null : tempDir('conveyor-server-');
   const dbPath = options.dbPath ?? dir!.dbPath;
+  // A read-only server never creates its file: make the fresh one first, as a writer would have.
+  if (!options.dbPath && options.argv?.includes('--read-only')) openDatabase(dbPath).close();
   const config = parseConfig(['--port', '0', '--db', dbPath, ...(options.argv ?? [])], { CONVEYOR_QUIET: '1', ...options.env });
   const deck = await startDeckServer(config, { withNext: false });
   onTestFinished(async () => {

@@ -5,6 +5,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import type { WebSocket } from 'ws';
 import { z, ZodError } from 'zod';
+import { stillNamesFile, type FileIdentity } from '../lib/store/file-identity.js';
 import type { Db } from '../lib/store/open.js';
 import { ConflictError, ConveyorError, GateError, NotFoundError, UsageError } from '../lib/errors.js';
 import type { CommitFeed } from './live/commit-feed.js';
@@ -19,6 +20,8 @@ export interface DeckDeps {
   tail: LiveTail;
   now: () => Date;
   readOnly: boolean;
+  /** The file `db` was opened on; when the path names another file, writes are refused (see `sameFile`). */
+  openedFile?: FileIdentity | null;
 }
 
 export interface DeckContext extends DeckDeps {
@@ -27,6 +30,9 @@ export interface DeckContext extends DeckDeps {
 }
 
 const t = initTRPC.context<DeckContext>().create({
+  // Subscriptions travel over the websocket only, where slow and dead clients are reaped; over HTTP (SSE)
+  // a client that never reads would hold its stream forever.
+  sse: { enabled: false },
   errorFormatter: ({ shape, error }) => {
     const invalid = error.cause instanceof ZodError ? error.cause : null;
     return {
@@ -62,19 +68,91 @@ const domainErrors = t.middleware(async ({ next, path, type }) => {
   return result;
 });
 
+export const DATABASE_REPLACED_MESSAGE =
+  'The database file was removed or replaced since the dashboard opened it; nothing was written. Restart the dashboard to serve the new file.';
+
 const writable = t.middleware(({ ctx, next, type }) => {
   if (type === 'mutation' && ctx.readOnly) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'This dashboard is read-only (--read-only): actions are disabled.' });
   }
+  // A write to a file the path no longer names would be acknowledged and then be read by nobody.
+  if (ctx.openedFile && !stillNamesFile(ctx.dbPath, ctx.openedFile)) {
+    throw new TRPCError({ code: 'CONFLICT', message: DATABASE_REPLACED_MESSAGE });
+  }
   return next();
+});
+
+/** Live subscriptions one socket may hold: a tab needs a handful; past this a client is only costing others. */
+export const MAX_SUBSCRIPTIONS_PER_SOCKET = 32;
+const subscriptionsBySocket = new WeakMap<WebSocket, number>();
+
+async function* countedWhileOpen<T>(source: AsyncIterable<T>, socket: WebSocket): AsyncGenerator<T> {
+  try {
+    yield* source;
+  } finally {
+    subscriptionsBySocket.set(socket, (subscriptionsBySocket.get(socket) ?? 1) - 1);
+  }
+}
+
+/**
+ * What one socket may ask for: subscriptions only (queries and mutations go over HTTP, where a batch is
+ * bounded), and at most MAX_SUBSCRIPTIONS_PER_SOCKET of them at a time.
+ */
+const socketBounds = t.middleware(async ({ ctx, type, next }) => {
+  const socket = ctx.socket;
+  if (!socket) return next();
+  if (type !== 'subscription') {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Only subscriptions are served over the live socket.' });
+  }
+  const open = subscriptionsBySocket.get(socket) ?? 0;
+  if (open >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+    throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `At most ${MAX_SUBSCRIPTIONS_PER_SOCKET} live subscriptions per socket.` });
+  }
+  subscriptionsBySocket.set(socket, open + 1);
+  const result = await next();
+  if (!result.ok || !isAsyncIterable(result.data)) {
+    subscriptionsBySocket.set(socket, (subscriptionsBySocket.get(socket) ?? 1) - 1);
+    return result;
+  }
+  return { ...result, data: countedWhileOpen(result.data, socket) };
+});
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+function isDatabaseBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_LOCKED');
+}
+
+/**
+ * Waits between tries while another process holds the write lock. The server's connection never waits
+ * inside SQLite (busy_timeout 0: that wait would stop the event loop, so every other client and the live
+ * feed with it); it waits here, between whole transactions, which a busy failure left unwritten.
+ */
+const BUSY_RETRY_DELAYS_MS = [10, 25, 50, 100, 200, 400, 800, 1_000, 1_000, 1_000];
+export const DATABASE_BUSY_MESSAGE = 'Database busy: another process holds the write lock. Nothing was written; retrying.';
+
+const retryWhileBusy = t.middleware(async ({ next }) => {
+  for (const delayMs of [...BUSY_RETRY_DELAYS_MS, null]) {
+    const result = await next();
+    if (result.ok || !isDatabaseBusy(result.error.cause)) return result;
+    if (delayMs === null) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: DATABASE_BUSY_MESSAGE, cause: result.error.cause });
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+  }
+  throw new Error('unreachable');
 });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const procedure = t.procedure.use(domainErrors);
+export const procedure = t.procedure.use(domainErrors).use(socketBounds);
 /** Every mutation that writes to the database: refused in read-only mode; wakes live readers after commit. */
-export const writeProcedure = procedure.use(writable).use(async ({ ctx, next }) => {
-  const result = await next();
-  if (result.ok) ctx.feed.notifyLocalCommit();
-  return result;
-});
+export const writeProcedure = procedure
+  .use(writable)
+  .use(retryWhileBusy)
+  .use(async ({ ctx, next }) => {
+    const result = await next();
+    if (result.ok) ctx.feed.notifyLocalCommit();
+    return result;
+  });

@@ -4,6 +4,7 @@
 import { notifyManager, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createWSClient, httpBatchLink, splitLink, wsLink } from '@trpc/client';
 import { useState, type ReactNode } from 'react';
+import { BusyNotice } from '../_components/busy-notice';
 import { trpc } from './client';
 import { setConnectionState } from './connection';
 
@@ -29,19 +30,33 @@ function makeLinks() {
     splitLink({
       condition: (op) => op.type === 'subscription',
       true: wsLink({ client: ws }),
-      false: httpBatchLink({ url: '/api/trpc', maxURLLength: 4_000 }),
+      false: httpBatchLink({ url: '/api/trpc', maxURLLength: 4_000, maxItems: 16 }), // the server's MAX_BATCH_SIZE
     }),
   ];
 }
 
+function isDatabaseBusy(error: unknown): boolean {
+  return (error as { data?: { code?: string } } | null)?.data?.code === 'SERVICE_UNAVAILABLE';
+}
+
 export function TRPCProvider({ children }: { children: ReactNode }) {
   const [queryClient] = useState(
-    () => new QueryClient({ defaultOptions: { queries: { staleTime: Number.POSITIVE_INFINITY, refetchOnWindowFocus: false, retry: 1 } } }),
+    () =>
+      new QueryClient({
+        defaultOptions: {
+          queries: { staleTime: Number.POSITIVE_INFINITY, refetchOnWindowFocus: false, retry: 1 },
+          // "Database busy" means nothing was written, so the action is safe to try again (BusyNotice says so).
+          mutations: { retry: (failures, error) => isDatabaseBusy(error) && failures < 4, retryDelay: (n) => 500 * 2 ** n },
+        },
+      }),
   );
   const [client] = useState(() => trpc.createClient({ links: makeLinks() }));
   return (
     <trpc.Provider client={client} queryClient={queryClient}>
-      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+      <QueryClientProvider client={queryClient}>
+        {children}
+        <BusyNotice />
+      </QueryClientProvider>
     </trpc.Provider>
   );
 }

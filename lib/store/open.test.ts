@@ -1,4 +1,7 @@
-import { readFileSync, writeFileSync, statSync, chmodSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -123,5 +126,97 @@ describe('openDatabase', () => {
     const t = track(scenarioCopy());
     chmodSync(t.dbPath, 0o444);
     expect(() => openDatabase(t.dbPath)).toThrow(DatabaseError);
+  });
+});
+
+/** sha256 of the main file, its -wal and its -shm ('-' where absent): what "untouched" means. */
+function fingerprint(file: string): string[] {
+  return [file, `${file}-wal`, `${file}-shm`].map((f) =>
+    existsSync(f) ? createHash('sha256').update(readFileSync(f)).digest('hex') : '-',
+  );
+}
+
+/** A writer in another process that commits and exits without closing: its WAL stays hot, -shm with it. */
+function leaveHotWal(file: string, sql: string): void {
+  const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
+  const code = `const D = require(${JSON.stringify(sqlite)}); const d = new D(${JSON.stringify(file)});
+    d.pragma('journal_mode = WAL'); d.pragma('wal_autocheckpoint = 0'); d.exec(${JSON.stringify(sql)}); process.exit(0);`;
+  execFileSync(process.execPath, ['-e', code]);
+}
+
+describe('openDatabase leaves a file it refuses exactly as it was', () => {
+  it('a newer schema committed only in a hot WAL: main file, -wal and -shm keep every byte', () => {
+    const t = track(scenarioCopy());
+    leaveHotWal(t.dbPath, "pragma user_version = 31; insert into tasks(id, name, goal, state, created_at, updated_at) values ('task-x', 'x', 'g', 'candidate', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
+    const before = fingerprint(t.dbPath);
+    expect(before[1]).not.toBe('-');
+    expect(() => openDatabase(t.dbPath)).toThrow(SchemaTooNewError);
+    expect(() => openDatabase(t.dbPath, { readonly: true })).toThrow(/newer than conveyor supports/);
+    expect(fingerprint(t.dbPath)).toEqual(before);
+  });
+
+  it('a foreign SQLite file whatever its user_version: refused as not ours, journal mode unchanged', () => {
+    for (const version of [0, 5, 24, 26]) {
+      const t = track(tempDir());
+      const raw = new Database(t.dbPath);
+      raw.exec("create table notes(id integer primary key, body text); insert into notes(body) values ('keep')");
+      raw.pragma(`user_version = ${version}`);
+      raw.close();
+      const before = fingerprint(t.dbPath);
+      expect(() => openDatabase(t.dbPath)).toThrow(/not a workerctl database/);
+      expect(fingerprint(t.dbPath)).toEqual(before);
+    }
+  });
+
+  it('a foreign file with a hot WAL: refused, the WAL is not checkpointed into it', () => {
+    const t = track(tempDir());
+    leaveHotWal(t.dbPath, "pragma user_version = 24; create table notes(body text); insert into notes values ('x')");
+    const before = fingerprint(t.dbPath);
+    expect(() => openDatabase(t.dbPath)).toThrow(/not a workerctl database/);
+    const after = fingerprint(t.dbPath);
+    expect(after.slice(0, 2)).toEqual(before.slice(0, 2)); // SQLite may rebuild the -shm index; data is intact
+  });
+
+  it('something that is not a regular file: refused, nothing created beside it', () => {
+    rmSync('/dev/null-journal', { force: true });
+    expect(() => openDatabase('/dev/null')).toThrow(/not a regular file/);
+    expect(existsSync('/dev/null-journal')).toBe(false);
+    const t = track(tempDir());
+    expect(() => openDatabase(t.dir)).toThrow(/not a regular file/);
+  });
+});
+
+describe('openDatabase read-only never writes', () => {
+  it('serves a rollback-journal file without switching it to WAL or changing a byte', () => {
+    const t = track(scenarioCopy());
+    const raw = new Database(t.dbPath);
+    raw.pragma('journal_mode = DELETE');
+    raw.close();
+    const before = fingerprint(t.dbPath);
+    const db = openDatabase(t.dbPath, { readonly: true });
+    expect(db.prepare('select count(*) n from tasks').get()).toEqual({ n: 3 });
+    expect(() => db.prepare("update tasks set goal = 'x'").run()).toThrow(/readonly/);
+    db.close();
+    expect(fingerprint(t.dbPath)).toEqual(before);
+  });
+
+  it('refuses a schema it would have to upgrade, untouched, with a message that says why', () => {
+    const t = track(scenarioCopy());
+    const raw = new Database(t.dbPath);
+    raw.pragma('journal_mode = DELETE');
+    raw.pragma('user_version = 20');
+    raw.close();
+    const before = fingerprint(t.dbPath);
+    expect(() => openDatabase(t.dbPath, { readonly: true })).toThrow(/must be upgraded to 24 before it can be served read-only/);
+    expect(fingerprint(t.dbPath)).toEqual(before);
+  });
+
+  it('refuses a missing or empty file instead of creating one', () => {
+    const t = track(tempDir());
+    expect(() => openDatabase(t.dbPath, { readonly: true })).toThrow(/does not exist/);
+    expect(existsSync(t.dbPath)).toBe(false);
+    writeFileSync(t.dbPath, '');
+    expect(() => openDatabase(t.dbPath, { readonly: true })).toThrow(/is empty/);
+    expect(readFileSync(t.dbPath).length).toBe(0);
   });
 });

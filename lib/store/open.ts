@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { isoMillis, type Clock } from '../clock.js';
 import { DatabaseError, SchemaTooNewError } from '../errors.js';
+import { probeDatabaseFile, type FileKind } from './file-probe.js';
 import { SCHEMA_V24_STATEMENTS, SCHEMA_VERSION } from './schema-v24.js';
 
 export type Db = Database.Database;
@@ -31,32 +32,71 @@ export interface OpenOptions {
 
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   const readonly = options.readonly ?? false;
+  refuseByProbe(file, probeDatabaseFile(file), readonly);
   if (!readonly) {
     ensureParentFolder(file);
     ensureWritable(file);
-  } else if (!existsSync(file)) throw new DatabaseError(file, 'database file does not exist');
+  }
   let db: Db;
   try {
-    db = new Database(file, { readonly, timeout: 5_000, nativeBinding }); // timeout is busy_timeout 5000
+    db = new Database(file, { readonly, fileMustExist: readonly, timeout: 5_000, nativeBinding }); // busy_timeout 5000
   } catch (error) {
     throw new DatabaseError(file, `cannot open database: ${(error as Error).message}`, { cause: error });
   }
   try {
     const version = readUserVersion(db, file);
     if (version > NEWEST_KNOWN_VERSION) throw new SchemaTooNewError(file, version, NEWEST_KNOWN_VERSION);
-    const plan = version >= SCHEMA_VERSION ? 'current' : planMigration(db, file, version); // decided before any write
-    if (!readonly) {
-      db.pragma('foreign_keys = ON'); // before any transaction: SQLite ignores it inside one
-      if (db.pragma('foreign_keys', { simple: true }) !== 1) throw new DatabaseError(file, 'foreign_keys could not be enabled');
-      setWal(db, file);
-      const now = options.now ?? (() => new Date());
-      if (plan === 'create') createFresh(db, now);
-      else if (plan === 'upgrade') upgradeLegacy(db, now);
+    const plan = planMigration(db, file, version); // decided before any write
+    if (readonly) {
+      if (plan !== 'current') {
+        throw new DatabaseError(
+          file,
+          `schema version ${version} must be upgraded to ${SCHEMA_VERSION} before it can be served read-only; ` +
+            'run any conveyor command on it once (that upgrade writes the file); the file was not changed',
+        );
+      }
+      return db;
     }
+    db.pragma('foreign_keys = ON'); // before any transaction: SQLite ignores it inside one
+    if (db.pragma('foreign_keys', { simple: true }) !== 1) throw new DatabaseError(file, 'foreign_keys could not be enabled');
+    setWal(db, file);
+    const now = options.now ?? (() => new Date());
+    if (plan === 'create') createFresh(db, now);
+    else if (plan === 'upgrade') upgradeLegacy(db, now);
     return db;
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/**
+ * Refusals decided from the file's bytes, before SQLite touches it. A file with a pending WAL is also
+ * checked through a read-only connection: closing a read-write one would checkpoint that WAL into the
+ * file we are about to refuse.
+ */
+function refuseByProbe(file: string, probe: FileKind, readonly: boolean): void {
+  switch (probe.kind) {
+    case 'not-a-file':
+      throw new DatabaseError(file, 'not a regular file, so not a workerctl database; nothing was written');
+    case 'not-sqlite':
+      throw new DatabaseError(file, 'not a SQLite database; the file was not changed');
+    case 'missing':
+    case 'empty':
+      if (readonly) throw new DatabaseError(file, `database file ${probe.kind === 'empty' ? 'is empty' : 'does not exist'}`);
+      return;
+    case 'sqlite':
+      if (probe.userVersion > NEWEST_KNOWN_VERSION) {
+        throw new SchemaTooNewError(file, probe.userVersion, NEWEST_KNOWN_VERSION);
+      }
+      if (probe.hotWal && !readonly) {
+        const reader = new Database(file, { readonly: true, fileMustExist: true, timeout: 5_000, nativeBinding });
+        try {
+          planMigration(reader, file, readUserVersion(reader, file));
+        } finally {
+          reader.close();
+        }
+      }
   }
 }
 
@@ -101,15 +141,21 @@ function tableNames(db: Db): Set<string> {
   return new Set(rows.map((r) => r.name));
 }
 
-/** 24 as written and 25-26 from later releases are used as they are (never lowered); older files are upgraded. */
-function planMigration(db: Db, file: string, version: number): 'create' | 'upgrade' {
+/**
+ * 24 as written and 25-26 from later releases are used as they are (never lowered); older files are upgraded.
+ * Every version is checked for our tables first: user_version alone says nothing about whose file it is.
+ */
+function planMigration(db: Db, file: string, version: number): 'create' | 'upgrade' | 'current' {
   const tables = tableNames(db);
   if (version === 0 && tables.size === 0) return 'create';
   // A pre-24 workerctl file has the core tables; anything else is another application's database.
   if (!tables.has('tasks') || !tables.has('sessions') || !tables.has('telemetry_events')) {
-    throw new DatabaseError(file, 'this SQLite file is not a workerctl database (no tasks, sessions and telemetry_events tables); it was left untouched');
+    throw new DatabaseError(
+      file,
+      'this SQLite file is not a workerctl database (no tasks, sessions and telemetry_events tables); it was left untouched',
+    );
   }
-  return 'upgrade';
+  return version >= SCHEMA_VERSION ? 'current' : 'upgrade';
 }
 
 function createFresh(db: Db, now: Clock): void {
