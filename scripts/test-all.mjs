@@ -22,6 +22,10 @@ const systemNeeds = [
   ['chromium', () => existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')],
   ['jq', () => spawnSync('jq', ['--version']).status === 0],
   ['python3', () => spawnSync('python3', ['--version']).status === 0],
+  // The tmux commands, their tests and the tmux fixture run real tmux; start-worker finds Codex with lsof and pgrep.
+  ['tmux', () => spawnSync('tmux', ['-V']).status === 0],
+  ['lsof', () => spawnSync('sh', ['-c', 'command -v lsof']).status === 0],
+  ['procps', () => spawnSync('sh', ['-c', 'command -v pgrep']).status === 0],
 ];
 const missing = systemNeeds.filter(([, present]) => !present()).map(([name]) => name);
 if (missing.length > 0) {
