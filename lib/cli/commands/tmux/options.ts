@@ -1,9 +1,11 @@
-// What the tmux-driven commands share: the tmux of this process, and their flag rules.
+// What the tmux-family commands share: the tmux of this process, the state root's folders, their flag rules.
 import type { FlagKind, Flags } from '../../args.js';
 import type { CommandContext } from '../../command.js';
 import { Tmux } from '../../../tmux/tmux.js';
 import { processTmuxRunner } from '../../../tmux/runner.js';
 import { UsageError } from '../../../errors.js';
+import { StateFiles } from '../../../legacy/state-files.js';
+import { stateRoot } from '../../../store/location.js';
 
 /** The tmux server the CLI's environment selects (TMUX_TMPDIR, TMUX); no -L/-S socket. */
 export function tmuxOf(ctx: CommandContext): Tmux {
@@ -50,3 +52,21 @@ export function atMostPositionals(flags: Flags, count: number): void {
   const extra = flags.parsed.positionals[count];
   if (extra !== undefined) throw new UsageError(`${flags.command}: unrecognized argument ${JSON.stringify(extra)}`);
 }
+
+export function stateFilesOf(ctx: CommandContext): StateFiles {
+  return new StateFiles(stateRoot(ctx.env, ctx.cwd));
+}
+
+/**
+ * Universal flags the state-folder commands refuse, --path among them: like 0.1.12 they always use the state root's
+ * own workerctl.db (kept for parity; a --path here would be silently ignored otherwise).
+ */
+export const OBSERVE_REJECTED = [
+  'path', 'json', 'dry-run', 'active', 'all', 'codex-session', 'create', 'cwd', 'goal', 'name', 'output', 'pid', 'tmux-session',
+  'task', 'worker', 'manager', 'zip', 'include-transcripts', 'include-full-transcripts', 'include-legacy', 'redact-identity-token',
+  'role', 'state', 'subtype', 'summary', 'text', 'file', 'format', 'mode', 'type', 'status-age-seconds', 'keep-latest', 'limit',
+  'current-task', 'next-action', 'blocker',
+];
+
+export const STATE_ROOT_NOTE =
+  'The state root is $WORKERCTL_STATE_ROOT, else ./.codex-workers; its workerctl.db is the database (--path is refused,\nas in agent-conveyor 0.1.12).';

@@ -1,8 +1,7 @@
 import { UsageError } from '../../../errors.js';
 import { stopWorkerOrSession } from '../../../legacy/workers.js';
 import { defineCommand } from '../../command.js';
-import { atMostPositionals, tmuxOf } from '../sessions/options.js';
-import { stateFilesOf } from './options.js';
+import { atMostPositionals, stateFilesOf, tmuxOf } from './options.js';
 
 const REJECTED = [
   'json', 'dry-run', 'active', 'all', 'codex-session', 'create', 'cwd', 'goal', 'name', 'output', 'pid', 'tmux-session', 'task', 'worker',

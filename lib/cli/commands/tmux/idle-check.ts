@@ -1,8 +1,7 @@
 import { idleCheck } from '../../../legacy/observe.js';
 import { UsageError } from '../../../errors.js';
 import { defineCommand } from '../../command.js';
-import { atMostPositionals, integerFlag, positiveSeconds, tmuxOf } from '../sessions/options.js';
-import { OBSERVE_REJECTED, STATE_ROOT_NOTE, stateFilesOf } from './options.js';
+import { atMostPositionals, integerFlag, OBSERVE_REJECTED, positiveSeconds, STATE_ROOT_NOTE, stateFilesOf, tmuxOf } from './options.js';
 
 export default defineCommand({
   name: 'idle-check',

@@ -3,8 +3,7 @@ import { listWorkers } from '../../../legacy/observe.js';
 import { openDatabase } from '../../../store/open.js';
 import { resolveDatabasePath } from '../../../store/location.js';
 import { defineCommand } from '../../command.js';
-import { atMostPositionals, tmuxOf } from '../sessions/options.js';
-import { stateFilesOf } from './options.js';
+import { atMostPositionals, stateFilesOf, tmuxOf } from './options.js';
 
 export default defineCommand({
   name: 'list',

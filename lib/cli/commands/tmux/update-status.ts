@@ -1,8 +1,7 @@
 import { checkState, updateStatus } from '../../../legacy/observe.js';
 import { UsageError } from '../../../errors.js';
 import { defineCommand } from '../../command.js';
-import { atMostPositionals } from '../sessions/options.js';
-import { OBSERVE_REJECTED, STATE_ROOT_NOTE, stateFilesOf } from './options.js';
+import { atMostPositionals, OBSERVE_REJECTED, STATE_ROOT_NOTE, stateFilesOf } from './options.js';
 
 export default defineCommand({
   name: 'update-status',

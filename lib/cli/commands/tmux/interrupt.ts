@@ -2,8 +2,7 @@ import { UsageError } from '../../../errors.js';
 import { interruptLegacyWorker } from '../../../legacy/workers.js';
 import { checkWorkerName } from '../../../legacy/state-files.js';
 import { defineCommand } from '../../command.js';
-import { atMostPositionals, tmuxOf } from '../sessions/options.js';
-import { stateFilesOf } from './options.js';
+import { atMostPositionals, stateFilesOf, tmuxOf } from './options.js';
 
 export default defineCommand({
   name: 'interrupt',

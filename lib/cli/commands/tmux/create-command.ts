@@ -7,8 +7,7 @@ import { requireTool } from '../../../tmux/launch.js';
 import type { Flags } from '../../args.js';
 import { defineCommand, type CommandDef } from '../../command.js';
 import { packageBinDir } from '../../package-root.js';
-import { atMostPositionals, positiveSeconds, tmuxOf } from '../sessions/options.js';
-import { stateFilesOf } from './options.js';
+import { atMostPositionals, positiveSeconds, stateFilesOf, tmuxOf } from './options.js';
 
 const REJECTED = [
   'json', 'dry-run', 'active', 'all', 'codex-session', 'create', 'goal', 'name', 'output', 'pid', 'tmux-session', 'worker', 'manager',

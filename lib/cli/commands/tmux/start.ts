@@ -4,8 +4,7 @@ import { existingDirectory, startRawSession } from '../../../legacy/workers.js';
 import { requireTool } from '../../../tmux/launch.js';
 import { defineCommand } from '../../command.js';
 import { packageBinDir } from '../../package-root.js';
-import { tmuxOf } from '../sessions/options.js';
-import { stateFilesOf } from './options.js';
+import { stateFilesOf, tmuxOf } from './options.js';
 
 /** Codex options whose value is the next word (unless that word starts with --). */
 const CODEX_VALUE_OPTIONS = new Set([

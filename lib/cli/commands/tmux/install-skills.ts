@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { codexHome, installSkills } from '../../../skills/install.js';
 import { defineCommand } from '../../command.js';
 import { packageRoot } from '../../package-root.js';
-import { atMostPositionals } from '../sessions/options.js';
+import { atMostPositionals } from './options.js';
 
 export default defineCommand({
   name: 'install-skills',

@@ -2,8 +2,7 @@ import { readWorkerEvents } from '../../../legacy/observe.js';
 import { UsageError } from '../../../errors.js';
 import { stableJson } from '../../../store/json.js';
 import { defineCommand } from '../../command.js';
-import { atMostPositionals } from '../sessions/options.js';
-import { OBSERVE_REJECTED, STATE_ROOT_NOTE, stateFilesOf } from './options.js';
+import { atMostPositionals, OBSERVE_REJECTED, STATE_ROOT_NOTE, stateFilesOf } from './options.js';
 
 export default defineCommand({
   name: 'events',

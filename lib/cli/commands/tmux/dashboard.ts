@@ -6,7 +6,7 @@ import { dashboardPlan, runDashboard } from '../../../launch/dashboard.js';
 import { dispatcherIsRecent } from '../../../launch/dispatch-watcher.js';
 import { defineCommand } from '../../command.js';
 import { packageRoot } from '../../package-root.js';
-import { atMostPositionals } from '../sessions/options.js';
+import { atMostPositionals } from './options.js';
 
 export default defineCommand({
   name: 'dashboard',

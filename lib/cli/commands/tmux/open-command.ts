@@ -3,7 +3,7 @@ import { UsageError } from '../../../errors.js';
 import { openTaskSession } from '../../../legacy/workers.js';
 import { TERMINALS } from '../../../tmux/terminal.js';
 import { defineCommand, type CommandDef } from '../../command.js';
-import { OPEN_REJECTED } from '../legacy/open.js';
+import { OPEN_REJECTED } from './open.js';
 import { atMostPositionals, tmuxOf } from './options.js';
 
 export function openCommand(role: 'worker' | 'manager'): CommandDef {

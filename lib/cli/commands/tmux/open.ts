@@ -2,8 +2,7 @@ import { UsageError } from '../../../errors.js';
 import { openLegacyWorker } from '../../../legacy/workers.js';
 import { TERMINALS } from '../../../tmux/terminal.js';
 import { defineCommand } from '../../command.js';
-import { atMostPositionals, tmuxOf } from '../sessions/options.js';
-import { stateFilesOf } from './options.js';
+import { atMostPositionals, stateFilesOf, tmuxOf } from './options.js';
 
 export const OPEN_REJECTED = [
   'json', 'active', 'all', 'codex-session', 'create', 'cwd', 'goal', 'name', 'output', 'pid', 'tmux-session', 'task', 'worker', 'manager',
