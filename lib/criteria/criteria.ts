@@ -63,12 +63,14 @@ export interface NewCriterion {
   proof?: string | null;
   rationale?: string | null;
   evidence?: Record<string, unknown>;
+  /** The stamp of the row and its records when the caller writes seconds (pair), else `now` in milliseconds. */
+  at?: string;
 }
 
 /** Adds a criterion; the same (task, source, text) returns the existing row unchanged. */
 export function addCriterion(db: Db, input: NewCriterion, now: Date): CriterionView {
   if (input.criterion.trim() === '') throw new UsageError('a criterion needs non-empty text');
-  const at = isoMillis(now);
+  const at = input.at ?? isoMillis(now);
   return db.transaction((): CriterionView => {
     const existing = db
       .prepare<[string, string, string], CriterionRow>(`select ${COLUMNS} from acceptance_criteria where task_id = ? and source = ? and criterion = ?`)

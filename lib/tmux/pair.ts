@@ -192,7 +192,7 @@ export function runPair(db: Db, tmux: Tmux, input: PairInput, now: () => Date) {
     for (const text of acceptance) {
       if (typeof text !== 'string' || text.trim() === '' || existingCriteria.has(text)) continue;
       existingCriteria.add(text);
-      const view = addCriterion(db, { taskId: resolved.id, criterion: text, source: 'manager_inferred', status: 'accepted', rationale: 'Seeded from the manager config by pair.', evidence: { source: 'manager_config' } }, now());
+      const view = addCriterion(db, { taskId: resolved.id, criterion: text, source: 'manager_inferred', status: 'accepted', rationale: 'Seeded from the manager config by pair.', evidence: { source: 'manager_config' }, at }, now());
       criterionIds.push(view.id);
     }
     criteriaSeeded = criterionIds.length;
