@@ -122,4 +122,29 @@ describe('tmux sessions through the CLI', () => {
     const events = (await cli(['events', 'ledger'])).stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string });
     expect(events.map((e) => e.type)).toEqual(['create', 'wait_ready', 'status_updated', 'stop_message', 'stop']);
   });
+
+  it('pair seeds, spawns, binds and opens a run; cycle observes it; a second pair fails with pair_failed; compaction is gated', { timeout: 180_000 }, async () => {
+    const paired = await cli(['pair', '--task', 'duo', '--worker-name', 'duo-w', '--manager-name', 'duo-m', '--task-goal', 'Duo goal', '--task-prompt', 'Draft the plan', '--manager-acceptance', 'Plan exists', '--manager-tool', 'shell', '--no-dispatch', '--path', db]);
+    expect(paired.code, paired.stderr).toBe(0);
+    const result = JSON.parse(paired.stdout) as Record<string, unknown>;
+    expect(result).toMatchObject({ ensure_dispatch: false, dispatch: { started: false }, manager_acceptance_criteria_seeded: 1, manager_config_seeded: true, task: { created: true, name: 'duo' } });
+    await server.waitForPane('codex-duo-w', 'fake-codex: turn 1 done');
+    const cycle = JSON.parse((await cli(['cycle', 'duo', '--path', db])).stdout) as Record<string, unknown>;
+    expect(cycle).toMatchObject({ kind: 'session_cycle', worker_session: 'duo-w', pane_signal: { captured: true } });
+    expect((cycle.manager_context as { acceptance_criteria: { summary: { accepted: number } } }).acceptance_criteria.summary.accepted).toBe(1);
+
+    const again = await cli(['pair', '--task', 'duo', '--worker-name', 'duo-w', '--manager-name', 'duo-m', '--no-dispatch', '--path', db]);
+    expect(again.code).toBe(1);
+    const telemetry = JSON.parse((await cli(['telemetry', '--task', 'duo', '--event-type', 'pair_failed', '--path', db, '--json'])).stdout) as Array<{ attributes: Record<string, unknown> }>;
+    expect(telemetry[0]?.attributes).toMatchObject({ worker_spawned: false, binding_created: false });
+
+    const refused = await cli(['request-worker-compact', 'duo', '--path', db]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('missing_worker_handoff');
+
+    const stopped = await cli(['stop-task', 'duo', '--reason', 'paused', '--path', db]);
+    expect(JSON.parse(stopped.stdout)).toMatchObject({ killed_manager: true, killed_worker: false });
+    expect(server.tmux.running('codex-duo-m')).toBe(false);
+    expect(server.tmux.running('codex-duo-w')).toBe(true);
+  });
 });
