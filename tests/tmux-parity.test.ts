@@ -26,29 +26,37 @@ function processesUnder(dir: string): string[] {
 }
 
 describe('tmux reference transcript parity', () => {
-  it('replays every step of the 0.1.12 tmux scenario with matching output, and leaves nothing running', { timeout: 1_800_000 }, async () => {
-    const steps = readFileSync(join(FIXTURE, 'INDEX.tsv'), 'utf8').trim().split('\n').length;
-    await run('bash', [join(FIXTURE, 'replay.sh'), CONVEYOR_BIN, out.dir], { maxBuffer: 64 * 1024 * 1024 });
-    let report: string;
-    try {
-      report = (await run('python3', [PARITY, '--ref', FIXTURE, '-v', out.dir], { maxBuffer: 64 * 1024 * 1024 })).stdout;
-    } catch (error) {
-      report = (error as { stdout?: string }).stdout ?? String(error);
-    }
-    const failures = report.split('\n').filter((line) => line.startsWith('FAIL') || line.startsWith('    '));
-    expect(failures, failures.join('\n')).toEqual([]);
-    expect(report.trim().split('\n').at(-1)).toBe(`parity: ${steps}/${steps} steps match`);
+  it(
+    'replays every step of the 0.1.12 tmux scenario with matching output, and leaves nothing running',
+    { timeout: 1_800_000 },
+    async () => {
+      const steps = readFileSync(join(FIXTURE, 'INDEX.tsv'), 'utf8').trim().split('\n').length;
+      await run('bash', [join(FIXTURE, 'replay.sh'), CONVEYOR_BIN, out.dir], { maxBuffer: 64 * 1024 * 1024 });
+      let report: string;
+      try {
+        report = (await run('python3', [PARITY, '--ref', FIXTURE, '-v', out.dir], { maxBuffer: 64 * 1024 * 1024 }))
+          .stdout;
+      } catch (error) {
+        report = (error as { stdout?: string }).stdout ?? String(error);
+      }
+      const failures = report.split('\n').filter((line) => line.startsWith('FAIL') || line.startsWith('    '));
+      expect(failures, failures.join('\n')).toEqual([]);
+      expect(report.trim().split('\n').at(-1)).toBe(`parity: ${steps}/${steps} steps match`);
 
-    // The replay's server lived under OUT/tmux (or a /tmp/cvtmux.* folder when that path was too long).
-    const socketDir = join(out.dir, 'tmux');
-    const probe = spawnSync('tmux', ['list-sessions'], { env: { ...process.env, TMUX_TMPDIR: socketDir, TMUX: '' }, encoding: 'utf8' });
-    expect(probe.status).not.toBe(0);
-    expect(processesUnder(out.dir)).toEqual([]);
-    const leftSockets = [...shortSockets()].filter((name) => !before.has(name));
-    for (const name of leftSockets) {
-      const dir = join('/tmp', name);
-      const alive = spawnSync('tmux', ['list-sessions'], { env: { ...process.env, TMUX_TMPDIR: dir, TMUX: '' } });
-      expect(alive.status, `a tmux server still runs under ${dir}`).not.toBe(0);
-    }
-  });
+      // The replay's server lived under OUT/tmux (or a /tmp/cvtmux.* folder when that path was too long).
+      const socketDir = join(out.dir, 'tmux');
+      const probe = spawnSync('tmux', ['list-sessions'], {
+        env: { ...process.env, TMUX_TMPDIR: socketDir, TMUX: '' },
+        encoding: 'utf8',
+      });
+      expect(probe.status).not.toBe(0);
+      expect(processesUnder(out.dir)).toEqual([]);
+      const leftSockets = [...shortSockets()].filter((name) => !before.has(name));
+      for (const name of leftSockets) {
+        const dir = join('/tmp', name);
+        const alive = spawnSync('tmux', ['list-sessions'], { env: { ...process.env, TMUX_TMPDIR: dir, TMUX: '' } });
+        expect(alive.status, `a tmux server still runs under ${dir}`).not.toBe(0);
+      }
+    },
+  );
 });

@@ -18,11 +18,22 @@ export interface DashboardInput {
 }
 
 export function dashboardPlan(input: DashboardInput) {
-  const command = ['npm', 'start', '--', '--host', input.host, '--port', String(input.port), ...(input.dbPath === null ? [] : ['--db', input.dbPath])];
+  const command = [
+    'npm',
+    'start',
+    '--',
+    '--host',
+    input.host,
+    '--port',
+    String(input.port),
+    ...(input.dbPath === null ? [] : ['--db', input.dbPath]),
+  ];
   const query = input.task === null ? '' : `?task=${encodeURIComponent(input.task)}`;
   return {
     command,
-    dispatch_command: input.ensureDispatch ? dispatchWatchCommand(input.conveyor, input.dispatcherId, input.dbPath) : null,
+    dispatch_command: input.ensureDispatch
+      ? dispatchWatchCommand(input.conveyor, input.dispatcherId, input.dbPath)
+      : null,
     ensure_dispatch: input.ensureDispatch,
     host: input.host,
     port: input.port,
@@ -32,7 +43,10 @@ export function dashboardPlan(input: DashboardInput) {
 }
 
 /** Runs the server in the foreground; the watcher (when started) is stopped when the server exits. */
-export function runDashboard(plan: ReturnType<typeof dashboardPlan>, options: { root: string; env: NodeJS.ProcessEnv; startWatcher: boolean }): number {
+export function runDashboard(
+  plan: ReturnType<typeof dashboardPlan>,
+  options: { root: string; env: NodeJS.ProcessEnv; startWatcher: boolean },
+): number {
   let watcher: ChildProcess | undefined;
   if (plan.dispatch_command && options.startWatcher) {
     const [cmd, ...args] = plan.dispatch_command;

@@ -14,7 +14,14 @@ export function dispatcherIsRecent(db: Db, dispatcherId: string, now: Date): boo
 }
 
 export function dispatchWatchCommand(conveyor: string, dispatcherId: string, dbPath: string | null): string[] {
-  return [conveyor, 'dispatch', '--watch', '--dispatcher-id', dispatcherId, ...(dbPath === null ? [] : ['--path', dbPath])];
+  return [
+    conveyor,
+    'dispatch',
+    '--watch',
+    '--dispatcher-id',
+    dispatcherId,
+    ...(dbPath === null ? [] : ['--path', dbPath]),
+  ];
 }
 
 /** Starts a process that outlives this one; returns its pid (null when it could not start). */

@@ -24,7 +24,13 @@ export type Subject =
 /** A legacy worker (its config.json), else a registered session of that name; neither is an error (exit 2). */
 export function lookupSubject(db: Db, files: StateFiles, name: string): Subject {
   const config = files.config(name);
-  if (config) return { kind: 'legacy', name, config, tmuxSession: typeof config.tmux_session === 'string' ? config.tmux_session : `codex-${name}` };
+  if (config)
+    return {
+      kind: 'legacy',
+      name,
+      config,
+      tmuxSession: typeof config.tmux_session === 'string' ? config.tmux_session : `codex-${name}`,
+    };
   const session = findSession(db, name);
   if (!session) throw new NotFoundError('worker', name, `Unknown worker or session: ${name}`);
   return { kind: 'session', name, session, tmuxSession: session.tmux_session };
@@ -32,7 +38,9 @@ export function lookupSubject(db: Db, files: StateFiles, name: string): Subject 
 
 function requireTarget(subject: Subject): string {
   if (subject.tmuxSession) return subject.tmuxSession;
-  throw new ConveyorError(`session ${JSON.stringify(subject.name)} has no tmux_session; it was probably registered outside tmux`);
+  throw new ConveyorError(
+    `session ${JSON.stringify(subject.name)} has no tmux_session; it was probably registered outside tmux`,
+  );
 }
 
 /** Line count as Python's splitlines: 0 for '', else the breaks, plus one unless the text ends with a break. */
@@ -53,16 +61,29 @@ export interface CaptureResult {
 }
 
 /** Capture a pane, refresh capture-meta.json and transcript.txt, and record the capture (workers row, telemetry). */
-export function captureSubject(db: Db, tmux: Tmux, files: StateFiles, subject: Subject, lines: number, now: Date): { result: CaptureResult; text: string } {
+export function captureSubject(
+  db: Db,
+  tmux: Tmux,
+  files: StateFiles,
+  subject: Subject,
+  lines: number,
+  now: Date,
+): { result: CaptureResult; text: string } {
   const target = requireTarget(subject);
-  if (!tmux.running(target)) throw new ConveyorError(`tmux session ${JSON.stringify(target)} of ${subject.name} is not running`);
+  if (!tmux.running(target))
+    throw new ConveyorError(`tmux session ${JSON.stringify(target)} of ${subject.name} is not running`);
   const text = tmux.capture(target, lines);
   const sha256 = createHash('sha256').update(text).digest('hex');
   const at = isoSeconds(now);
   const previous = files.readJson(subject.name, 'capture-meta.json');
   const changed = previous?.sha256 !== sha256;
   const changedAt = changed ? at : typeof previous?.changed_at === 'string' ? previous.changed_at : at;
-  files.writeJson(subject.name, 'capture-meta.json', { captured_at: at, changed_at: changedAt, history_lines: lines, sha256 });
+  files.writeJson(subject.name, 'capture-meta.json', {
+    captured_at: at,
+    changed_at: changedAt,
+    history_lines: lines,
+    sha256,
+  });
   files.writeText(subject.name, 'transcript.txt', text === '' ? '' : `${text}\n`);
   const paneId =
     subject.kind === 'legacy' && typeof subject.config.tmux_pane_id === 'string'
@@ -81,7 +102,17 @@ export function captureSubject(db: Db, tmux: Tmux, files: StateFiles, subject: S
           `insert into transcript_captures(worker_id, sha256, content, captured_at, changed_at, history_lines, byte_count, line_count, capture_kind, retention_class)
            values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'hot')`,
         )
-        .run(workerId, sha256, changed ? text : null, at, changedAt, lines, byteCount, count, changed ? 'changed' : 'metadata_only').lastInsertRowid,
+        .run(
+          workerId,
+          sha256,
+          changed ? text : null,
+          at,
+          changedAt,
+          lines,
+          byteCount,
+          count,
+          changed ? 'changed' : 'metadata_only',
+        ).lastInsertRowid,
     );
     appendTelemetry(db, {
       taskId: null,
@@ -95,18 +126,34 @@ export function captureSubject(db: Db, tmux: Tmux, files: StateFiles, subject: S
   }).immediate();
   return {
     text,
-    result: { byte_count: byteCount, content_redacted: true, history_lines: lines, line_count: count, name: subject.name, sha256, transcript_path: files.path(subject.name, 'transcript.txt') },
+    result: {
+      byte_count: byteCount,
+      content_redacted: true,
+      history_lines: lines,
+      line_count: count,
+      name: subject.name,
+      sha256,
+      transcript_path: files.path(subject.name, 'transcript.txt'),
+    },
   };
 }
 
 function upsertWorkerForCapture(db: Db, subject: Subject, target: string, paneId: string | null, at: string): string {
   const existing = db.prepare<[string], { id: string }>('select id from workers where name = ?').get(subject.name);
   if (existing) {
-    db.prepare(`update workers set state = 'active', tmux_pane_id = coalesce(?, tmux_pane_id), updated_at = ?, last_seen_at = ? where id = ?`).run(paneId, at, at, existing.id);
+    db.prepare(
+      `update workers set state = 'active', tmux_pane_id = coalesce(?, tmux_pane_id), updated_at = ?, last_seen_at = ? where id = ?`,
+    ).run(paneId, at, at, existing.id);
     return existing.id;
   }
-  const id = subject.kind === 'legacy' && typeof subject.config.worker_id === 'string' ? subject.config.worker_id : `worker-${newId('session').slice('session-'.length)}`;
-  const token = subject.kind === 'session' ? subject.session.identity_token : String(subject.config.identity_token ?? `workerctl-${id}`);
+  const id =
+    subject.kind === 'legacy' && typeof subject.config.worker_id === 'string'
+      ? subject.config.worker_id
+      : `worker-${newId('session').slice('session-'.length)}`;
+  const token =
+    subject.kind === 'session'
+      ? subject.session.identity_token
+      : String(subject.config.identity_token ?? `workerctl-${id}`);
   const cwd = subject.kind === 'session' ? (subject.session.cwd ?? '') : String(subject.config.cwd ?? '');
   db.prepare(
     `insert into workers(id, name, tmux_session, tmux_pane_id, identity_token, cwd, state, created_at, updated_at, last_seen_at)
@@ -127,12 +174,28 @@ export interface StatusView {
 export function latestStatus(db: Db, files: StateFiles, name: string): Partial<StatusView> {
   try {
     const row = db
-      .prepare<[string], { state: string; current_task: string | null; next_action: string | null; blocker: string | null; created_at: string }>(
+      .prepare<
+        [string],
+        {
+          state: string;
+          current_task: string | null;
+          next_action: string | null;
+          blocker: string | null;
+          created_at: string;
+        }
+      >(
         `select s.state, s.current_task, s.next_action, s.blocker, s.created_at from statuses s join workers w on w.id = s.worker_id
           where w.name = ? order by s.id desc limit 1`,
       )
       .get(name);
-    if (row) return { blocker: row.blocker, current_task: row.current_task, last_update: row.created_at, next_action: row.next_action, state: row.state };
+    if (row)
+      return {
+        blocker: row.blocker,
+        current_task: row.current_task,
+        last_update: row.created_at,
+        next_action: row.next_action,
+        state: row.state,
+      };
   } catch {
     // fall through to the file, as 0.1.12 does on any database problem
   }
@@ -164,7 +227,14 @@ export interface StatusReport {
   tmux_session: string | null;
 }
 
-export function statusOf(db: Db, tmux: Tmux, files: StateFiles, name: string, options: { lines: number; refresh: boolean }, now: Date): StatusReport {
+export function statusOf(
+  db: Db,
+  tmux: Tmux,
+  files: StateFiles,
+  name: string,
+  options: { lines: number; refresh: boolean },
+  now: Date,
+): StatusReport {
   const subject = lookupSubject(db, files, name);
   const status = latestStatus(db, files, name);
   let running = false;
@@ -184,7 +254,10 @@ export function statusOf(db: Db, tmux: Tmux, files: StateFiles, name: string, op
   const meta = files.readJson(name, 'capture-meta.json');
   if (!options.refresh && captureError === null) captureError = stringOrNull(meta?.error);
   const config = subject.kind === 'legacy' ? subject.config : null;
-  const state = typeof status.state === 'string' && (WORKER_STATES as readonly string[]).includes(status.state) ? status.state : 'unknown';
+  const state =
+    typeof status.state === 'string' && (WORKER_STATES as readonly string[]).includes(status.state)
+      ? status.state
+      : 'unknown';
   return {
     blocker: status.blocker ?? null,
     current_task: status.current_task ?? null,
@@ -209,7 +282,14 @@ export interface IdleThresholds {
   terminalStaleSeconds: number;
 }
 
-export function idleCheck(db: Db, tmux: Tmux, files: StateFiles, name: string, options: { lines: number; refresh: boolean } & IdleThresholds, now: Date) {
+export function idleCheck(
+  db: Db,
+  tmux: Tmux,
+  files: StateFiles,
+  name: string,
+  options: { lines: number; refresh: boolean } & IdleThresholds,
+  now: Date,
+) {
   const status = statusOf(db, tmux, files, name, options, now);
   let paneText = '';
   let terminalFresh = status.terminal_capture_error === null;
@@ -233,7 +313,8 @@ export function idleCheck(db: Db, tmux: Tmux, files: StateFiles, name: string, o
     if (status.state === 'done') return ['done', 'review_result', 'the worker reports itself done'];
     if (status.terminal_capture_error !== null) return ['unknown', 'inspect_terminal', status.terminal_capture_error];
     if (busy) return ['busy_wait', busy.recommended_action, busy.reason];
-    if (statusStale && terminalStale) return ['stale', 'ask_for_status', 'neither the terminal nor the status changed recently'];
+    if (statusStale && terminalStale)
+      return ['stale', 'ask_for_status', 'neither the terminal nor the status changed recently'];
     if (terminalStale) return ['quiet', 'wait', 'the status is fresh but the terminal has been quiet'];
     if (statusStale) return ['status_stale', 'wait', 'the terminal changed recently but the status is stale'];
     return ['active', 'none', 'the terminal and the status are both fresh'];
@@ -282,7 +363,9 @@ export function listWorkers(db: Db | null, tmux: Tmux, files: StateFiles): ListE
     const name = typeof config?.name === 'string' ? config.name : entry;
     let status: Partial<StatusView> = {};
     try {
-      status = db ? latestStatus(db, files, name) : ((readJsonFile(join(dir, 'status.json')) ?? {}) as Partial<StatusView>);
+      status = db
+        ? latestStatus(db, files, name)
+        : ((readJsonFile(join(dir, 'status.json')) ?? {}) as Partial<StatusView>);
     } catch {
       status = {};
     }
@@ -327,17 +410,17 @@ export function updateStatus(db: Db, files: StateFiles, input: StatusUpdate, now
   const config = files.config(input.name);
   if (!config) throw new NotFoundError('worker', input.name, `Unknown worker: ${input.name}`);
   const at = isoSeconds(now);
-  const payload = { blocker: input.blocker, current_task: input.currentTask, next_action: input.nextAction, state: input.state };
+  const payload = {
+    blocker: input.blocker,
+    current_task: input.currentTask,
+    next_action: input.nextAction,
+    state: input.state,
+  };
   db.transaction(() => {
     const workerId = upsertLegacyWorker(db, input.name, config, 'active', at);
-    db.prepare('insert into statuses(worker_id, state, current_task, next_action, blocker, created_at) values (?, ?, ?, ?, ?, ?)').run(
-      workerId,
-      input.state,
-      input.currentTask,
-      input.nextAction,
-      input.blocker,
-      at,
-    );
+    db.prepare(
+      'insert into statuses(worker_id, state, current_task, next_action, blocker, created_at) values (?, ?, ?, ?, ?, ?)',
+    ).run(workerId, input.state, input.currentTask, input.nextAction, input.blocker, at);
     appendEventRow(db, 'status_updated', workerId, payload, at);
   }).immediate();
   const view: StatusView = { ...payload, last_update: at };
@@ -347,7 +430,13 @@ export function updateStatus(db: Db, files: StateFiles, input: StatusUpdate, now
 }
 
 /** The events row of a legacy worker (appendEvent leaves worker_id null, and events rows cannot be updated). */
-export function appendEventRow(db: Db, type: string, workerId: string, payload: Record<string, unknown>, at: string): void {
+export function appendEventRow(
+  db: Db,
+  type: string,
+  workerId: string,
+  payload: Record<string, unknown>,
+  at: string,
+): void {
   db.prepare(
     `insert into events(created_at, actor, command_id, correlation_id, task_id, worker_id, manager_id, type, payload_json)
      values (?, 'workerctl', null, null, null, ?, null, ?, ?)`,
@@ -355,22 +444,40 @@ export function appendEventRow(db: Db, type: string, workerId: string, payload: 
 }
 
 /** Insert or refresh the workers row of a legacy worker from its config. */
-export function upsertLegacyWorker(db: Db, name: string, config: Record<string, unknown>, state: 'candidate' | 'active' | 'stopped', at: string): string {
+export function upsertLegacyWorker(
+  db: Db,
+  name: string,
+  config: Record<string, unknown>,
+  state: 'candidate' | 'active' | 'stopped',
+  at: string,
+): string {
   const existing = db.prepare<[string], { id: string }>('select id from workers where name = ?').get(name);
   if (existing) {
     db.prepare('update workers set state = ?, updated_at = ? where id = ?').run(state, at, existing.id);
     return existing.id;
   }
-  const id = typeof config.worker_id === 'string' ? config.worker_id : `worker-${newId('session').slice('session-'.length)}`;
+  const id =
+    typeof config.worker_id === 'string' ? config.worker_id : `worker-${newId('session').slice('session-'.length)}`;
   db.prepare(
     `insert into workers(id, name, tmux_session, tmux_pane_id, identity_token, cwd, state, created_at, updated_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(id, name, String(config.tmux_session ?? `codex-${name}`), config.tmux_pane_id ?? null, String(config.identity_token ?? `workerctl-${id}`), String(config.cwd ?? ''), state, at, at);
+  ).run(
+    id,
+    name,
+    String(config.tmux_session ?? `codex-${name}`),
+    config.tmux_pane_id ?? null,
+    String(config.identity_token ?? `workerctl-${id}`),
+    String(config.cwd ?? ''),
+    state,
+    at,
+    at,
+  );
   return id;
 }
 
 export function checkState(value: string | undefined): WorkerState {
   if (value === undefined) throw new UsageError('update-status needs --state');
-  if (!(WORKER_STATES as readonly string[]).includes(value)) throw new UsageError(`--state must be one of ${WORKER_STATES.join(', ')}, got ${JSON.stringify(value)}`);
+  if (!(WORKER_STATES as readonly string[]).includes(value))
+    throw new UsageError(`--state must be one of ${WORKER_STATES.join(', ')}, got ${JSON.stringify(value)}`);
   return value as WorkerState;
 }

@@ -63,7 +63,8 @@ export class StateFiles {
       if (line.trim() === '') continue;
       try {
         const value: unknown = JSON.parse(line);
-        if (value !== null && typeof value === 'object' && !Array.isArray(value)) events.push(value as Record<string, unknown>);
+        if (value !== null && typeof value === 'object' && !Array.isArray(value))
+          events.push(value as Record<string, unknown>);
         else skipped++;
       } catch {
         skipped++;
@@ -81,7 +82,8 @@ export function readJsonFile(path: string): Record<string, unknown> | null {
   } catch (error) {
     throw new UsageError(`${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`${path} does not hold a JSON object`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new UsageError(`${path} does not hold a JSON object`);
   return value as Record<string, unknown>;
 }
 

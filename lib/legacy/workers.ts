@@ -27,7 +27,8 @@ const DEFAULT_INTERRUPT_FOLLOWUP =
 /** A directory given by the user: `~` expanded, made absolute; it must exist. */
 export function existingDirectory(cwd: string, base: string): string {
   const path = resolve(base, expandHome(cwd));
-  if (!existsSync(path) || !statSync(path).isDirectory()) throw new LifecycleError(`working directory does not exist: ${path}`);
+  if (!existsSync(path) || !statSync(path).isDirectory())
+    throw new LifecycleError(`working directory does not exist: ${path}`);
   return path;
 }
 
@@ -66,17 +67,32 @@ export interface CreateInput {
 const DEFAULT_CURRENT_TASK = 'Waiting for instructions from the manager';
 const DEFAULT_NEXT_ACTION = 'Read the contract and report status with conveyor update-status';
 
-export function createLegacyWorker(db: () => Db, tmux: Tmux, files: StateFiles, input: CreateInput, now: () => Date): string {
+export function createLegacyWorker(
+  db: () => Db,
+  tmux: Tmux,
+  files: StateFiles,
+  input: CreateInput,
+  now: () => Date,
+): string {
   checkWorkerName(input.name);
   const cwd = input.cwd;
   requireTmux(tmux);
   const session = `codex-${input.name}`;
-  if (files.config(input.name) && !input.reuse) throw new LifecycleError(`Worker already exists: ${input.name}. Pass --reuse to reuse its state folder.`);
+  if (files.config(input.name) && !input.reuse)
+    throw new LifecycleError(`Worker already exists: ${input.name}. Pass --reuse to reuse its state folder.`);
   if (tmux.running(session)) throw new LifecycleError(`tmux session already exists: ${session}`);
   const database = db();
-  const existing = database.prepare<[string], { tmux_session: string }>('select tmux_session from workers where name = ?').get(input.name);
-  if (existing && !input.reuse) throw new LifecycleError(`a worker named ${input.name} is already recorded in the database; pass --reuse to reuse it`);
-  if (existing && existing.tmux_session !== session) throw new LifecycleError(`worker ${input.name} is recorded with tmux session ${existing.tmux_session}, not ${session}`);
+  const existing = database
+    .prepare<[string], { tmux_session: string }>('select tmux_session from workers where name = ?')
+    .get(input.name);
+  if (existing && !input.reuse)
+    throw new LifecycleError(
+      `a worker named ${input.name} is already recorded in the database; pass --reuse to reuse it`,
+    );
+  if (existing && existing.tmux_session !== session)
+    throw new LifecycleError(
+      `worker ${input.name} is recorded with tmux session ${existing.tmux_session}, not ${session}`,
+    );
   const at = isoSeconds(now());
   const token = `workerctl-${randomUUID()}`;
   const stateDir = files.dir(input.name);
@@ -92,36 +108,74 @@ export function createLegacyWorker(db: () => Db, tmux: Tmux, files: StateFiles, 
     tmux_target: session,
   };
   files.writeJson(input.name, 'config.json', config);
-  const status = { blocker: null, current_task: input.task ?? DEFAULT_CURRENT_TASK, last_update: at, next_action: DEFAULT_NEXT_ACTION, state: 'waiting' };
+  const status = {
+    blocker: null,
+    current_task: input.task ?? DEFAULT_CURRENT_TASK,
+    last_update: at,
+    next_action: DEFAULT_NEXT_ACTION,
+    state: 'waiting',
+  };
   files.writeJson(input.name, 'status.json', status);
   files.writeText(input.name, 'transcript.txt', '');
-  const workerId = database.transaction(() => {
-    const id = upsertLegacyWorker(database, input.name, config, 'candidate', at);
-    database.prepare('insert into statuses(worker_id, state, current_task, next_action, blocker, created_at) values (?, ?, ?, ?, null, ?)').run(id, 'waiting', status.current_task, status.next_action, at);
-    appendEventRow(database, 'worker_create_recorded', id, { cwd, name: input.name, tmux_session: session }, at);
-    return id;
-  }).immediate();
+  const workerId = database
+    .transaction(() => {
+      const id = upsertLegacyWorker(database, input.name, config, 'candidate', at);
+      database
+        .prepare(
+          'insert into statuses(worker_id, state, current_task, next_action, blocker, created_at) values (?, ?, ?, ?, null, ?)',
+        )
+        .run(id, 'waiting', status.current_task, status.next_action, at);
+      appendEventRow(database, 'worker_create_recorded', id, { cwd, name: input.name, tmux_session: session }, at);
+      return id;
+    })
+    .immediate();
   config.worker_id = workerId;
   files.writeJson(input.name, 'config.json', config);
   const contractPath = files.path(input.name, 'contract.txt');
-  files.writeText(input.name, 'contract.txt', legacyContractPrompt({ name: input.name, task: input.task, identityToken: token, statusPath: files.path(input.name, 'status.json') }));
-  tmux.newSession(session, legacyShellCommand({ binDir: input.binDir, cwd, passthrough: [], promptFile: input.initialPrompt ? contractPath : null }));
+  files.writeText(
+    input.name,
+    'contract.txt',
+    legacyContractPrompt({
+      name: input.name,
+      task: input.task,
+      identityToken: token,
+      statusPath: files.path(input.name, 'status.json'),
+    }),
+  );
+  tmux.newSession(
+    session,
+    legacyShellCommand({
+      binDir: input.binDir,
+      cwd,
+      passthrough: [],
+      promptFile: input.initialPrompt ? contractPath : null,
+    }),
+  );
   const pane = tmux.paneValue(session, '#{pane_id}');
   const paneId = 'value' in pane ? pane.value : null;
   config.tmux_pane_id = paneId;
   files.writeJson(input.name, 'config.json', config);
-  database.transaction(() => {
-    upsertLegacyWorker(database, input.name, config, 'active', at);
-    database.prepare('update workers set tmux_pane_id = ? where id = ?').run(paneId, workerId);
-    appendEventRow(database, 'worker_tmux_started', workerId, { tmux_pane_id: paneId, tmux_session: session }, at);
-  }).immediate();
-  files.appendEvent(input.name, 'create', { contract_path: contractPath, cwd, initial_prompt: input.initialPrompt, task: input.task }, now());
+  database
+    .transaction(() => {
+      upsertLegacyWorker(database, input.name, config, 'active', at);
+      database.prepare('update workers set tmux_pane_id = ? where id = ?').run(paneId, workerId);
+      appendEventRow(database, 'worker_tmux_started', workerId, { tmux_pane_id: paneId, tmux_session: session }, at);
+    })
+    .immediate();
+  files.appendEvent(
+    input.name,
+    'create',
+    { contract_path: contractPath, cwd, initial_prompt: input.initialPrompt, task: input.task },
+    now(),
+  );
 
   const lines = [
     `created ${input.name}`,
     `tmux session: ${session}`,
     `state dir: ${stateDir}`,
-    input.initialPrompt ? 'contract given to Codex as its first prompt' : 'contract saved but not sent; send it with conveyor nudge',
+    input.initialPrompt
+      ? 'contract given to Codex as its first prompt'
+      : 'contract saved but not sent; send it with conveyor nudge',
   ];
   if (input.waitReady) {
     const ready = waitReady(tmux, files, input, config, now);
@@ -138,7 +192,8 @@ export function createLegacyWorker(db: () => Db, tmux: Tmux, files: StateFiles, 
     lines.push(verified.ok ? `verified: yes (${verified.reason})` : `verified: no (${verified.reason})`);
     const latest = files.readJson(input.name, 'status.json') ?? {};
     lines.push(`state: ${String(latest.state ?? 'unknown')}`);
-    if (typeof latest.current_task === 'string' && latest.current_task !== '') lines.push(`current task: ${latest.current_task}`);
+    if (typeof latest.current_task === 'string' && latest.current_task !== '')
+      lines.push(`current task: ${latest.current_task}`);
   }
   lines.push('', 'Attach:', `  tmux attach -t ${session}`, '', 'Stop:', `  conveyor stop ${input.name}`);
   if (input.stopAfter && tmux.running(session)) {
@@ -158,7 +213,13 @@ interface ReadyResult {
 }
 
 /** Polls the pane until Codex is ready, working, asks for trust or errs, or the timeout passes. */
-function waitReady(tmux: Tmux, files: StateFiles, input: CreateInput, config: Record<string, unknown>, now: () => Date): ReadyResult {
+function waitReady(
+  tmux: Tmux,
+  files: StateFiles,
+  input: CreateInput,
+  config: Record<string, unknown>,
+  now: () => Date,
+): ReadyResult {
   const session = `codex-${input.name}`;
   const deadline = Date.now() + Math.max(1, input.waitReadyTimeout) * 1000;
   let accepted = false;
@@ -188,8 +249,19 @@ function waitReady(tmux: Tmux, files: StateFiles, input: CreateInput, config: Re
       : startup === 'starting'
         ? 'inspect the terminal capture'
         : 'none';
-  const result = { reason, recommended_action: recommended, startup, timeout_seconds: input.waitReadyTimeout, trust_accepted: accepted };
-  Object.assign(config, { startup, startup_checked_at: isoSeconds(now()), startup_reason: reason, startup_recommended_action: recommended });
+  const result = {
+    reason,
+    recommended_action: recommended,
+    startup,
+    timeout_seconds: input.waitReadyTimeout,
+    trust_accepted: accepted,
+  };
+  Object.assign(config, {
+    startup,
+    startup_checked_at: isoSeconds(now()),
+    startup_reason: reason,
+    startup_recommended_action: recommended,
+  });
   files.writeJson(input.name, 'config.json', config);
   files.appendEvent(input.name, 'wait_ready', result, now());
   return result;
@@ -198,12 +270,22 @@ function waitReady(tmux: Tmux, files: StateFiles, input: CreateInput, config: Re
 const PROGRESS_STATES = new Set(['planning', 'editing', 'running_tests', 'blocked', 'done']);
 
 /** Waits for the worker to report a status (a changed status.json) until the timeout passes. */
-function verifyStatus(tmux: Tmux, files: StateFiles, input: CreateInput, initial: { current_task: string; last_update: string }, now: () => Date) {
+function verifyStatus(
+  tmux: Tmux,
+  files: StateFiles,
+  input: CreateInput,
+  initial: { current_task: string; last_update: string },
+  now: () => Date,
+) {
   const deadline = Date.now() + Math.max(1, input.verifyTimeout) * 1000;
   for (;;) {
     const status = files.readJson(input.name, 'status.json') ?? {};
     const state = String(status.state ?? 'unknown');
-    if (status.last_update !== initial.last_update || status.current_task !== initial.current_task || PROGRESS_STATES.has(state)) {
+    if (
+      status.last_update !== initial.last_update ||
+      status.current_task !== initial.current_task ||
+      PROGRESS_STATES.has(state)
+    ) {
       const result = { ok: true, reason: 'the worker updated its status', state };
       files.appendEvent(input.name, 'verify', result, now());
       return result;
@@ -212,7 +294,12 @@ function verifyStatus(tmux: Tmux, files: StateFiles, input: CreateInput, initial
     try {
       tmux.capture(`codex-${input.name}`, 80);
     } catch (error) {
-      files.appendEvent(input.name, 'capture_failed', { error: error instanceof Error ? error.message : String(error) }, now());
+      files.appendEvent(
+        input.name,
+        'capture_failed',
+        { error: error instanceof Error ? error.message : String(error) },
+        now(),
+      );
     }
     pause(200);
   }
@@ -244,7 +331,10 @@ export function startRawSession(tmux: Tmux, files: StateFiles, input: RawStartIn
     mkdirSync(dirname(promptPath), { recursive: true });
     writeFileSync(promptPath, rawStartPrompt(promptInput));
   }
-  tmux.newSession(input.session, legacyShellCommand({ binDir: input.binDir, cwd, passthrough: input.passthrough, promptFile: promptPath }));
+  tmux.newSession(
+    input.session,
+    legacyShellCommand({ binDir: input.binDir, cwd, passthrough: input.passthrough, promptFile: promptPath }),
+  );
   const commands = rawStartCommands(promptInput);
   return {
     attach_command: `tmux attach -t ${input.session}`,
@@ -262,7 +352,13 @@ export function startRawSession(tmux: Tmux, files: StateFiles, input: RawStartIn
 // ------------------------------------------------------------------------------------------------ stop
 
 /** Stop a legacy worker (by its config) or a registered session: optional last message, then kill. */
-export function stopWorkerOrSession(db: () => Db, tmux: Tmux, files: StateFiles, input: { name: string; message: string | null }, now: () => Date): string {
+export function stopWorkerOrSession(
+  db: () => Db,
+  tmux: Tmux,
+  files: StateFiles,
+  input: { name: string; message: string | null },
+  now: () => Date,
+): string {
   let config: Record<string, unknown> | null;
   try {
     config = files.config(input.name);
@@ -293,12 +389,28 @@ export function stopWorkerOrSession(db: () => Db, tmux: Tmux, files: StateFiles,
   }
   const running = tmux.running(target);
   if (running) tmux.kill(target);
-  database.transaction(() => {
-    if (messageSent) appendEvent(database, { createdAt: at, type: 'session_stop_message', payload: { role: session.role, session: session.name, target, text_length: (input.message as string).length } });
-    database.prepare(`update sessions set state = 'gone', last_heartbeat_at = ? where id = ?`).run(at, session.id);
-    appendEvent(database, { createdAt: at, type: 'session_stopped', payload: { killed_session: running, role: session.role, session: session.name, target } });
-  }).immediate();
-  files.appendEvent(input.name, 'stop', { killed_session: running, lookup_source: 'session', role: session.role, target }, now());
+  database
+    .transaction(() => {
+      if (messageSent)
+        appendEvent(database, {
+          createdAt: at,
+          type: 'session_stop_message',
+          payload: { role: session.role, session: session.name, target, text_length: (input.message as string).length },
+        });
+      database.prepare(`update sessions set state = 'gone', last_heartbeat_at = ? where id = ?`).run(at, session.id);
+      appendEvent(database, {
+        createdAt: at,
+        type: 'session_stopped',
+        payload: { killed_session: running, role: session.role, session: session.name, target },
+      });
+    })
+    .immediate();
+  files.appendEvent(
+    input.name,
+    'stop',
+    { killed_session: running, lookup_source: 'session', role: session.role, target },
+    now(),
+  );
   return running ? `stopped ${input.name}` : `${input.name} was not running`;
 }
 
@@ -307,12 +419,19 @@ export function stopWorkerOrSession(db: () => Db, tmux: Tmux, files: StateFiles,
 export type NudgeOutcome = { kind: 'legacy'; text: string } | { kind: 'session'; result: SendTextResult };
 
 /** A legacy worker's paste, else (only for an unknown worker) the registered session's. */
-export function nudgeWorkerOrSession(db: () => Db, tmux: Tmux, files: StateFiles, input: { name: string; message: string; dryRun: boolean }, now: () => Date): NudgeOutcome {
+export function nudgeWorkerOrSession(
+  db: () => Db,
+  tmux: Tmux,
+  files: StateFiles,
+  input: { name: string; message: string; dryRun: boolean },
+  now: () => Date,
+): NudgeOutcome {
   let legacyError: unknown;
   try {
     requireLegacyConfig(files, input.name);
     if (input.dryRun) {
-      if (!tmux.running(`codex-${input.name}`)) throw new TmuxError(`worker ${input.name} is not running in tmux session codex-${input.name}`);
+      if (!tmux.running(`codex-${input.name}`))
+        throw new TmuxError(`worker ${input.name} is not running in tmux session codex-${input.name}`);
       return { kind: 'legacy', text: `would send nudge to ${input.name} (dry run)` };
     }
     legacyText(tmux, input.name, input.message, isoMillis(now()));
@@ -325,18 +444,30 @@ export function nudgeWorkerOrSession(db: () => Db, tmux: Tmux, files: StateFiles
   const database = db();
   try {
     const session: SessionRow | undefined = findSession(database, input.name);
-    if (!session) throw new NotFoundError('session', input.name, `no session registered with name ${JSON.stringify(input.name)}`);
+    if (!session)
+      throw new NotFoundError('session', input.name, `no session registered with name ${JSON.stringify(input.name)}`);
     const result = sendSessionText(tmux, session, input.message, { time: isoMillis(now()), dryRun: input.dryRun });
-    appendEvent(database, { createdAt: isoSeconds(now()), type: 'session_nudged', payload: { dry_run: input.dryRun, session: input.name, success: true, text_length: input.message.length } });
+    appendEvent(database, {
+      createdAt: isoSeconds(now()),
+      type: 'session_nudged',
+      payload: { dry_run: input.dryRun, session: input.name, success: true, text_length: input.message.length },
+    });
     return { kind: 'session', result };
   } catch (error) {
     const first = legacyError instanceof Error ? legacyError.message : String(legacyError);
     const second = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`could not nudge ${input.name}: ${first}; as a registered session: ${second}. For a registered session use conveyor session-nudge ${input.name} "..."`);
+    throw new UsageError(
+      `could not nudge ${input.name}: ${first}; as a registered session: ${second}. For a registered session use conveyor session-nudge ${input.name} "..."`,
+    );
   }
 }
 
-export function interruptLegacyWorker(tmux: Tmux, files: StateFiles, input: { name: string; key: string; followup: string | null | undefined; dryRun: boolean }, now: () => Date) {
+export function interruptLegacyWorker(
+  tmux: Tmux,
+  files: StateFiles,
+  input: { name: string; key: string; followup: string | null | undefined; dryRun: boolean },
+  now: () => Date,
+) {
   requireLegacyConfig(files, input.name);
   const session = `codex-${input.name}`;
   if (!tmux.running(session)) throw new TmuxError(`worker ${input.name} is not running in tmux session ${session}`);
@@ -355,7 +486,12 @@ export function interruptLegacyWorker(tmux: Tmux, files: StateFiles, input: { na
 // ------------------------------------------------------------------------------------------------ open
 
 /** `open NAME`: a terminal window on a legacy worker's session, once (again only with --force). */
-export function openLegacyWorker(tmux: Tmux, files: StateFiles, input: { name: string; platform: string; terminal: Terminal; force: boolean; dryRun: boolean }, now: () => Date) {
+export function openLegacyWorker(
+  tmux: Tmux,
+  files: StateFiles,
+  input: { name: string; platform: string; terminal: Terminal; force: boolean; dryRun: boolean },
+  now: () => Date,
+) {
   let config: Record<string, unknown> | null;
   try {
     config = files.config(input.name);
@@ -365,14 +501,28 @@ export function openLegacyWorker(tmux: Tmux, files: StateFiles, input: { name: s
   if (!config) throw new LifecycleError(`Unknown worker: ${input.name}`);
   requireMacos(input.platform);
   const session = `codex-${input.name}`;
-  if (!tmux.running(session)) throw new LifecycleError(`worker ${input.name} is not running in tmux session ${session}`);
+  if (!tmux.running(session))
+    throw new LifecycleError(`worker ${input.name} is not running in tmux session ${session}`);
   if (!input.force) {
-    const prior = files.readEvents(input.name).events.filter((e) => e.type === 'open' || e.type === 'open_attempt').at(-1);
-    if (prior) throw new LifecycleError(`a terminal was already opened for ${input.name} at ${String(prior.time)}; attach with \`tmux attach -t ${session}\` or pass --force`);
+    const prior = files
+      .readEvents(input.name)
+      .events.filter((e) => e.type === 'open' || e.type === 'open_attempt')
+      .at(-1);
+    if (prior)
+      throw new LifecycleError(
+        `a terminal was already opened for ${input.name} at ${String(prior.time)}; attach with \`tmux attach -t ${session}\` or pass --force`,
+      );
   }
   const terminal = resolveTerminal(input.terminal);
   const command = terminalCommand(terminal, session);
-  const result = { attach_command: `tmux attach -t ${session}`, dry_run: input.dryRun, force: input.force, name: input.name, terminal, tmux_session: session };
+  const result = {
+    attach_command: `tmux attach -t ${session}`,
+    dry_run: input.dryRun,
+    force: input.force,
+    name: input.name,
+    terminal,
+    tmux_session: session,
+  };
   if (input.dryRun) return { ...result, command };
   files.appendEvent(input.name, 'open_attempt', { forced: input.force, terminal }, now());
   runTerminalCommand(command);
@@ -381,7 +531,11 @@ export function openLegacyWorker(tmux: Tmux, files: StateFiles, input: { name: s
 }
 
 /** `open-worker` / `open-manager TASK`: a terminal window on the session of that role in the task's live binding. */
-export function openTaskSession(db: Db, tmux: Tmux, input: { task: string; role: 'worker' | 'manager'; platform: string; terminal: Terminal; dryRun: boolean }) {
+export function openTaskSession(
+  db: Db,
+  tmux: Tmux,
+  input: { task: string; role: 'worker' | 'manager'; platform: string; terminal: Terminal; dryRun: boolean },
+) {
   const task = findTask(db, input.task);
   if (!task) throw new LifecycleError(`Unknown task: ${input.task}`);
   const live = activeBindingForTask(db, task.id);
@@ -389,10 +543,18 @@ export function openTaskSession(db: Db, tmux: Tmux, input: { task: string; role:
   const session = input.role === 'worker' ? live.worker : live.manager;
   if (!session?.tmux_session) throw new LifecycleError(`task ${input.task} has no active ${input.role} in tmux`);
   requireMacos(input.platform);
-  if (!tmux.running(session.tmux_session)) throw new LifecycleError(`${input.role} ${session.name} is not running in tmux session ${session.tmux_session}`);
+  if (!tmux.running(session.tmux_session))
+    throw new LifecycleError(`${input.role} ${session.name} is not running in tmux session ${session.tmux_session}`);
   const terminal = resolveTerminal(input.terminal);
   const command = terminalCommand(terminal, session.tmux_session);
-  const result = { attach_command: `tmux attach -t ${session.tmux_session}`, dry_run: input.dryRun, task: input.task, terminal, tmux_session: session.tmux_session, [input.role]: session.name };
+  const result = {
+    attach_command: `tmux attach -t ${session.tmux_session}`,
+    dry_run: input.dryRun,
+    task: input.task,
+    terminal,
+    tmux_session: session.tmux_session,
+    [input.role]: session.name,
+  };
   if (input.dryRun) return { ...result, command };
   runTerminalCommand(command);
   return result;

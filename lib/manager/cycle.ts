@@ -44,13 +44,22 @@ function criteriaView(criteria: CriterionView[]) {
     proposed,
     rejected: by('rejected'),
     satisfied: by('satisfied'),
-    summary: { accepted: accepted.length, deferred: by('deferred').length, proposed: proposed.length, rejected: by('rejected').length, satisfied: by('satisfied').length },
+    summary: {
+      accepted: accepted.length,
+      deferred: by('deferred').length,
+      proposed: proposed.length,
+      rejected: by('rejected').length,
+      satisfied: by('satisfied').length,
+    },
   };
 }
 
 function workerReceipt(db: Db, taskId: string) {
   const row = db
-    .prepare<[string], { id: number; timestamp: string; payload_json: string; session_id: string; name: string; binding_id: string }>(
+    .prepare<
+      [string],
+      { id: number; timestamp: string; payload_json: string; session_id: string; name: string; binding_id: string }
+    >(
       `select e.id, e.timestamp, e.payload_json, e.session_id, s.name, b.id as binding_id
          from codex_events e join bindings b on b.worker_session_id = e.session_id join sessions s on s.id = e.session_id
         where b.task_id = ? and e.subtype = 'task_complete' order by e.id desc limit 1`,
@@ -74,7 +83,9 @@ function workerReceipt(db: Db, taskId: string) {
 }
 
 function managerConfigView(db: Db, taskId: string) {
-  const row = db.prepare<[string], Record<string, unknown>>('select * from manager_configs where task_id = ?').get(taskId);
+  const row = db
+    .prepare<[string], Record<string, unknown>>('select * from manager_configs where task_id = ?')
+    .get(taskId);
   if (!row) return null;
   const view: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
@@ -87,12 +98,29 @@ function managerConfigView(db: Db, taskId: string) {
 
 function handoffView(db: Db, taskId: string) {
   const row = db
-    .prepare<[string], { id: number; summary: string; next_steps_json: string; payload_json: string; created_at: string; worker_session_id: string | null }>(
+    .prepare<
+      [string],
+      {
+        id: number;
+        summary: string;
+        next_steps_json: string;
+        payload_json: string;
+        created_at: string;
+        worker_session_id: string | null;
+      }
+    >(
       'select id, summary, next_steps_json, payload_json, created_at, worker_session_id from worker_handoffs where task_id = ? order by id desc limit 1',
     )
     .get(taskId);
   if (!row) return null;
-  return { created_at: row.created_at, id: row.id, next_steps: JSON.parse(row.next_steps_json) as unknown, payload: parseJsonObject(row.payload_json), summary: row.summary, worker_session_id: row.worker_session_id };
+  return {
+    created_at: row.created_at,
+    id: row.id,
+    next_steps: JSON.parse(row.next_steps_json) as unknown,
+    payload: parseJsonObject(row.payload_json),
+    summary: row.summary,
+    worker_session_id: row.worker_session_id,
+  };
 }
 
 function ackFresh(ack: AckView | null, bindingId: string, revision: number | null): boolean {
@@ -101,17 +129,45 @@ function ackFresh(ack: AckView | null, bindingId: string, revision: number | nul
 
 function paneSignal(tmux: Tmux, worker: SessionRow, statusAge: number | null, busyWaitSeconds: number) {
   if (!worker.tmux_session) {
-    return { captured: false, classifier: null, degraded: false, notable_pattern: null, reason: 'the worker has no tmux session to capture', status_age_seconds: statusAge };
+    return {
+      captured: false,
+      classifier: null,
+      degraded: false,
+      notable_pattern: null,
+      reason: 'the worker has no tmux session to capture',
+      status_age_seconds: statusAge,
+    };
   }
   try {
     if (!tmux.running(worker.tmux_session)) {
-      return { captured: false, classifier: null, degraded: true, notable_pattern: 'tmux_session_missing', reason: `tmux session ${worker.tmux_session} is not running`, status_age_seconds: statusAge };
+      return {
+        captured: false,
+        classifier: null,
+        degraded: true,
+        notable_pattern: 'tmux_session_missing',
+        reason: `tmux session ${worker.tmux_session} is not running`,
+        status_age_seconds: statusAge,
+      };
     }
     const target = worker.tmux_pane_id ? `${worker.tmux_session}:${worker.tmux_pane_id}` : worker.tmux_session;
     const classifier = classifyBusyWait(tmux.capture(target, CAPTURE_LINES), statusAge, busyWaitSeconds);
-    return { captured: true, classifier, degraded: false, notable_pattern: classifier?.pattern ?? null, reason: classifier?.reason ?? 'pane captured', status_age_seconds: statusAge };
+    return {
+      captured: true,
+      classifier,
+      degraded: false,
+      notable_pattern: classifier?.pattern ?? null,
+      reason: classifier?.reason ?? 'pane captured',
+      status_age_seconds: statusAge,
+    };
   } catch (error) {
-    return { captured: false, classifier: null, degraded: true, notable_pattern: 'pane_signal_error', reason: error instanceof Error ? error.message : String(error), status_age_seconds: statusAge };
+    return {
+      captured: false,
+      classifier: null,
+      degraded: true,
+      notable_pattern: 'pane_signal_error',
+      reason: error instanceof Error ? error.message : String(error),
+      status_age_seconds: statusAge,
+    };
   }
 }
 
@@ -123,30 +179,77 @@ export function runCycle(db: Db, tmux: Tmux, input: { task: string; busyWaitSeco
   const startedAt = now();
   const at = isoSeconds(startedAt);
   const names = { binding_id: live.binding.id, manager_session: manager.name, worker_session: worker.name };
-  const runId = db.prepare<[string], { id: string }>(`select id from runs where task_id = ? and status = 'active' order by started_at desc limit 1`).get(task.id)?.id ?? null;
-  const cycleId = db.transaction(() => {
-    const id = Number(db.prepare(`insert into manager_cycles(task_id, manager_id, started_at, state) values (?, null, ?, 'started')`).run(task.id, at).lastInsertRowid);
-    appendTelemetry(db, { taskId: task.id, timestamp: at, actor: 'manager', eventType: 'manager_cycle_started', summary: `Started a manager cycle on ${task.name}.`, correlation: names, attributes: { busy_wait_seconds: input.busyWaitSeconds, cycle_id: id } });
-    return id;
-  }).immediate();
+  const runId =
+    db
+      .prepare<[string], { id: string }>(
+        `select id from runs where task_id = ? and status = 'active' order by started_at desc limit 1`,
+      )
+      .get(task.id)?.id ?? null;
+  const cycleId = db
+    .transaction(() => {
+      const id = Number(
+        db
+          .prepare(`insert into manager_cycles(task_id, manager_id, started_at, state) values (?, null, ?, 'started')`)
+          .run(task.id, at).lastInsertRowid,
+      );
+      appendTelemetry(db, {
+        taskId: task.id,
+        timestamp: at,
+        actor: 'manager',
+        eventType: 'manager_cycle_started',
+        summary: `Started a manager cycle on ${task.name}.`,
+        correlation: names,
+        attributes: { busy_wait_seconds: input.busyWaitSeconds, cycle_id: id },
+      });
+      return id;
+    })
+    .immediate();
   const insertSpan = db.prepare(
     `insert into manager_cycle_spans(manager_cycle_id, task_id, run_id, phase, started_at, completed_at, duration_ms, state, attributes_json, error_type)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const finishSpan = (span: Span, state: 'succeeded' | 'failed' | 'degraded', attributes: Record<string, unknown>, errorType: string | null = null) => {
+  const finishSpan = (
+    span: Span,
+    state: 'succeeded' | 'failed' | 'degraded',
+    attributes: Record<string, unknown>,
+    errorType: string | null = null,
+  ) => {
     const end = Date.now();
-    insertSpan.run(cycleId, task.id, runId, span.phase, new Date(span.started).toISOString(), new Date(end).toISOString(), Math.max(0, end - span.started), state, stableJson(attributes), errorType);
+    insertSpan.run(
+      cycleId,
+      task.id,
+      runId,
+      span.phase,
+      new Date(span.started).toISOString(),
+      new Date(end).toISOString(),
+      Math.max(0, end - span.started),
+      state,
+      stableJson(attributes),
+      errorType,
+    );
   };
   let open: Span = { phase: 'start_cycle', started: Date.now() };
   finishSpan(open, 'succeeded', { ...names, busy_wait_seconds: input.busyWaitSeconds });
   try {
     open = { phase: 'ingest_rollout', started: Date.now() };
     const ingested = ingestSession(db, worker.name, now());
-    const ingest = { new_events: ingested.new_events, new_offset: ingested.new_offset, skipped_lines: ingested.skipped_lines };
-    finishSpan(open, 'succeeded', { new_events: ingest.new_events, new_offset: ingest.new_offset, worker_session: worker.name });
+    const ingest = {
+      new_events: ingested.new_events,
+      new_offset: ingested.new_offset,
+      skipped_lines: ingested.skipped_lines,
+    };
+    finishSpan(open, 'succeeded', {
+      new_events: ingest.new_events,
+      new_offset: ingest.new_offset,
+      worker_session: worker.name,
+    });
 
     open = { phase: 'infer_worker_state', started: Date.now() };
-    const newest = db.prepare<[string], { subtype: string | null }>('select subtype from codex_events where session_id = ? order by id desc limit 1').get(worker.id);
+    const newest = db
+      .prepare<[string], { subtype: string | null }>(
+        'select subtype from codex_events where session_id = ? order by id desc limit 1',
+      )
+      .get(worker.id);
     const stateEvent = db
       .prepare<[string], { subtype: string; timestamp: string }>(
         `select subtype, timestamp from codex_events where session_id = ? and type = 'event_msg' and subtype in ('task_started','user_message','task_complete') order by id desc limit 1`,
@@ -160,7 +263,10 @@ export function runCycle(db: Db, tmux: Tmux, input: { task: string; busyWaitSeco
 
     open = { phase: 'capture_pane_signal', started: Date.now() };
     const signal = paneSignal(tmux, worker, staleness, input.busyWaitSeconds);
-    finishSpan(open, signal.degraded ? 'degraded' : 'succeeded', { captured: signal.captured, notable_pattern: signal.notable_pattern });
+    finishSpan(open, signal.degraded ? 'degraded' : 'succeeded', {
+      captured: signal.captured,
+      notable_pattern: signal.notable_pattern,
+    });
 
     open = { phase: 'load_manager_context', started: Date.now() };
     const config = managerConfigView(db, task.id);
@@ -172,7 +278,8 @@ export function runCycle(db: Db, tmux: Tmux, input: { task: string; busyWaitSeco
         ...(ackFresh(workerAck, live.binding.id, revision) ? [] : ['worker']),
         ...(ackFresh(managerAck, live.binding.id, revision) ? [] : ['manager']),
       ];
-      if (missing.length > 0) throw new ConveyorError(`manager config requires acknowledgements; missing or stale: ${missing.join(', ')}`);
+      if (missing.length > 0)
+        throw new ConveyorError(`manager config requires acknowledgements; missing or stale: ${missing.join(', ')}`);
     }
     const consumedAt = isoSeconds(now());
     const consumed = db
@@ -214,7 +321,11 @@ export function runCycle(db: Db, tmux: Tmux, input: { task: string; busyWaitSeco
     };
     const completedAt = isoMillis(now());
     db.transaction(() => {
-      db.prepare(`update manager_cycles set state = 'succeeded', completed_at = ?, status_json = ? where id = ?`).run(completedAt, stableJson(status), cycleId);
+      db.prepare(`update manager_cycles set state = 'succeeded', completed_at = ?, status_json = ? where id = ?`).run(
+        completedAt,
+        stableJson(status),
+        cycleId,
+      );
       finishSpan(open, 'succeeded', { cycle_id: cycleId });
       appendTelemetry(db, {
         taskId: task.id,
@@ -223,7 +334,15 @@ export function runCycle(db: Db, tmux: Tmux, input: { task: string; busyWaitSeco
         eventType: 'manager_cycle_succeeded',
         summary: `Manager cycle succeeded on ${task.name}.`,
         correlation: { ...names, cycle_id: cycleId },
-        attributes: { ingest, last_event_subtype: lastSubtype, manager_alive: managerAlive, notable_pane_pattern: signal.notable_pattern, state, task_completed: status.task_completed, worker_alive: workerAlive },
+        attributes: {
+          ingest,
+          last_event_subtype: lastSubtype,
+          manager_alive: managerAlive,
+          notable_pane_pattern: signal.notable_pattern,
+          state,
+          task_completed: status.task_completed,
+          worker_alive: workerAlive,
+        },
       });
     }).immediate();
     return { ...status, cycle_completed_at: completedAt, cycle_id: cycleId, cycle_started_at: at };
@@ -232,8 +351,16 @@ export function runCycle(db: Db, tmux: Tmux, input: { task: string; busyWaitSeco
     const message = error instanceof Error ? error.message : String(error);
     db.transaction(() => {
       finishSpan(open, 'failed', { error: message }, errorType);
-      const status = { ...names, error_type: errorType, failure_phase: 'cycle', kind: 'session_cycle', task: input.task };
-      db.prepare(`update manager_cycles set state = 'failed', completed_at = ?, status_json = ?, error = ? where id = ?`).run(isoMillis(now()), stableJson(status), message, cycleId);
+      const status = {
+        ...names,
+        error_type: errorType,
+        failure_phase: 'cycle',
+        kind: 'session_cycle',
+        task: input.task,
+      };
+      db.prepare(
+        `update manager_cycles set state = 'failed', completed_at = ?, status_json = ?, error = ? where id = ?`,
+      ).run(isoMillis(now()), stableJson(status), message, cycleId);
       finishSpan({ phase: 'cycle_failed', started: Date.now() }, 'failed', { error: message }, errorType);
       appendTelemetry(db, {
         taskId: task.id,
@@ -254,7 +381,17 @@ export function runCycle(db: Db, tmux: Tmux, input: { task: string; busyWaitSeco
 export function divergences(db: Db, input: { task: string; limit: number }) {
   const task = requireTask(db, input.task);
   const rows = db
-    .prepare<[string, number], { id: number; task_id: string; started_at: string; completed_at: string | null; state: string; status_json: string }>(
+    .prepare<
+      [string, number],
+      {
+        id: number;
+        task_id: string;
+        started_at: string;
+        completed_at: string | null;
+        state: string;
+        status_json: string;
+      }
+    >(
       `select id, task_id, started_at, completed_at, state, status_json from manager_cycles
         where task_id = ? and status_json is not null and json_extract(status_json, '$.notable_pane_pattern') is not null
         order by id desc limit ?`,
@@ -262,6 +399,14 @@ export function divergences(db: Db, input: { task: string; limit: number }) {
     .all(task.id, input.limit);
   return rows.map((row) => {
     const status = parseJsonObject(row.status_json);
-    return { completed_at: row.completed_at, id: row.id, notable_pane_pattern: status.notable_pane_pattern, started_at: row.started_at, state: row.state, status, task_id: row.task_id };
+    return {
+      completed_at: row.completed_at,
+      id: row.id,
+      notable_pane_pattern: status.notable_pane_pattern,
+      started_at: row.started_at,
+      state: row.state,
+      status,
+      task_id: row.task_id,
+    };
   });
 }

@@ -13,9 +13,14 @@ export function codexHome(flag: string | undefined, env: NodeJS.ProcessEnv, cwd:
 }
 
 export function installSkills(input: { skillsRoot: string; home: string; dryRun: boolean }) {
-  const skills = BUNDLED_SKILLS.map((name) => ({ name, source: join(input.skillsRoot, name), target: join(input.home, 'skills', name) }));
+  const skills = BUNDLED_SKILLS.map((name) => ({
+    name,
+    source: join(input.skillsRoot, name),
+    target: join(input.home, 'skills', name),
+  }));
   for (const skill of skills) {
-    if (!existsSync(join(skill.source, 'SKILL.md'))) throw new UsageError(`bundled skill ${skill.name} is missing from ${skill.source}`);
+    if (!existsSync(join(skill.source, 'SKILL.md')))
+      throw new UsageError(`bundled skill ${skill.name} is missing from ${skill.source}`);
   }
   if (!input.dryRun) {
     for (const skill of skills) {
@@ -26,5 +31,10 @@ export function installSkills(input: { skillsRoot: string; home: string; dryRun:
     const script = join(input.home, 'skills', 'codex-review', 'scripts', 'codex-review');
     if (existsSync(script)) chmodSync(script, 0o755);
   }
-  return { codex_home: input.home, dry_run: input.dryRun, installed: input.dryRun ? [] : skills.map((s) => s.name), skills };
+  return {
+    codex_home: input.home,
+    dry_run: input.dryRun,
+    installed: input.dryRun ? [] : skills.map((s) => s.name),
+    skills,
+  };
 }

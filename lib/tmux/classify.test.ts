@@ -20,7 +20,10 @@ describe('pane classifiers', () => {
   });
 
   it('sees an approval prompt in the last lines, but not conveyor quoting its own verdict', () => {
-    expect(classifyBusyWait('Run shell command?\n  1. Allow once\n  2. Deny\nThis command requires approval', 90, 90)?.pattern).toBe('approval_prompt');
+    expect(
+      classifyBusyWait('Run shell command?\n  1. Allow once\n  2. Deny\nThis command requires approval', 90, 90)
+        ?.pattern,
+    ).toBe('approval_prompt');
     expect(classifyBusyWait('notable_pane_pattern: approval_prompt (allow)', 90, 90)).toBeNull();
     const old = ['needs approval: allow?', ...Array.from({ length: 12 }, (_, i) => `line ${i}`)].join('\n');
     expect(classifyBusyWait(old, 90, 90)).toBeNull();

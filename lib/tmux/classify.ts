@@ -12,10 +12,14 @@ const TRUST_QUESTION = 'do you trust the contents of this directory';
 
 export function classifyStartup(text: string): StartupClassification {
   const lower = text.toLowerCase();
-  if (lower.includes(TRUST_QUESTION)) return { startup: 'needs_trust', reason: 'Codex is asking whether to trust this workspace' };
-  if (lower.includes('openai codex') && text.includes('\u203a')) return { startup: 'ready', reason: 'the Codex input prompt is on screen' };
-  if (lower.includes('working') && lower.includes('esc to interrupt')) return { startup: 'working', reason: 'Codex is already working on a turn' };
-  if (lower.includes('error') || lower.includes('failed')) return { startup: 'error', reason: 'the pane shows an error-like message' };
+  if (lower.includes(TRUST_QUESTION))
+    return { startup: 'needs_trust', reason: 'Codex is asking whether to trust this workspace' };
+  if (lower.includes('openai codex') && text.includes('\u203a'))
+    return { startup: 'ready', reason: 'the Codex input prompt is on screen' };
+  if (lower.includes('working') && lower.includes('esc to interrupt'))
+    return { startup: 'working', reason: 'Codex is already working on a turn' };
+  if (lower.includes('error') || lower.includes('failed'))
+    return { startup: 'error', reason: 'the pane shows an error-like message' };
   if (text.trim() === '') return { startup: 'starting', reason: 'the pane is still empty' };
   return { startup: 'starting', reason: 'no known Codex state is on screen yet' };
 }
@@ -27,11 +31,36 @@ export interface BusyWait {
 }
 
 const NEEDLES: ReadonlyArray<BusyWait & { needle: string }> = [
-  { pattern: 'mcp_startup', needle: 'starting mcp servers', reason: 'terminal is still starting MCP servers', recommended_action: 'inspect_or_interrupt' },
-  { pattern: 'rate_limit_prompt', needle: 'approaching rate limits', reason: 'terminal shows a rate-limit prompt', recommended_action: 'inspect_or_interrupt' },
-  { pattern: 'enter_to_confirm', needle: 'press enter to confirm', reason: 'terminal is waiting for Enter confirmation', recommended_action: 'inspect_or_confirm' },
-  { pattern: 'trust_prompt', needle: TRUST_QUESTION, reason: 'terminal is asking to trust the workspace', recommended_action: 'inspect_or_accept_trust' },
-  { pattern: 'plan_prompt', needle: 'create a plan?', reason: 'terminal is asking whether to create a plan', recommended_action: 'inspect_or_confirm' },
+  {
+    pattern: 'mcp_startup',
+    needle: 'starting mcp servers',
+    reason: 'terminal is still starting MCP servers',
+    recommended_action: 'inspect_or_interrupt',
+  },
+  {
+    pattern: 'rate_limit_prompt',
+    needle: 'approaching rate limits',
+    reason: 'terminal shows a rate-limit prompt',
+    recommended_action: 'inspect_or_interrupt',
+  },
+  {
+    pattern: 'enter_to_confirm',
+    needle: 'press enter to confirm',
+    reason: 'terminal is waiting for Enter confirmation',
+    recommended_action: 'inspect_or_confirm',
+  },
+  {
+    pattern: 'trust_prompt',
+    needle: TRUST_QUESTION,
+    reason: 'terminal is asking to trust the workspace',
+    recommended_action: 'inspect_or_accept_trust',
+  },
+  {
+    pattern: 'plan_prompt',
+    needle: 'create a plan?',
+    reason: 'terminal is asking whether to create a plan',
+    recommended_action: 'inspect_or_confirm',
+  },
 ];
 
 const APPROVAL_CONTEXT = ['allow', 'deny', 'permission', 'requires approval', 'needs approval', 'approve command'];
@@ -47,20 +76,41 @@ function mentionsApproval(text: string): boolean {
     .map((line) => line.toLowerCase())
     .filter((line) => !OWN_WORDS.some((word) => line.includes(word)));
   const rest = lines.join('\n');
-  return (rest.includes('approval') || rest.includes('approve')) && APPROVAL_CONTEXT.some((word) => rest.includes(word));
+  return (
+    (rest.includes('approval') || rest.includes('approve')) && APPROVAL_CONTEXT.some((word) => rest.includes(word))
+  );
 }
 
 /**
  * A notable pattern in a pane whose status is at least `thresholdSeconds` old (a null age counts as old), or null.
  * `recentEvents` is how many rollout events arrived lately; many of them mean the session is not stuck.
  */
-export function classifyBusyWait(text: string, statusAgeSeconds: number | null, thresholdSeconds: number, recentEvents = 0): BusyWait | null {
+export function classifyBusyWait(
+  text: string,
+  statusAgeSeconds: number | null,
+  thresholdSeconds: number,
+  recentEvents = 0,
+): BusyWait | null {
   if (statusAgeSeconds !== null && statusAgeSeconds < thresholdSeconds) return null;
   const lower = text.toLowerCase();
   for (const { needle, ...found } of NEEDLES) if (lower.includes(needle)) return found;
-  if (mentionsApproval(text)) return { pattern: 'approval_prompt', reason: 'terminal appears to mention an approval prompt', recommended_action: 'inspect_or_approve' };
-  if (lower.includes('esc to interrupt') && statusAgeSeconds !== null && statusAgeSeconds >= thresholdSeconds && recentEvents < 10) {
-    return { pattern: 'long_running_interruptible', reason: 'terminal shows an interruptible Codex operation while the status is stale', recommended_action: 'inspect_or_interrupt' };
+  if (mentionsApproval(text))
+    return {
+      pattern: 'approval_prompt',
+      reason: 'terminal appears to mention an approval prompt',
+      recommended_action: 'inspect_or_approve',
+    };
+  if (
+    lower.includes('esc to interrupt') &&
+    statusAgeSeconds !== null &&
+    statusAgeSeconds >= thresholdSeconds &&
+    recentEvents < 10
+  ) {
+    return {
+      pattern: 'long_running_interruptible',
+      reason: 'terminal shows an interruptible Codex operation while the status is stale',
+      recommended_action: 'inspect_or_interrupt',
+    };
   }
   return null;
 }

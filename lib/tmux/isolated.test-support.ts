@@ -34,7 +34,8 @@ export function isolatedTmux(): IsolatedTmux {
         const result = tmux.unchecked(['capture-pane', '-p', '-t', target]);
         last = result.stdout;
         if (result.status === 0 && last.includes(text)) return last;
-        if (Date.now() > deadline) throw new Error(`pane ${target} never showed ${JSON.stringify(text)}; last capture:\n${last}`);
+        if (Date.now() > deadline)
+          throw new Error(`pane ${target} never showed ${JSON.stringify(text)}; last capture:\n${last}`);
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     },

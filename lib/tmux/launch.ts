@@ -32,7 +32,13 @@ export function requireTmux(tmux: Tmux): void {
 }
 
 export function codexArgv(input: { sandbox?: string; approval?: string; prompt?: string | null }): string[] {
-  const argv = ['codex', '--sandbox', input.sandbox ?? DEFAULT_SANDBOX, '--ask-for-approval', input.approval ?? DEFAULT_APPROVAL];
+  const argv = [
+    'codex',
+    '--sandbox',
+    input.sandbox ?? DEFAULT_SANDBOX,
+    '--ask-for-approval',
+    input.approval ?? DEFAULT_APPROVAL,
+  ];
   if (input.prompt) argv.push(input.prompt);
   return argv;
 }
@@ -47,7 +53,12 @@ export function spawnShellCommand(argv: readonly string[]): string {
 }
 
 /** The legacy launch (`start`, `create`): every value single-quoted, the prompt read from a file by the shell. */
-export function legacyShellCommand(input: { binDir: string | null; cwd: string; passthrough: readonly string[]; promptFile: string | null }): string {
+export function legacyShellCommand(input: {
+  binDir: string | null;
+  cwd: string;
+  passthrough: readonly string[];
+  promptFile: string | null;
+}): string {
   const words = [`codex --cd ${singleQuote(input.cwd)} --no-alt-screen`];
   for (const arg of input.passthrough) words.push(singleQuote(arg));
   if (input.promptFile) words.push(`"$(cat ${singleQuote(input.promptFile)})"`);
@@ -72,7 +83,10 @@ export interface ProcessProbe {
 export const systemProcessProbe: ProcessProbe = {
   openFiles(pid) {
     const result = spawnSync('lsof', ['-p', String(pid)], { encoding: 'utf8' });
-    if (result.error || result.status !== 0) throw new Error(`lsof -p ${pid} failed: ${result.stderr?.trim() || result.error?.message || `exit ${result.status}`}`);
+    if (result.error || result.status !== 0)
+      throw new Error(
+        `lsof -p ${pid} failed: ${result.stderr?.trim() || result.error?.message || `exit ${result.status}`}`,
+      );
     return result.stdout
       .split('\n')
       .map((line) => line.trim())
@@ -93,7 +107,12 @@ function isRollout(path: string): boolean {
 }
 
 /** One look at the pane's process tree: a process with a rollout started at or after `launchedAt`, or why not. */
-function discoverOnce(tmux: Tmux, tmuxSession: string, launchedAt: number, probe: ProcessProbe): DiscoveredSession | { error: string } {
+function discoverOnce(
+  tmux: Tmux,
+  tmuxSession: string,
+  launchedAt: number,
+  probe: ProcessProbe,
+): DiscoveredSession | { error: string } {
   const pane = tmux.paneValue(tmuxSession, '#{pane_pid}');
   if ('error' in pane) return pane;
   const root = Number.parseInt(pane.value, 10);
@@ -116,7 +135,8 @@ function discoverOnce(tmux: Tmux, tmuxSession: string, launchedAt: number, probe
         const meta = readRolloutMeta(found);
         const stamp = rolloutTimestamp(found);
         // An older rollout belongs to an earlier Codex (a resumed or reused process); keep looking.
-        if (stamp !== null && stamp >= launchedAt) return { pid, rolloutPath: found, codexSessionId: meta.codexSessionId, cwd: meta.cwd };
+        if (stamp !== null && stamp >= launchedAt)
+          return { pid, rolloutPath: found, codexSessionId: meta.codexSessionId, cwd: meta.cwd };
         lastError = `rollout ${found} started before this launch`;
       } catch (error) {
         lastError = error instanceof Error ? error.message : String(error);

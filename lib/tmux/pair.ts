@@ -43,9 +43,18 @@ export interface ManagerSeed {
 
 export function seedGiven(seed: ManagerSeed): boolean {
   return (
-    seed.mode !== undefined || seed.recipe !== undefined || seed.objective !== undefined || seed.nudgeOnCompletion !== undefined ||
-    seed.permissionsJson !== undefined || seed.requireAcks || seed.allowPr || seed.allowMergeGreen || seed.allowWorkerCompactClear ||
-    [seed.guidelines, seed.acceptance, seed.references, seed.permits, seed.tools, seed.epilogues].some((list) => list.length > 0)
+    seed.mode !== undefined ||
+    seed.recipe !== undefined ||
+    seed.objective !== undefined ||
+    seed.nudgeOnCompletion !== undefined ||
+    seed.permissionsJson !== undefined ||
+    seed.requireAcks ||
+    seed.allowPr ||
+    seed.allowMergeGreen ||
+    seed.allowWorkerCompactClear ||
+    [seed.guidelines, seed.acceptance, seed.references, seed.permits, seed.tools, seed.epilogues].some(
+      (list) => list.length > 0,
+    )
   );
 }
 
@@ -54,9 +63,13 @@ export function checkSeed(seed: ManagerSeed): Record<string, unknown> | null {
   const fail = (message: string): never => {
     throw new LifecycleError(message);
   };
-  if (seed.mode !== undefined && !(SUPERVISION_MODES as readonly string[]).includes(seed.mode)) fail(`--manager-mode must be one of ${SUPERVISION_MODES.join(', ')}`);
-  for (const step of seed.epilogues) if (!(EPILOGUE_STEPS as readonly string[]).includes(step)) fail(`--manager-epilogue must be one of ${EPILOGUE_STEPS.join(', ')}, got ${step}`);
-  if (seed.nudgeOnCompletion !== undefined && !(NUDGE_MODES as readonly string[]).includes(seed.nudgeOnCompletion)) fail(`--manager-nudge-on-completion must be one of ${NUDGE_MODES.join(', ')}`);
+  if (seed.mode !== undefined && !(SUPERVISION_MODES as readonly string[]).includes(seed.mode))
+    fail(`--manager-mode must be one of ${SUPERVISION_MODES.join(', ')}`);
+  for (const step of seed.epilogues)
+    if (!(EPILOGUE_STEPS as readonly string[]).includes(step))
+      fail(`--manager-epilogue must be one of ${EPILOGUE_STEPS.join(', ')}, got ${step}`);
+  if (seed.nudgeOnCompletion !== undefined && !(NUDGE_MODES as readonly string[]).includes(seed.nudgeOnCompletion))
+    fail(`--manager-nudge-on-completion must be one of ${NUDGE_MODES.join(', ')}`);
   if (seed.permissionsJson === undefined) return null;
   let parsed: unknown;
   try {
@@ -64,7 +77,8 @@ export function checkSeed(seed: ManagerSeed): Record<string, unknown> | null {
   } catch {
     return fail('--manager-permissions-json is not valid JSON');
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) fail('--manager-permissions-json must be a JSON object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    fail('--manager-permissions-json must be a JSON object');
   return parsed as Record<string, unknown>;
 }
 
@@ -75,10 +89,21 @@ function addPermission(permissions: Record<string, string[]>, category: string, 
 }
 
 /** Writes the task's manager config from the seed (a new row gets 0.1.12's defaults); returns whether it changed. */
-function seedManagerConfig(db: Db, taskId: string, seed: ManagerSeed, overrides: Record<string, unknown> | null, at: string): void {
-  const existing = db.prepare<[string], Record<string, unknown>>('select * from manager_configs where task_id = ?').get(taskId);
-  const list = (given: string[], column: string) => (given.length > 0 ? given : existing ? (JSON.parse(String(existing[column])) as unknown[]) : []);
-  const permissions: Record<string, string[]> = Object.fromEntries(PERMISSION_CATEGORIES.map((c) => [c, [] as string[]]));
+function seedManagerConfig(
+  db: Db,
+  taskId: string,
+  seed: ManagerSeed,
+  overrides: Record<string, unknown> | null,
+  at: string,
+): void {
+  const existing = db
+    .prepare<[string], Record<string, unknown>>('select * from manager_configs where task_id = ?')
+    .get(taskId);
+  const list = (given: string[], column: string) =>
+    given.length > 0 ? given : existing ? (JSON.parse(String(existing[column])) as unknown[]) : [];
+  const permissions: Record<string, string[]> = Object.fromEntries(
+    PERMISSION_CATEGORIES.map((c) => [c, [] as string[]]),
+  );
   if (existing) Object.assign(permissions, parseJsonObject(String(existing.permissions_json)));
   if (seed.allowPr) addPermission(permissions, 'repo', 'pr');
   if (seed.allowMergeGreen) addPermission(permissions, 'repo', 'merge_green');
@@ -115,7 +140,9 @@ function seedManagerConfig(db: Db, taskId: string, seed: ManagerSeed, overrides:
     ).run(values);
     return;
   }
-  const changed = Object.entries(values).some(([key, value]) => key !== 'at' && key !== 'task_id' && existing[key] !== value);
+  const changed = Object.entries(values).some(
+    ([key, value]) => key !== 'at' && key !== 'task_id' && existing[key] !== value,
+  );
   if (!changed) return;
   db.prepare(
     `update manager_configs set recipe_name = @recipe_name, supervision_mode = @supervision_mode, objective = @objective,
@@ -152,29 +179,71 @@ export interface PairInput {
 export function runPair(db: Db, tmux: Tmux, input: PairInput, now: () => Date) {
   const overrides = checkSeed(input.seed);
   const at = isoSeconds(now());
-  const context: Record<string, unknown> = { binding_id: null, manager: input.managerName, source: 'pair', task: input.task, worker: input.workerName };
+  const context: Record<string, unknown> = {
+    binding_id: null,
+    manager: input.managerName,
+    source: 'pair',
+    task: input.task,
+    worker: input.workerName,
+  };
   let task: TaskRow | undefined = findTask(db, input.task);
   const progress = { binding_created: false, manager_spawned: false, run_created: false, worker_spawned: false };
-  const record = (eventType: string, summary: string, attributes: Record<string, unknown>, extra: Record<string, unknown> = {}, severity: 'info' | 'error' = 'info') =>
-    appendTelemetry(db, { taskId: task?.id ?? null, timestamp: at, actor: 'workerctl', eventType, severity, summary, correlation: { ...context, ...extra }, attributes });
+  const record = (
+    eventType: string,
+    summary: string,
+    attributes: Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+    severity: 'info' | 'error' = 'info',
+  ) =>
+    appendTelemetry(db, {
+      taskId: task?.id ?? null,
+      timestamp: at,
+      actor: 'workerctl',
+      eventType,
+      severity,
+      summary,
+      correlation: { ...context, ...extra },
+      attributes,
+    });
   if (!task && input.taskGoal === null) {
-    throw new LifecycleError(`Task ${JSON.stringify(input.task)} does not exist. Pass --task-goal to create it, or create it first with \`conveyor tasks --create ${input.task} --goal "..."\`.`);
+    throw new LifecycleError(
+      `Task ${JSON.stringify(input.task)} does not exist. Pass --task-goal to create it, or create it first with \`conveyor tasks --create ${input.task} --goal "..."\`.`,
+    );
   }
   try {
     const created = !task;
-    if (!task) task = createTask(db, { name: input.task, goal: input.taskGoal as string, summary: input.taskSummary }, now());
+    if (!task)
+      task = createTask(db, { name: input.task, goal: input.taskGoal as string, summary: input.taskSummary }, now());
     const resolved = task;
-    record('pair_started', `Started pair setup for task ${input.task}.`, { cwd: input.cwd, task_created: created, task_goal_provided: input.taskGoal !== null });
+    record('pair_started', `Started pair setup for task ${input.task}.`, {
+      cwd: input.cwd,
+      task_created: created,
+      task_goal_provided: input.taskGoal !== null,
+    });
     record('pair_task_resolved', `${created ? 'Created' : 'Resolved'} task ${input.task}.`, { created });
-    const hasConfig = db.prepare<[string], { task_id: string }>('select task_id from manager_configs where task_id = ?').get(resolved.id) !== undefined;
+    const hasConfig =
+      db
+        .prepare<[string], { task_id: string }>('select task_id from manager_configs where task_id = ?')
+        .get(resolved.id) !== undefined;
     const seeded = seedGiven(input.seed) || !hasConfig;
     let criteriaSeeded = 0;
     if (seeded) {
       db.transaction(() => {
         seedManagerConfig(db, resolved.id, input.seed, overrides, at);
-        const config = db.prepare<[string], { acceptance_criteria_json: string; guidelines_json: string; reference_paths_json: string; nudge_on_completion: string; supervision_mode: string }>(
-          'select acceptance_criteria_json, guidelines_json, reference_paths_json, nudge_on_completion, supervision_mode from manager_configs where task_id = ?',
-        ).get(resolved.id);
+        const config = db
+          .prepare<
+            [string],
+            {
+              acceptance_criteria_json: string;
+              guidelines_json: string;
+              reference_paths_json: string;
+              nudge_on_completion: string;
+              supervision_mode: string;
+            }
+          >(
+            'select acceptance_criteria_json, guidelines_json, reference_paths_json, nudge_on_completion, supervision_mode from manager_configs where task_id = ?',
+          )
+          .get(resolved.id);
         const counts = {
           acceptance_count: (JSON.parse(config?.acceptance_criteria_json ?? '[]') as unknown[]).length,
           guideline_count: (JSON.parse(config?.guidelines_json ?? '[]') as unknown[]).length,
@@ -182,56 +251,155 @@ export function runPair(db: Db, tmux: Tmux, input: PairInput, now: () => Date) {
           reference_count: (JSON.parse(config?.reference_paths_json ?? '[]') as unknown[]).length,
           supervision_mode: config?.supervision_mode,
         };
-        appendEvent(db, { createdAt: at, type: 'manager_config_recorded', taskId: resolved.id, payload: { ...counts, source: 'pair' } });
+        appendEvent(db, {
+          createdAt: at,
+          type: 'manager_config_recorded',
+          taskId: resolved.id,
+          payload: { ...counts, source: 'pair' },
+        });
         record('pair_manager_config_seeded', `Seeded the manager config of ${input.task}.`, counts);
       }).immediate();
     }
-    const acceptance = JSON.parse(db.prepare<[string], { acceptance_criteria_json: string }>('select acceptance_criteria_json from manager_configs where task_id = ?').get(resolved.id)?.acceptance_criteria_json ?? '[]') as unknown[];
-    const existingCriteria = new Set(db.prepare<[string], { criterion: string }>('select criterion from acceptance_criteria where task_id = ?').all(resolved.id).map((r) => r.criterion));
+    const acceptance = JSON.parse(
+      db
+        .prepare<[string], { acceptance_criteria_json: string }>(
+          'select acceptance_criteria_json from manager_configs where task_id = ?',
+        )
+        .get(resolved.id)?.acceptance_criteria_json ?? '[]',
+    ) as unknown[];
+    const existingCriteria = new Set(
+      db
+        .prepare<[string], { criterion: string }>('select criterion from acceptance_criteria where task_id = ?')
+        .all(resolved.id)
+        .map((r) => r.criterion),
+    );
     const criterionIds: number[] = [];
     for (const text of acceptance) {
       if (typeof text !== 'string' || text.trim() === '' || existingCriteria.has(text)) continue;
       existingCriteria.add(text);
-      const view = addCriterion(db, { taskId: resolved.id, criterion: text, source: 'manager_inferred', status: 'accepted', rationale: 'Seeded from the manager config by pair.', evidence: { source: 'manager_config' }, at }, now());
+      const view = addCriterion(
+        db,
+        {
+          taskId: resolved.id,
+          criterion: text,
+          source: 'manager_inferred',
+          status: 'accepted',
+          rationale: 'Seeded from the manager config by pair.',
+          evidence: { source: 'manager_config' },
+          at,
+        },
+        now(),
+      );
       criterionIds.push(view.id);
     }
     criteriaSeeded = criterionIds.length;
-    if (criteriaSeeded > 0) appendEvent(db, { createdAt: at, type: 'manager_acceptance_criteria_seeded', taskId: resolved.id, payload: { criterion_ids: criterionIds, source: 'manager_config' } });
+    if (criteriaSeeded > 0)
+      appendEvent(db, {
+        createdAt: at,
+        type: 'manager_acceptance_criteria_seeded',
+        taskId: resolved.id,
+        payload: { criterion_ids: criterionIds, source: 'manager_config' },
+      });
 
     const spawn = (role: 'worker' | 'manager', name: string, prompt: string | null): SpawnedSession =>
       spawnCodexSession(
         db,
         tmux,
-        { name, role, cwd: input.cwd, prompt, sandbox: input.sandbox, approval: input.approval, codexProfile: input.codexProfile, acceptTrust: input.acceptTrust, timeoutSeconds: input.timeoutSeconds, via: 'pair', probe: input.probe },
+        {
+          name,
+          role,
+          cwd: input.cwd,
+          prompt,
+          sandbox: input.sandbox,
+          approval: input.approval,
+          codexProfile: input.codexProfile,
+          acceptTrust: input.acceptTrust,
+          timeoutSeconds: input.timeoutSeconds,
+          via: 'pair',
+          probe: input.probe,
+        },
         now,
       );
-    const spawnedFields = (s: SpawnedSession) => ({ codex_session_id: s.codex_session_id, codex_session_path: s.codex_session_path, pid: s.pid, tmux_session: s.tmux_session });
-    const worker = spawn('worker', input.workerName, input.taskPrompt ? pairWorkerPrompt(input.taskPrompt, input.task, input.dbPath) : null);
+    const spawnedFields = (s: SpawnedSession) => ({
+      codex_session_id: s.codex_session_id,
+      codex_session_path: s.codex_session_path,
+      pid: s.pid,
+      tmux_session: s.tmux_session,
+    });
+    const worker = spawn(
+      'worker',
+      input.workerName,
+      input.taskPrompt ? pairWorkerPrompt(input.taskPrompt, input.task, input.dbPath) : null,
+    );
     progress.worker_spawned = true;
-    record('pair_worker_spawned', `Spawned worker session ${worker.name}.`, spawnedFields(worker), { worker_session_id: worker.session_id });
-    const managerPrompt = managerPromptFor(db, { cwd: input.cwd, managerName: input.managerName, task: input.task, taskGoal: resolved.goal, workerName: input.workerName, dbPath: input.dbPath });
+    record('pair_worker_spawned', `Spawned worker session ${worker.name}.`, spawnedFields(worker), {
+      worker_session_id: worker.session_id,
+    });
+    const managerPrompt = managerPromptFor(db, {
+      cwd: input.cwd,
+      managerName: input.managerName,
+      task: input.task,
+      taskGoal: resolved.goal,
+      workerName: input.workerName,
+      dbPath: input.dbPath,
+    });
     const manager = spawn('manager', input.managerName, managerPrompt);
     progress.manager_spawned = true;
-    record('pair_manager_spawned', `Spawned manager session ${manager.name}.`, spawnedFields(manager), { manager_session_id: manager.session_id });
+    record('pair_manager_spawned', `Spawned manager session ${manager.name}.`, spawnedFields(manager), {
+      manager_session_id: manager.session_id,
+    });
     const live = createBinding(db, resolved, worker.name, manager.name, at);
     progress.binding_created = true;
     context.binding_id = live.binding.id;
-    record('pair_binding_created', `Bound worker ${worker.name} and manager ${manager.name}.`, { manager_session_id: manager.session_id, worker_session_id: worker.session_id });
-    const runId = db.transaction(() => {
-      if (db.prepare<[string], { id: string }>(`select id from runs where task_id = ? and status = 'active'`).get(resolved.id)) {
-        throw new ConflictError(`task ${input.task} already has an active run`);
-      }
-      const id = newId('run');
-      const metadata = { binding_id: live.binding.id, manager: manager.name, manager_config_seeded: seeded, manager_config_seeded_by_pair: seeded, source: 'pair', worker: worker.name };
-      db.prepare(`insert into runs(id, task_id, name, purpose, status, started_at, ended_at, metadata_json) values (?, ?, ?, ?, 'active', ?, null, ?)`).run(id, resolved.id, `${resolved.id}-pair`, resolved.goal, at, stableJson(metadata));
-      appendEvent(db, { createdAt: at, type: 'run_created', taskId: resolved.id, payload: { run_id: id, source: 'pair' } });
-      record('pair_run_created', `Opened run ${id} for the pair on ${input.task}.`, { manager_acceptance_criteria_seeded: criteriaSeeded, manager_config_seeded: seeded, manager_config_seeded_by_pair: seeded }, { run_id: id });
-      return id;
-    }).immediate();
+    record('pair_binding_created', `Bound worker ${worker.name} and manager ${manager.name}.`, {
+      manager_session_id: manager.session_id,
+      worker_session_id: worker.session_id,
+    });
+    const runId = db
+      .transaction(() => {
+        if (
+          db
+            .prepare<[string], { id: string }>(`select id from runs where task_id = ? and status = 'active'`)
+            .get(resolved.id)
+        ) {
+          throw new ConflictError(`task ${input.task} already has an active run`);
+        }
+        const id = newId('run');
+        const metadata = {
+          binding_id: live.binding.id,
+          manager: manager.name,
+          manager_config_seeded: seeded,
+          manager_config_seeded_by_pair: seeded,
+          source: 'pair',
+          worker: worker.name,
+        };
+        db.prepare(
+          `insert into runs(id, task_id, name, purpose, status, started_at, ended_at, metadata_json) values (?, ?, ?, ?, 'active', ?, null, ?)`,
+        ).run(id, resolved.id, `${resolved.id}-pair`, resolved.goal, at, stableJson(metadata));
+        appendEvent(db, {
+          createdAt: at,
+          type: 'run_created',
+          taskId: resolved.id,
+          payload: { run_id: id, source: 'pair' },
+        });
+        record(
+          'pair_run_created',
+          `Opened run ${id} for the pair on ${input.task}.`,
+          {
+            manager_acceptance_criteria_seeded: criteriaSeeded,
+            manager_config_seeded: seeded,
+            manager_config_seeded_by_pair: seeded,
+          },
+          { run_id: id },
+        );
+        return id;
+      })
+      .immediate();
     progress.run_created = true;
     const ensure = input.dispatchCommand !== null;
     let pid: number | null = null;
-    if (ensure && !dispatcherIsRecent(db, input.dispatcherId as string, now())) pid = spawnDetached(input.dispatchCommand as string[], input.packageRoot, input.env);
+    if (ensure && !dispatcherIsRecent(db, input.dispatcherId as string, now()))
+      pid = spawnDetached(input.dispatchCommand as string[], input.packageRoot, input.env);
     return {
       binding_id: live.binding.id,
       dispatch: { command: input.dispatchCommand, ensure, pid, started: pid !== null },
@@ -247,7 +415,14 @@ export function runPair(db: Db, tmux: Tmux, input: PairInput, now: () => Date) {
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (task) record('pair_failed', `Pair setup failed for task ${input.task}.`, { ...progress, error: message, error_type: 'Error' }, {}, 'error');
+    if (task)
+      record(
+        'pair_failed',
+        `Pair setup failed for task ${input.task}.`,
+        { ...progress, error: message, error_type: 'Error' },
+        {},
+        'error',
+      );
     throw new LifecycleError(message);
   }
 }

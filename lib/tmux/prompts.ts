@@ -40,8 +40,17 @@ export function managerBootstrapPrompt(input: ManagerPromptInput): string {
         ];
   const ackExample =
     input.configuredTools !== null
-      ? { task: input.ackTask, supervision_contract: 'I supervise through Conveyor and check the criteria before finishing.', will_not_edit_project_files: true }
-      : { task: input.ackTask, manager_session: input.managerName, supervision_contract: 'I supervise through Conveyor and check the criteria before finishing.', will_not_edit_project_files: true };
+      ? {
+          task: input.ackTask,
+          supervision_contract: 'I supervise through Conveyor and check the criteria before finishing.',
+          will_not_edit_project_files: true,
+        }
+      : {
+          task: input.ackTask,
+          manager_session: input.managerName,
+          supervision_contract: 'I supervise through Conveyor and check the criteria before finishing.',
+          will_not_edit_project_files: true,
+        };
   return [
     'You are the manager: a Codex session that supervises a worker session through Agent Conveyor.',
     '',
@@ -91,7 +100,12 @@ export function pairWorkerPrompt(taskPrompt: string, task: string, dbPath: strin
 }
 
 /** The contract a legacy worker (`create`) receives: its task, its token and how to report status. */
-export function legacyContractPrompt(input: { name: string; task: string | null; identityToken: string; statusPath: string }): string {
+export function legacyContractPrompt(input: {
+  name: string;
+  task: string | null;
+  identityToken: string;
+  statusPath: string;
+}): string {
   return [
     'You are a worker Codex session; a manager Codex session supervises you.',
     '',

@@ -28,7 +28,8 @@ export function processTmuxRunner(options: ProcessRunnerOptions = {}): TmuxRunne
     if (result.error) {
       const code = (result.error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return { status: 127, stdout: '', stderr: `${command} is not installed or not on PATH` };
-      if (code === 'EACCES') return { status: 126, stdout: '', stderr: `${command} cannot be executed: permission denied` };
+      if (code === 'EACCES')
+        return { status: 126, stdout: '', stderr: `${command} cannot be executed: permission denied` };
       return { status: 1, stdout: '', stderr: result.error.message };
     }
     return { status: result.status ?? 1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };

@@ -26,7 +26,9 @@ export function requireRegisteredSession(db: Db, name: string): SessionRow {
 /** Where text for a session goes: `session:pane` when a pane id is recorded, else the session. */
 export function sessionTarget(session: SessionRow): string {
   if (!session.tmux_session) {
-    throw new ConveyorError(`session ${JSON.stringify(session.name)} has no tmux_session; it was probably registered outside tmux (use its inbox instead)`);
+    throw new ConveyorError(
+      `session ${JSON.stringify(session.name)} has no tmux_session; it was probably registered outside tmux (use its inbox instead)`,
+    );
   }
   return session.tmux_pane_id ? `${session.tmux_session}:${session.tmux_pane_id}` : session.tmux_session;
 }
@@ -58,7 +60,8 @@ export function sendSessionText(
       dryRun: options.dryRun,
       onStarted: options.onStarted,
     },
-    () => `session ${JSON.stringify(session.name)} is not running in tmux session ${JSON.stringify(session.tmux_session)}`,
+    () =>
+      `session ${JSON.stringify(session.name)} is not running in tmux session ${JSON.stringify(session.tmux_session)}`,
   );
 }
 
@@ -81,19 +84,40 @@ function actionContext(db: Db, name: string): ActionContext {
     )
     .get(session.id, session.id);
   if (!binding) return { binding_id: null, role: null, session_id: null, taskId: null };
-  return { binding_id: binding.id, role: binding.worker_session_id === session.id ? 'worker' : 'manager', session_id: session.id, taskId: binding.task_id };
+  return {
+    binding_id: binding.id,
+    role: binding.worker_session_id === session.id ? 'worker' : 'manager',
+    session_id: session.id,
+    taskId: binding.task_id,
+  };
 }
 
-export function sessionNudge(db: Db, tmux: Tmux, input: { name: string; text: string; dryRun: boolean }, now: Date): SendTextResult {
+export function sessionNudge(
+  db: Db,
+  tmux: Tmux,
+  input: { name: string; text: string; dryRun: boolean },
+  now: Date,
+): SendTextResult {
   const context = actionContext(db, input.name);
   const dryRun = input.dryRun;
-  const correlation = { binding_id: context.binding_id, dry_run: dryRun, role: context.role, session: input.name, session_id: context.session_id };
+  const correlation = {
+    binding_id: context.binding_id,
+    dry_run: dryRun,
+    role: context.role,
+    session: input.name,
+    session_id: context.session_id,
+  };
   const at = isoSeconds(now);
   try {
     const session = requireRegisteredSession(db, input.name);
     const result = sendSessionText(tmux, session, input.text, { dryRun, time: isoMillis(now) });
     db.transaction(() => {
-      appendEvent(db, { createdAt: at, type: 'session_nudged', taskId: context.taskId, payload: { dry_run: dryRun, session: input.name, success: true, text_length: input.text.length } });
+      appendEvent(db, {
+        createdAt: at,
+        type: 'session_nudged',
+        taskId: context.taskId,
+        payload: { dry_run: dryRun, session: input.name, success: true, text_length: input.text.length },
+      });
       appendTelemetry(db, {
         taskId: context.taskId,
         timestamp: at,
@@ -108,7 +132,12 @@ export function sessionNudge(db: Db, tmux: Tmux, input: { name: string; text: st
   } catch (error) {
     const failure = { error: messageOf(error), error_type: errorTypeOf(error) };
     db.transaction(() => {
-      appendEvent(db, { createdAt: at, type: 'session_nudged', taskId: context.taskId, payload: { dry_run: dryRun, ...failure, session: input.name, success: false, text_length: input.text.length } });
+      appendEvent(db, {
+        createdAt: at,
+        type: 'session_nudged',
+        taskId: context.taskId,
+        payload: { dry_run: dryRun, ...failure, session: input.name, success: false, text_length: input.text.length },
+      });
       appendTelemetry(db, {
         taskId: context.taskId,
         timestamp: at,
@@ -133,25 +162,57 @@ export interface InterruptResult {
   time: string;
 }
 
-export function sessionInterrupt(db: Db, tmux: Tmux, input: { name: string; key: string; followup: string | null; dryRun: boolean }, now: Date): InterruptResult {
+export function sessionInterrupt(
+  db: Db,
+  tmux: Tmux,
+  input: { name: string; key: string; followup: string | null; dryRun: boolean },
+  now: Date,
+): InterruptResult {
   const context = actionContext(db, input.name);
   const dryRun = input.dryRun;
-  const correlation = { binding_id: context.binding_id, dry_run: dryRun, key: input.key, role: context.role, session: input.name, session_id: context.session_id };
+  const correlation = {
+    binding_id: context.binding_id,
+    dry_run: dryRun,
+    key: input.key,
+    role: context.role,
+    session: input.name,
+    session_id: context.session_id,
+  };
   const followupLength = input.followup === null ? 0 : input.followup.length;
   const at = isoSeconds(now);
   try {
     const session = requireRegisteredSession(db, input.name);
     const target = sessionTarget(session);
-    const result: InterruptResult = { dry_run: dryRun, followup: input.followup, key: input.key, session: session.name, target, time: isoMillis(now) };
+    const result: InterruptResult = {
+      dry_run: dryRun,
+      followup: input.followup,
+      key: input.key,
+      session: session.name,
+      target,
+      time: isoMillis(now),
+    };
     if (!dryRun) {
       if (!tmux.running(session.tmux_session as string)) {
-        throw new TmuxError(`session ${JSON.stringify(session.name)} is not running in tmux session ${JSON.stringify(session.tmux_session)}`);
+        throw new TmuxError(
+          `session ${JSON.stringify(session.name)} is not running in tmux session ${JSON.stringify(session.tmux_session)}`,
+        );
       }
       tmux.sendKey(target, input.key);
       if (input.followup !== null) sendSessionText(tmux, session, input.followup, { time: result.time });
     }
     db.transaction(() => {
-      appendEvent(db, { createdAt: at, type: 'session_interrupted', taskId: context.taskId, payload: { dry_run: dryRun, followup_length: followupLength, key: input.key, session: input.name, success: true } });
+      appendEvent(db, {
+        createdAt: at,
+        type: 'session_interrupted',
+        taskId: context.taskId,
+        payload: {
+          dry_run: dryRun,
+          followup_length: followupLength,
+          key: input.key,
+          session: input.name,
+          success: true,
+        },
+      });
       appendTelemetry(db, {
         taskId: context.taskId,
         timestamp: at,
@@ -166,7 +227,19 @@ export function sessionInterrupt(db: Db, tmux: Tmux, input: { name: string; key:
   } catch (error) {
     const failure = { error: messageOf(error), error_type: errorTypeOf(error) };
     db.transaction(() => {
-      appendEvent(db, { createdAt: at, type: 'session_interrupted', taskId: context.taskId, payload: { dry_run: dryRun, ...failure, followup_length: followupLength, key: input.key, session: input.name, success: false } });
+      appendEvent(db, {
+        createdAt: at,
+        type: 'session_interrupted',
+        taskId: context.taskId,
+        payload: {
+          dry_run: dryRun,
+          ...failure,
+          followup_length: followupLength,
+          key: input.key,
+          session: input.name,
+          success: false,
+        },
+      });
       appendTelemetry(db, {
         taskId: context.taskId,
         timestamp: at,

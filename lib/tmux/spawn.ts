@@ -40,27 +40,36 @@ export interface SpawnedSession {
 export function checkSpawnName(name: string): void {
   if (name.trim() === '') throw new UsageError('a session name must not be empty');
   if (/[.:]/.test(name)) {
-    throw new UsageError(`session name ${JSON.stringify(name)} contains '.' or ':', which tmux rewrites in session names; choose another name`);
+    throw new UsageError(
+      `session name ${JSON.stringify(name)} contains '.' or ':', which tmux rewrites in session names; choose another name`,
+    );
   }
 }
 
 /** Refusals that need no tmux call beyond a probe: a registered name, a running tmux session, an unknown profile. */
 export function checkSpawnable(db: Db, tmux: Tmux, input: Pick<SpawnInput, 'name' | 'codexProfile'>): void {
   if (findSession(db, input.name)) {
-    throw new LifecycleError(`a session named ${JSON.stringify(input.name)} is already registered; choose another name or run \`conveyor deregister ${input.name}\``);
+    throw new LifecycleError(
+      `a session named ${JSON.stringify(input.name)} is already registered; choose another name or run \`conveyor deregister ${input.name}\``,
+    );
   }
   const tmuxSession = `codex-${input.name}`;
   if (tmux.running(tmuxSession)) {
-    throw new LifecycleError(`tmux session ${JSON.stringify(tmuxSession)} already exists; choose another name or run \`tmux kill-session -t ${tmuxSession}\``);
+    throw new LifecycleError(
+      `tmux session ${JSON.stringify(tmuxSession)} already exists; choose another name or run \`tmux kill-session -t ${tmuxSession}\``,
+    );
   }
   if (input.codexProfile !== undefined && !Object.hasOwn(CODEX_PROFILES, input.codexProfile)) {
-    throw new UsageError(`unknown codex profile ${JSON.stringify(input.codexProfile)}; known profiles: ${Object.keys(CODEX_PROFILES).join(', ')}`);
+    throw new UsageError(
+      `unknown codex profile ${JSON.stringify(input.codexProfile)}; known profiles: ${Object.keys(CODEX_PROFILES).join(', ')}`,
+    );
   }
 }
 
 /** A missing working directory would silently become tmux's own cwd while the session records the missing path. */
 export function checkSpawnCwd(cwd: string): void {
-  if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new LifecycleError(`working directory does not exist: ${cwd}`);
+  if (!existsSync(cwd) || !statSync(cwd).isDirectory())
+    throw new LifecycleError(`working directory does not exist: ${cwd}`);
 }
 
 /** Launch, discover and register. `now` stamps the row; the launch time for discovery is the real clock. */
@@ -68,7 +77,11 @@ export function spawnCodexSession(db: Db, tmux: Tmux, input: SpawnInput, now: ()
   checkSpawnable(db, tmux, input);
   checkSpawnCwd(input.cwd);
   const profile = input.codexProfile === undefined ? undefined : CODEX_PROFILES[input.codexProfile];
-  const argv = codexArgv({ sandbox: input.sandbox ?? profile?.sandbox, approval: input.approval ?? profile?.approval, prompt: input.prompt });
+  const argv = codexArgv({
+    sandbox: input.sandbox ?? profile?.sandbox,
+    approval: input.approval ?? profile?.approval,
+    prompt: input.prompt,
+  });
   const tmuxSession = `codex-${input.name}`;
   const launchedAt = Date.now();
   try {
@@ -115,10 +128,22 @@ export function spawnCodexSession(db: Db, tmux: Tmux, input: SpawnInput, now: ()
 }
 
 /** The manager's first prompt, from the task (by id or name) and its manager config when they exist. */
-export function managerPromptFor(db: Db, input: { cwd: string; managerName: string; task: string | null; taskGoal: string | null; workerName: string | null; dbPath: string }): string {
+export function managerPromptFor(
+  db: Db,
+  input: {
+    cwd: string;
+    managerName: string;
+    task: string | null;
+    taskGoal: string | null;
+    workerName: string | null;
+    dbPath: string;
+  },
+): string {
   const task = input.task === null ? undefined : findTask(db, input.task);
   const config = task
-    ? db.prepare<[string], { tools_json: string | null }>('select tools_json from manager_configs where task_id = ?').get(task.id)
+    ? db
+        .prepare<[string], { tools_json: string | null }>('select tools_json from manager_configs where task_id = ?')
+        .get(task.id)
     : undefined;
   let tools: string[] | null = null;
   if (config) {

@@ -8,7 +8,10 @@ export const TERMINALS = ['auto', 'terminal', 'ghostty'] as const;
 export type Terminal = (typeof TERMINALS)[number];
 
 export function requireMacos(platform: string): void {
-  if (platform !== 'darwin') throw new LifecycleError('opening a terminal window is implemented for macOS only; attach by hand with `tmux attach -t <session>`');
+  if (platform !== 'darwin')
+    throw new LifecycleError(
+      'opening a terminal window is implemented for macOS only; attach by hand with `tmux attach -t <session>`',
+    );
 }
 
 export function resolveTerminal(terminal: Terminal): 'terminal' | 'ghostty' {
@@ -17,14 +20,22 @@ export function resolveTerminal(terminal: Terminal): 'terminal' | 'ghostty' {
 }
 
 export function terminalCommand(terminal: 'terminal' | 'ghostty', tmuxSession: string): string[] {
-  if (terminal === 'ghostty') return ['open', '-na', 'Ghostty.app', '--args', '-e', 'tmux', 'attach', '-t', tmuxSession];
-  return ['osascript', '-e', 'tell application "Terminal" to activate', '-e', `tell application "Terminal" to do script "tmux attach -t ${tmuxSession}"`];
+  if (terminal === 'ghostty')
+    return ['open', '-na', 'Ghostty.app', '--args', '-e', 'tmux', 'attach', '-t', tmuxSession];
+  return [
+    'osascript',
+    '-e',
+    'tell application "Terminal" to activate',
+    '-e',
+    `tell application "Terminal" to do script "tmux attach -t ${tmuxSession}"`,
+  ];
 }
 
 export function runTerminalCommand(argv: readonly string[]): void {
   const result = spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8' });
   if (result.error || result.status !== 0) {
-    const detail = result.stderr?.trim() || result.stdout?.trim() || result.error?.message || `exit code ${result.status}`;
+    const detail =
+      result.stderr?.trim() || result.stdout?.trim() || result.error?.message || `exit code ${result.status}`;
     throw new LifecycleError(`${argv.join(' ')} failed: ${detail}`);
   }
 }

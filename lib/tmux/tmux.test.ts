@@ -20,7 +20,17 @@ describe('the tmux module on a real server', () => {
   it('pastes a text with 0.1.12’s argv and Enter, and always deletes the buffer', async () => {
     server.tmux.newSession('codex-t', 'cat');
     const { tmux, calls } = recording();
-    const result = tmux.sendText({ session: 't', tmuxSession: 'codex-t', target: 'codex-t', buffer: 'workerctl-session-t', text: 'hello there', time: 'T' }, () => 'gone');
+    const result = tmux.sendText(
+      {
+        session: 't',
+        tmuxSession: 'codex-t',
+        target: 'codex-t',
+        buffer: 'workerctl-session-t',
+        text: 'hello there',
+        time: 'T',
+      },
+      () => 'gone',
+    );
     expect(result).toMatchObject({ side_effect_completed: true, side_effect_started: true, target: 'codex-t' });
     expect(calls).toEqual([
       ['has-session', '-t', 'codex-t'],
@@ -35,18 +45,29 @@ describe('the tmux module on a real server', () => {
   it('passes a text starting with - after --, and a dry run makes no call at all', async () => {
     server.tmux.newSession('codex-t', 'cat');
     const { tmux, calls } = recording();
-    tmux.sendText({ session: 't', tmuxSession: 'codex-t', target: 'codex-t', buffer: 'b', text: '-x marks', time: 'T' }, () => 'gone');
+    tmux.sendText(
+      { session: 't', tmuxSession: 'codex-t', target: 'codex-t', buffer: 'b', text: '-x marks', time: 'T' },
+      () => 'gone',
+    );
     expect(calls[1]).toEqual(['set-buffer', '-b', 'b', '--', '-x marks']);
     await server.waitForPane('codex-t', '-x marks');
     calls.length = 0;
-    const dry = tmux.sendText({ session: 't', tmuxSession: 'codex-t', target: 'codex-t', buffer: 'b', text: 'x', time: 'T', dryRun: true }, () => 'gone');
+    const dry = tmux.sendText(
+      { session: 't', tmuxSession: 'codex-t', target: 'codex-t', buffer: 'b', text: 'x', time: 'T', dryRun: true },
+      () => 'gone',
+    );
     expect(dry.side_effect_started).toBe(false);
     expect(calls).toEqual([]);
   });
 
   it('refuses to paste into a session that is not running, before anything is sent', () => {
     const { tmux, calls } = recording();
-    expect(() => tmux.sendText({ session: 't', tmuxSession: 'codex-none', target: 'codex-none', buffer: 'b', text: 'x', time: 'T' }, () => 'not running')).toThrow('not running');
+    expect(() =>
+      tmux.sendText(
+        { session: 't', tmuxSession: 'codex-none', target: 'codex-none', buffer: 'b', text: 'x', time: 'T' },
+        () => 'not running',
+      ),
+    ).toThrow('not running');
     expect(calls.map((c) => c[0])).toEqual(['has-session']);
   });
 

@@ -88,7 +88,13 @@ export class Tmux {
    * makes no tmux call at all. A text starting with `-` gets a `--` before it, or tmux would read it as options.
    */
   sendText(input: SendTextInput, notRunning: () => string): SendTextResult {
-    const base = { dry_run: input.dryRun ?? false, session: input.session, target: input.target, text: input.text, time: input.time };
+    const base = {
+      dry_run: input.dryRun ?? false,
+      session: input.session,
+      target: input.target,
+      text: input.text,
+      time: input.time,
+    };
     if (input.dryRun) return { ...base, side_effect_completed: false, side_effect_started: false };
     if (!this.running(input.tmuxSession)) throw new TmuxError(notRunning());
     const textArgs = input.text.startsWith('-') ? ['--', input.text] : [input.text];

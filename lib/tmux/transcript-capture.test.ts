@@ -22,12 +22,26 @@ describe('transcript capture through tmux', () => {
     try {
       const task = createTask(t.db, { name: 'cap', goal: 'Capture' }, new Date());
       server.tmux.newSession('codex-cap', 'cat');
-      server.tmux.sendText({ session: 'cap', tmuxSession: 'codex-cap', target: 'codex-cap', buffer: 'b', text: 'first line', time: 'T' }, () => 'gone');
+      server.tmux.sendText(
+        { session: 'cap', tmuxSession: 'codex-cap', target: 'codex-cap', buffer: 'b', text: 'first line', time: 'T' },
+        () => 'gone',
+      );
       await server.waitForPane('codex-cap', 'first line');
       const capture = tmuxTranscriptCapturer(server.tmux);
-      const target = { role: 'worker' as const, task, kind: 'session' as const, bindingId: null, name: 'cap', tmuxSession: 'codex-cap', tmuxPaneId: null };
+      const target = {
+        role: 'worker' as const,
+        task,
+        kind: 'session' as const,
+        bindingId: null,
+        name: 'cap',
+        tmuxSession: 'codex-cap',
+        tmuxPaneId: null,
+      };
       const first = capture(t.db, target, { mode: 'segment', lines: 50, includeContent: true }, new Date());
-      expect(first.transcript_segment).toMatchObject({ segment_kind: 'segment', segment_text: 'first line\nfirst line' });
+      expect(first.transcript_segment).toMatchObject({
+        segment_kind: 'segment',
+        segment_text: 'first line\nfirst line',
+      });
       const again = capture(t.db, target, { mode: 'segment', lines: 50, includeContent: false }, new Date());
       expect(again.transcript_segment).toBeNull();
       expect(t.db.prepare('select count(*) as n from terminal_captures').get()).toEqual({ n: 2 });

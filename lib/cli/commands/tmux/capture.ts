@@ -1,7 +1,14 @@
 import { captureSubject, lookupSubject } from '../../../legacy/observe.js';
 import { UsageError } from '../../../errors.js';
 import { defineCommand } from '../../command.js';
-import { atMostPositionals, OBSERVE_REJECTED, positiveSeconds, STATE_ROOT_NOTE, stateFilesOf, tmuxOf } from './options.js';
+import {
+  atMostPositionals,
+  OBSERVE_REJECTED,
+  positiveSeconds,
+  STATE_ROOT_NOTE,
+  stateFilesOf,
+  tmuxOf,
+} from './options.js';
 
 export default defineCommand({
   name: 'capture',

@@ -5,9 +5,30 @@ import { defineCommand } from '../../command.js';
 import { atMostPositionals, integerFlag } from './options.js';
 
 const REJECTED = [
-  'json', 'active', 'all', 'codex-session', 'create', 'cwd', 'goal', 'include-content', 'include-transcripts', 'include-full-transcripts',
-  'include-legacy', 'name', 'output', 'pid', 'redact-identity-token', 'role', 'state', 'subtype', 'summary', 'task', 'tmux-session',
-  'worker', 'manager', 'zip',
+  'json',
+  'active',
+  'all',
+  'codex-session',
+  'create',
+  'cwd',
+  'goal',
+  'include-content',
+  'include-transcripts',
+  'include-full-transcripts',
+  'include-legacy',
+  'name',
+  'output',
+  'pid',
+  'redact-identity-token',
+  'role',
+  'state',
+  'subtype',
+  'summary',
+  'task',
+  'tmux-session',
+  'worker',
+  'manager',
+  'zip',
 ];
 
 export default defineCommand({
@@ -38,7 +59,9 @@ example:
       try {
         text = readFileSync(file, 'utf8');
       } catch (error) {
-        throw new UsageError(`classify: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new UsageError(
+          `classify: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
     const startup = classifyStartup(text);

@@ -25,7 +25,15 @@ Records a manager decision "nudge" with REASON (kept even when the request is th
       json: compactWorker(
         ctx.db(),
         tmuxOf(ctx),
-        { task, reason, cycleId, clear: flags.bool('clear'), promptOnly: flags.bool('prompt-only'), message: flags.string('message') ?? null, dryRun: flags.bool('dry-run') },
+        {
+          task,
+          reason,
+          cycleId,
+          clear: flags.bool('clear'),
+          promptOnly: flags.bool('prompt-only'),
+          message: flags.string('message') ?? null,
+          dryRun: flags.bool('dry-run'),
+        },
         ctx.now,
       ),
     };

@@ -10,9 +10,37 @@ import { packageBinDir } from '../../package-root.js';
 import { atMostPositionals, positiveSeconds, stateFilesOf, tmuxOf } from './options.js';
 
 const REJECTED = [
-  'json', 'dry-run', 'active', 'all', 'codex-session', 'create', 'goal', 'name', 'output', 'pid', 'tmux-session', 'worker', 'manager',
-  'zip', 'include-content', 'include-transcripts', 'include-full-transcripts', 'include-legacy', 'redact-identity-token', 'role',
-  'state', 'subtype', 'summary', 'text', 'file', 'type', 'keep-latest', 'limit', 'current-task', 'next-action', 'blocker',
+  'json',
+  'dry-run',
+  'active',
+  'all',
+  'codex-session',
+  'create',
+  'goal',
+  'name',
+  'output',
+  'pid',
+  'tmux-session',
+  'worker',
+  'manager',
+  'zip',
+  'include-content',
+  'include-transcripts',
+  'include-full-transcripts',
+  'include-legacy',
+  'redact-identity-token',
+  'role',
+  'state',
+  'subtype',
+  'summary',
+  'text',
+  'file',
+  'type',
+  'keep-latest',
+  'limit',
+  'current-task',
+  'next-action',
+  'blocker',
 ];
 
 /** Universal flags refused unless they carry 0.1.12's default value. */
@@ -27,7 +55,8 @@ function checkFlags(flags: Flags): void {
   flags.reject(REJECTED);
   for (const [name, fallback] of ONLY_DEFAULTS) {
     const value = flags.string(name);
-    if (value !== undefined && value !== fallback) throw new UsageError(`unsupported option for ${flags.command}: --${name}`);
+    if (value !== undefined && value !== fallback)
+      throw new UsageError(`unsupported option for ${flags.command}: --${name}`);
   }
   flags.oneOf('terminal', TERMINALS);
 }
@@ -47,8 +76,18 @@ export function createCommand(preset: boolean): CommandDef {
   const name = preset ? 'start-test' : 'create';
   return defineCommand({
     name,
-    summary: preset ? 'Create a legacy test worker with readiness and status verification' : 'Create a legacy worker: state files, contract prompt, tmux session codex-NAME',
-    flags: preset ? LAUNCH_FLAGS : { ...LAUNCH_FLAGS, 'no-initial-prompt': 'boolean', 'no-send-contract': 'boolean', 'wait-ready': 'boolean', verify: 'boolean' },
+    summary: preset
+      ? 'Create a legacy test worker with readiness and status verification'
+      : 'Create a legacy worker: state files, contract prompt, tmux session codex-NAME',
+    flags: preset
+      ? LAUNCH_FLAGS
+      : {
+          ...LAUNCH_FLAGS,
+          'no-initial-prompt': 'boolean',
+          'no-send-contract': 'boolean',
+          'wait-ready': 'boolean',
+          verify: 'boolean',
+        },
     help: preset
       ? `usage: conveyor start-test [NAME (live-test)] [--cwd DIR] [--task TEXT] [--wait-ready-timeout N (30)]
        [--verify-timeout N (60)] [--accept-trust] [--reuse] [--open] [--force-open] [--terminal T] [--stop-after]
@@ -72,18 +111,26 @@ Exit 1: codex or tmux missing, a missing --cwd, an existing worker (without --re
     run(ctx) {
       const { flags } = ctx;
       checkFlags(flags);
-      if (preset) for (const f of ['wait-ready', 'verify', 'no-initial-prompt']) if (flags.has(f)) throw new UsageError(`start-test always does ${f}; do not pass --${f}`);
+      if (preset)
+        for (const f of ['wait-ready', 'verify', 'no-initial-prompt'])
+          if (flags.has(f)) throw new UsageError(`start-test always does ${f}; do not pass --${f}`);
       const workerName = flags.positional(0) ?? (preset ? 'live-test' : undefined);
       if (workerName === undefined) throw new UsageError('create needs a worker name');
       atMostPositionals(flags, 1);
       const waitReadyTimeout = positiveSeconds(flags, 'wait-ready-timeout', 30);
       const verifyTimeout = positiveSeconds(flags, 'verify-timeout', 60);
-      if (flags.bool('open') && flags.bool('stop-after')) throw new LifecycleError('--open cannot be combined with --stop-after');
-      if (flags.bool('open')) throw new LifecycleError('create --open is implemented for macOS only; attach with tmux attach -t codex-NAME');
+      if (flags.bool('open') && flags.bool('stop-after'))
+        throw new LifecycleError('--open cannot be combined with --stop-after');
+      if (flags.bool('open'))
+        throw new LifecycleError('create --open is implemented for macOS only; attach with tmux attach -t codex-NAME');
       requireTool('codex', ctx.env);
       checkWorkerName(workerName);
       const cwd = existingDirectory(flags.string('cwd') ?? ctx.cwd, ctx.cwd);
-      const task = flags.string('task') ?? (preset ? `Read README.md and report a short summary with conveyor update-status ${workerName}; do not edit tracked files.` : null);
+      const task =
+        flags.string('task') ??
+        (preset
+          ? `Read README.md and report a short summary with conveyor update-status ${workerName}; do not edit tracked files.`
+          : null);
       const text = createLegacyWorker(
         ctx.db,
         tmuxOf(ctx),

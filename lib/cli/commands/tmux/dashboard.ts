@@ -11,7 +11,14 @@ import { atMostPositionals } from './options.js';
 export default defineCommand({
   name: 'dashboard',
   summary: "Start conveyor's dashboard server (optionally with a Dispatch watcher)",
-  flags: { host: 'string', port: 'string', 'workerctl-path': 'string', 'db-path': 'string', 'ensure-dispatch': 'boolean', 'dispatcher-id': 'string' },
+  flags: {
+    host: 'string',
+    port: 'string',
+    'workerctl-path': 'string',
+    'db-path': 'string',
+    'ensure-dispatch': 'boolean',
+    'dispatcher-id': 'string',
+  },
   help: `usage: conveyor dashboard [--host H (127.0.0.1)] [--port N (8797)] [--task T] [--workerctl-path P (conveyor)]
        [--db-path FILE | --path FILE] [--ensure-dispatch] [--dispatcher-id ID (dispatch-dashboard)] [--dry-run] [--json]
 
@@ -28,7 +35,8 @@ nothing. Beyond loopback the server requires a token (see \`npm start -- --help\
     const portText = flags.string('port');
     let port = 8797;
     if (portText !== undefined) {
-      if (!/^\d+$/.test(portText) || Number(portText) <= 0) throw new UsageError(`dashboard: --port must be a positive integer, got ${JSON.stringify(portText)}`);
+      if (!/^\d+$/.test(portText) || Number(portText) <= 0)
+        throw new UsageError(`dashboard: --port must be a positive integer, got ${JSON.stringify(portText)}`);
       port = Number(portText);
       if (port > 65_535) throw new UsageError(`dashboard: --port must be at most 65535, got ${port}`);
     }
@@ -49,7 +57,13 @@ nothing. Beyond loopback the server requires a token (see \`npm start -- --help\
       return { text: `${plan.command.map((w) => `'${w.replaceAll("'", `'"'"'`)}'`).join(' ')}\n${plan.url}` };
     }
     const watcherDb = dbPath ?? ctx.dbPath();
-    const startWatcher = plan.ensure_dispatch && !dispatcherIsRecent(openDatabase(watcherDb, { now: ctx.now }), flags.string('dispatcher-id') ?? 'dispatch-dashboard', ctx.now());
+    const startWatcher =
+      plan.ensure_dispatch &&
+      !dispatcherIsRecent(
+        openDatabase(watcherDb, { now: ctx.now }),
+        flags.string('dispatcher-id') ?? 'dispatch-dashboard',
+        ctx.now(),
+      );
     return { text: '', exitCode: runDashboard(plan, { root: packageRoot(), env: ctx.env, startWatcher }) };
   },
 });

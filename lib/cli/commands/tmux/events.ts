@@ -16,7 +16,9 @@ ${STATE_ROOT_NOTE}
 `,
   run(ctx) {
     const { flags } = ctx;
-    flags.reject(OBSERVE_REJECTED.filter((f) => f !== 'type' && f !== 'limit').concat(['include-content', 'busy-wait-seconds']));
+    flags.reject(
+      OBSERVE_REJECTED.filter((f) => f !== 'type' && f !== 'limit').concat(['include-content', 'busy-wait-seconds']),
+    );
     const name = flags.positional(0);
     if (name === undefined) throw new UsageError('events needs a worker or session name');
     atMostPositionals(flags, 1);
@@ -26,7 +28,9 @@ ${STATE_ROOT_NOTE}
     const { events, skipped } = readWorkerEvents(ctx.db(), files, name, { type: flags.string('type'), limit });
     return {
       text: events.map((e) => stableJson(e)).join('\n'),
-      ...(skipped > 0 ? { stderr: `warning: skipped ${skipped} malformed line(s) in ${files.path(name, 'events.jsonl')}` } : {}),
+      ...(skipped > 0
+        ? { stderr: `warning: skipped ${skipped} malformed line(s) in ${files.path(name, 'events.jsonl')}` }
+        : {}),
     };
   },
 });

@@ -1,12 +1,25 @@
 import { idleCheck } from '../../../legacy/observe.js';
 import { UsageError } from '../../../errors.js';
 import { defineCommand } from '../../command.js';
-import { atMostPositionals, integerFlag, OBSERVE_REJECTED, positiveSeconds, STATE_ROOT_NOTE, stateFilesOf, tmuxOf } from './options.js';
+import {
+  atMostPositionals,
+  integerFlag,
+  OBSERVE_REJECTED,
+  positiveSeconds,
+  STATE_ROOT_NOTE,
+  stateFilesOf,
+  tmuxOf,
+} from './options.js';
 
 export default defineCommand({
   name: 'idle-check',
   summary: 'Freshness verdict of a worker or session name',
-  flags: { lines: 'string', 'no-refresh': 'boolean', 'status-stale-seconds': 'string', 'terminal-stale-seconds': 'string' },
+  flags: {
+    lines: 'string',
+    'no-refresh': 'boolean',
+    'status-stale-seconds': 'string',
+    'terminal-stale-seconds': 'string',
+  },
   help: `usage: conveyor idle-check NAME [--lines N (200)] [--no-refresh] [--busy-wait-seconds N (90)]
        [--status-stale-seconds N (300)] [--terminal-stale-seconds N (300)]
 

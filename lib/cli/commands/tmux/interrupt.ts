@@ -22,6 +22,13 @@ for --dry-run (which sends nothing). No fallback to registered sessions: use \`c
     atMostPositionals(flags, 1);
     checkWorkerName(name);
     const followup = flags.bool('no-followup') ? null : flags.string('followup');
-    return { json: interruptLegacyWorker(tmuxOf(ctx), stateFilesOf(ctx), { name, key: flags.string('key') ?? 'C-c', followup, dryRun: flags.bool('dry-run') }, ctx.now) };
+    return {
+      json: interruptLegacyWorker(
+        tmuxOf(ctx),
+        stateFilesOf(ctx),
+        { name, key: flags.string('key') ?? 'C-c', followup, dryRun: flags.bool('dry-run') },
+        ctx.now,
+      ),
+    };
   },
 });

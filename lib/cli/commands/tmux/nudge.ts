@@ -29,7 +29,13 @@ Messages for a task's worker are better queued and delivered by Dispatch:
     atMostPositionals(flags, 2);
     if (message.trim() === '') throw new UsageError('nudge: the message is empty; nothing would be sent');
     checkWorkerName(name);
-    const outcome = nudgeWorkerOrSession(ctx.db, tmuxOf(ctx), stateFilesOf(ctx), { name, message, dryRun: flags.bool('dry-run') }, ctx.now);
+    const outcome = nudgeWorkerOrSession(
+      ctx.db,
+      tmuxOf(ctx),
+      stateFilesOf(ctx),
+      { name, message, dryRun: flags.bool('dry-run') },
+      ctx.now,
+    );
     return outcome.kind === 'legacy' ? { text: outcome.text } : { json: outcome.result };
   },
 });

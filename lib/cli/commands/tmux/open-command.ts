@@ -25,7 +25,15 @@ system other than macOS (as agent-conveyor 0.1.12 does, even with --dry-run): at
       const task = flags.positional(0);
       if (task === undefined) throw new UsageError(`${name} needs a task`);
       atMostPositionals(flags, 1);
-      return { json: openTaskSession(ctx.db(), tmuxOf(ctx), { task, role, platform: process.platform, terminal, dryRun: flags.bool('dry-run') }) };
+      return {
+        json: openTaskSession(ctx.db(), tmuxOf(ctx), {
+          task,
+          role,
+          platform: process.platform,
+          terminal,
+          dryRun: flags.bool('dry-run'),
+        }),
+      };
     },
   });
 }

@@ -5,9 +5,36 @@ import { defineCommand } from '../../command.js';
 import { atMostPositionals, stateFilesOf, tmuxOf } from './options.js';
 
 export const OPEN_REJECTED = [
-  'json', 'active', 'all', 'codex-session', 'create', 'cwd', 'goal', 'name', 'output', 'pid', 'tmux-session', 'task', 'worker', 'manager',
-  'zip', 'include-content', 'include-transcripts', 'include-full-transcripts', 'redact-identity-token', 'role', 'state', 'subtype',
-  'summary', 'text', 'file', 'limit', 'current-task', 'next-action', 'blocker', 'message',
+  'json',
+  'active',
+  'all',
+  'codex-session',
+  'create',
+  'cwd',
+  'goal',
+  'name',
+  'output',
+  'pid',
+  'tmux-session',
+  'task',
+  'worker',
+  'manager',
+  'zip',
+  'include-content',
+  'include-transcripts',
+  'include-full-transcripts',
+  'redact-identity-token',
+  'role',
+  'state',
+  'subtype',
+  'summary',
+  'text',
+  'file',
+  'limit',
+  'current-task',
+  'next-action',
+  'blocker',
+  'message',
 ];
 
 export default defineCommand({
@@ -27,6 +54,13 @@ systems it refuses with exit 1 after the lookups (as agent-conveyor 0.1.12 does)
     const name = flags.positional(0);
     if (name === undefined) throw new UsageError('open needs a worker name');
     atMostPositionals(flags, 1);
-    return { json: openLegacyWorker(tmuxOf(ctx), stateFilesOf(ctx), { name, platform: process.platform, terminal, force: flags.bool('force'), dryRun: flags.bool('dry-run') }, ctx.now) };
+    return {
+      json: openLegacyWorker(
+        tmuxOf(ctx),
+        stateFilesOf(ctx),
+        { name, platform: process.platform, terminal, force: flags.bool('force'), dryRun: flags.bool('dry-run') },
+        ctx.now,
+      ),
+    };
   },
 });

@@ -14,10 +14,39 @@ export function tmuxOf(ctx: CommandContext): Tmux {
 
 /** Universal flags no spawn command takes. */
 export const SPAWN_REJECTED = [
-  'json', 'dry-run', 'active', 'all', 'blocker', 'codex-session', 'create', 'current-task', 'file', 'goal', 'limit', 'manager',
-  'next-action', 'output', 'pid', 'redact-identity-token', 'role', 'state', 'subtype', 'summary', 'text', 'tmux-session', 'type',
-  'zip', 'include-content', 'include-transcripts', 'include-full-transcripts', 'include-legacy', 'format', 'mode',
-  'status-age-seconds', 'busy-wait-seconds', 'keep-latest',
+  'json',
+  'dry-run',
+  'active',
+  'all',
+  'blocker',
+  'codex-session',
+  'create',
+  'current-task',
+  'file',
+  'goal',
+  'limit',
+  'manager',
+  'next-action',
+  'output',
+  'pid',
+  'redact-identity-token',
+  'role',
+  'state',
+  'subtype',
+  'summary',
+  'text',
+  'tmux-session',
+  'type',
+  'zip',
+  'include-content',
+  'include-transcripts',
+  'include-full-transcripts',
+  'include-legacy',
+  'format',
+  'mode',
+  'status-age-seconds',
+  'busy-wait-seconds',
+  'keep-latest',
 ];
 
 export const SPAWN_FLAGS: Readonly<Record<string, FlagKind>> = {
@@ -43,7 +72,8 @@ export function positiveSeconds(flags: Flags, name: string, fallback: number): n
 export function integerFlag(flags: Flags, name: string, fallback: number): number {
   const text = flags.string(name);
   if (text === undefined) return fallback;
-  if (!/^\s*-?\d+\s*$/.test(text)) throw new UsageError(`${flags.command}: --${name} must be an integer, got ${JSON.stringify(text)}`);
+  if (!/^\s*-?\d+\s*$/.test(text))
+    throw new UsageError(`${flags.command}: --${name} must be an integer, got ${JSON.stringify(text)}`);
   return Number(text);
 }
 
@@ -62,10 +92,42 @@ export function stateFilesOf(ctx: CommandContext): StateFiles {
  * own workerctl.db (kept for parity; a --path here would be silently ignored otherwise).
  */
 export const OBSERVE_REJECTED = [
-  'path', 'json', 'dry-run', 'active', 'all', 'codex-session', 'create', 'cwd', 'goal', 'name', 'output', 'pid', 'tmux-session',
-  'task', 'worker', 'manager', 'zip', 'include-transcripts', 'include-full-transcripts', 'include-legacy', 'redact-identity-token',
-  'role', 'state', 'subtype', 'summary', 'text', 'file', 'format', 'mode', 'type', 'status-age-seconds', 'keep-latest', 'limit',
-  'current-task', 'next-action', 'blocker',
+  'path',
+  'json',
+  'dry-run',
+  'active',
+  'all',
+  'codex-session',
+  'create',
+  'cwd',
+  'goal',
+  'name',
+  'output',
+  'pid',
+  'tmux-session',
+  'task',
+  'worker',
+  'manager',
+  'zip',
+  'include-transcripts',
+  'include-full-transcripts',
+  'include-legacy',
+  'redact-identity-token',
+  'role',
+  'state',
+  'subtype',
+  'summary',
+  'text',
+  'file',
+  'format',
+  'mode',
+  'type',
+  'status-age-seconds',
+  'keep-latest',
+  'limit',
+  'current-task',
+  'next-action',
+  'blocker',
 ];
 
 export const STATE_ROOT_NOTE =

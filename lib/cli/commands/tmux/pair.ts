@@ -11,9 +11,35 @@ import { packageRoot } from '../../package-root.js';
 import { atMostPositionals, positiveSeconds, SPAWN_FLAGS, tmuxOf } from './options.js';
 
 const REJECTED = [
-  'name', 'role', 'worker', 'manager', 'limit', 'pid', 'codex-session', 'tmux-session', 'active', 'all', 'blocker', 'create', 'current-task',
-  'file', 'goal', 'next-action', 'output', 'redact-identity-token', 'state', 'subtype', 'summary', 'text', 'type', 'zip', 'include-content',
-  'include-transcripts', 'include-full-transcripts', 'include-legacy', 'keep-latest',
+  'name',
+  'role',
+  'worker',
+  'manager',
+  'limit',
+  'pid',
+  'codex-session',
+  'tmux-session',
+  'active',
+  'all',
+  'blocker',
+  'create',
+  'current-task',
+  'file',
+  'goal',
+  'next-action',
+  'output',
+  'redact-identity-token',
+  'state',
+  'subtype',
+  'summary',
+  'text',
+  'type',
+  'zip',
+  'include-content',
+  'include-transcripts',
+  'include-full-transcripts',
+  'include-legacy',
+  'keep-latest',
 ];
 
 const ONLY_DEFAULTS: ReadonlyArray<[string, string]> = [
@@ -117,15 +143,25 @@ examples:
     const task = flags.string('task');
     const workerName = flags.string('worker-name');
     const managerName = flags.string('manager-name');
-    if (task === undefined || workerName === undefined || managerName === undefined) throw new UsageError('pair needs --task, --worker-name and --manager-name');
+    if (task === undefined || workerName === undefined || managerName === undefined)
+      throw new UsageError('pair needs --task, --worker-name and --manager-name');
     const timeoutSeconds = positiveSeconds(flags, 'timeout-seconds', 60);
     checkSpawnName(workerName);
     checkSpawnName(managerName);
     const dispatcherId = flags.bool('no-dispatch') ? null : (flags.string('dispatcher-id') ?? 'dispatch-pair');
     const dbPath = ctx.dbPath();
-    const dispatchCommand = dispatcherId === null ? null : dispatchWatchCommand(watcherExecutable(ctx.env), dispatcherId, dbPath);
+    const dispatchCommand =
+      dispatcherId === null ? null : dispatchWatchCommand(watcherExecutable(ctx.env), dispatcherId, dbPath);
     if (flags.bool('dry-run')) {
-      return { json: { dispatch_command: dispatchCommand, ensure_dispatch: dispatchCommand !== null, manager: managerName, task, worker: workerName } };
+      return {
+        json: {
+          dispatch_command: dispatchCommand,
+          ensure_dispatch: dispatchCommand !== null,
+          manager: managerName,
+          task,
+          worker: workerName,
+        },
+      };
     }
     const tmux = tmuxOf(ctx);
     requireTool('codex', ctx.env);

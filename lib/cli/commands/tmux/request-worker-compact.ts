@@ -6,7 +6,13 @@ import { atMostPositionals, tmuxOf } from './options.js';
 export default defineCommand({
   name: 'request-worker-compact',
   summary: 'Ask the bound worker to /compact or /clear (permission and handoff gated)',
-  flags: { clear: 'boolean', 'prompt-only': 'boolean', message: 'string', 'decision-id': 'string', 'strict-decisions': 'boolean' },
+  flags: {
+    clear: 'boolean',
+    'prompt-only': 'boolean',
+    message: 'string',
+    'decision-id': 'string',
+    'strict-decisions': 'boolean',
+  },
   help: `usage: conveyor request-worker-compact TASK [--clear] [--prompt-only] [--message TEXT] [--decision-id N]
        [--strict-decisions] [--dry-run] [--path <workerctl.db>]
 
@@ -27,7 +33,15 @@ a succeeded command with dry_run true in send_result, so scripts see the same ou
       json: requestWorkerCompact(
         ctx.db(),
         tmuxOf(ctx),
-        { task, clear: flags.bool('clear'), promptOnly: flags.bool('prompt-only'), message: flags.string('message') ?? null, decisionId, strictDecisions: flags.bool('strict-decisions'), dryRun: flags.bool('dry-run') },
+        {
+          task,
+          clear: flags.bool('clear'),
+          promptOnly: flags.bool('prompt-only'),
+          message: flags.string('message') ?? null,
+          decisionId,
+          strictDecisions: flags.bool('strict-decisions'),
+          dryRun: flags.bool('dry-run'),
+        },
         ctx.now,
       ),
     };

@@ -3,7 +3,21 @@ import { sessionInterrupt } from '../../../tmux/session-actions.js';
 import { defineCommand } from '../../command.js';
 import { atMostPositionals, tmuxOf } from './options.js';
 
-const REJECTED = ['active', 'all', 'codex-session', 'create', 'cwd', 'goal', 'name', 'output', 'pid', 'tmux-session', 'worker', 'manager', 'zip'];
+const REJECTED = [
+  'active',
+  'all',
+  'codex-session',
+  'create',
+  'cwd',
+  'goal',
+  'name',
+  'output',
+  'pid',
+  'tmux-session',
+  'worker',
+  'manager',
+  'zip',
+];
 
 export default defineCommand({
   name: 'session-interrupt',
@@ -26,6 +40,13 @@ example:
     atMostPositionals(flags, 1);
     flags.reject(REJECTED);
     const followup = flags.string('followup') ?? null;
-    return { json: sessionInterrupt(ctx.db(), tmuxOf(ctx), { name, key: flags.string('key') ?? 'C-c', followup, dryRun: flags.bool('dry-run') }, ctx.now()) };
+    return {
+      json: sessionInterrupt(
+        ctx.db(),
+        tmuxOf(ctx),
+        { name, key: flags.string('key') ?? 'C-c', followup, dryRun: flags.bool('dry-run') },
+        ctx.now(),
+      ),
+    };
   },
 });

@@ -3,7 +3,21 @@ import { sessionNudge } from '../../../tmux/session-actions.js';
 import { defineCommand } from '../../command.js';
 import { atMostPositionals, tmuxOf } from './options.js';
 
-const REJECTED = ['active', 'all', 'codex-session', 'create', 'cwd', 'goal', 'name', 'output', 'pid', 'tmux-session', 'worker', 'manager', 'zip'];
+const REJECTED = [
+  'active',
+  'all',
+  'codex-session',
+  'create',
+  'cwd',
+  'goal',
+  'name',
+  'output',
+  'pid',
+  'tmux-session',
+  'worker',
+  'manager',
+  'zip',
+];
 
 export default defineCommand({
   name: 'session-nudge',

@@ -9,7 +9,10 @@ export function spawnCommand(role: 'worker' | 'manager'): CommandDef {
   const managerOnly = role === 'manager' ? ' [--task TASK] [--task-goal TEXT] [--worker NAME]' : ' [--task PROMPT]';
   return defineCommand({
     name,
-    summary: role === 'worker' ? 'Launch a worker Codex session in tmux and register it' : 'Launch a manager Codex session in tmux and register it',
+    summary:
+      role === 'worker'
+        ? 'Launch a worker Codex session in tmux and register it'
+        : 'Launch a manager Codex session in tmux and register it',
     flags: role === 'manager' ? { ...SPAWN_FLAGS, 'task-goal': 'string' } : SPAWN_FLAGS,
     help: `usage: conveyor ${name} --name NAME${managerOnly} [--cwd DIR] [--sandbox MODE] [--ask-for-approval POLICY]
        [--codex-profile yolo] [--accept-trust] [--timeout-seconds N (15)] [--path <workerctl.db>]
@@ -48,7 +51,14 @@ example:
       const prompt =
         role === 'worker'
           ? task
-          : managerPromptFor(db, { cwd, managerName: sessionName, task, taskGoal: flags.string('task-goal') ?? null, workerName: flags.string('worker') ?? null, dbPath: ctx.dbPath() });
+          : managerPromptFor(db, {
+              cwd,
+              managerName: sessionName,
+              task,
+              taskGoal: flags.string('task-goal') ?? null,
+              workerName: flags.string('worker') ?? null,
+              dbPath: ctx.dbPath(),
+            });
       const spawned = spawnCodexSession(
         db,
         tmux,

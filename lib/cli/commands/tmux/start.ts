@@ -8,8 +8,23 @@ import { stateFilesOf, tmuxOf } from './options.js';
 
 /** Codex options whose value is the next word (unless that word starts with --). */
 const CODEX_VALUE_OPTIONS = new Set([
-  '--add-dir', '--ask-for-approval', '--cd', '--config', '--image', '--model', '--profile', '--remote', '--remote-auth-token-env',
-  '--sandbox', '-C', '-a', '-c', '-i', '-m', '-p', '-s',
+  '--add-dir',
+  '--ask-for-approval',
+  '--cd',
+  '--config',
+  '--image',
+  '--model',
+  '--profile',
+  '--remote',
+  '--remote-auth-token-env',
+  '--sandbox',
+  '-C',
+  '-a',
+  '-c',
+  '-i',
+  '-m',
+  '-p',
+  '-s',
 ]);
 
 export default defineCommand({
@@ -44,7 +59,8 @@ Exit 1: codex or tmux missing, a missing --cwd, SESSION already running.
       else if (word.startsWith('-')) {
         passthrough.push(word);
         const next = words[i + 1];
-        if (CODEX_VALUE_OPTIONS.has(word) && next !== undefined && !next.startsWith('--')) passthrough.push(words[++i] as string);
+        if (CODEX_VALUE_OPTIONS.has(word) && next !== undefined && !next.startsWith('--'))
+          passthrough.push(words[++i] as string);
       } else if (session === undefined) session = word;
       else passthrough.push(word);
     }
@@ -52,6 +68,14 @@ Exit 1: codex or tmux missing, a missing --cwd, SESSION already running.
     requireTool('codex', ctx.env);
     checkWorkerName(session);
     const dir = existingDirectory(cwd ?? ctx.cwd, ctx.cwd);
-    return { json: startRawSession(tmuxOf(ctx), stateFilesOf(ctx), { session, cwd: dir, startPrompt, passthrough, binDir: packageBinDir() }) };
+    return {
+      json: startRawSession(tmuxOf(ctx), stateFilesOf(ctx), {
+        session,
+        cwd: dir,
+        startPrompt,
+        passthrough,
+        binDir: packageBinDir(),
+      }),
+    };
   },
 });

@@ -1,7 +1,14 @@
 import { statusOf } from '../../../legacy/observe.js';
 import { UsageError } from '../../../errors.js';
 import { defineCommand } from '../../command.js';
-import { atMostPositionals, OBSERVE_REJECTED, positiveSeconds, STATE_ROOT_NOTE, stateFilesOf, tmuxOf } from './options.js';
+import {
+  atMostPositionals,
+  OBSERVE_REJECTED,
+  positiveSeconds,
+  STATE_ROOT_NOTE,
+  stateFilesOf,
+  tmuxOf,
+} from './options.js';
 
 export default defineCommand({
   name: 'status',
@@ -23,6 +30,8 @@ ${STATE_ROOT_NOTE}
     const lines = positiveSeconds(flags, 'lines', 200);
     const files = stateFilesOf(ctx);
     files.dir(name);
-    return { json: statusOf(ctx.db(), tmuxOf(ctx), files, name, { lines, refresh: !flags.bool('no-refresh') }, ctx.now()) };
+    return {
+      json: statusOf(ctx.db(), tmuxOf(ctx), files, name, { lines, refresh: !flags.bool('no-refresh') }, ctx.now()),
+    };
   },
 });

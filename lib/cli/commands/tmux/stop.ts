@@ -4,9 +4,36 @@ import { defineCommand } from '../../command.js';
 import { atMostPositionals, stateFilesOf, tmuxOf } from './options.js';
 
 const REJECTED = [
-  'json', 'dry-run', 'active', 'all', 'codex-session', 'create', 'cwd', 'goal', 'name', 'output', 'pid', 'tmux-session', 'task', 'worker',
-  'manager', 'zip', 'include-content', 'include-transcripts', 'include-full-transcripts', 'redact-identity-token', 'role', 'state',
-  'subtype', 'summary', 'text', 'file', 'limit', 'current-task', 'next-action', 'blocker',
+  'json',
+  'dry-run',
+  'active',
+  'all',
+  'codex-session',
+  'create',
+  'cwd',
+  'goal',
+  'name',
+  'output',
+  'pid',
+  'tmux-session',
+  'task',
+  'worker',
+  'manager',
+  'zip',
+  'include-content',
+  'include-transcripts',
+  'include-full-transcripts',
+  'redact-identity-token',
+  'role',
+  'state',
+  'subtype',
+  'summary',
+  'text',
+  'file',
+  'limit',
+  'current-task',
+  'next-action',
+  'blocker',
 ];
 
 export default defineCommand({
@@ -24,10 +51,19 @@ Exit 1 for an unknown name; exit 2 for a session registered without tmux.
   run(ctx) {
     const { flags } = ctx;
     flags.reject([...REJECTED, 'force', 'reason']);
-    if (flags.string('terminal') !== undefined && flags.string('terminal') !== 'auto') throw new UsageError('unsupported option for stop: --terminal');
+    if (flags.string('terminal') !== undefined && flags.string('terminal') !== 'auto')
+      throw new UsageError('unsupported option for stop: --terminal');
     const name = flags.positional(0);
     if (name === undefined) throw new UsageError('stop needs a worker or session name');
     atMostPositionals(flags, 1);
-    return { text: stopWorkerOrSession(ctx.db, tmuxOf(ctx), stateFilesOf(ctx), { name, message: flags.string('message') ?? null }, ctx.now) };
+    return {
+      text: stopWorkerOrSession(
+        ctx.db,
+        tmuxOf(ctx),
+        stateFilesOf(ctx),
+        { name, message: flags.string('message') ?? null },
+        ctx.now,
+      ),
+    };
   },
 });

@@ -16,7 +16,12 @@ ${STATE_ROOT_NOTE}
 `,
   run(ctx) {
     const { flags } = ctx;
-    flags.reject(OBSERVE_REJECTED.filter((f) => !['state', 'current-task', 'next-action', 'blocker'].includes(f)).concat(['include-content', 'busy-wait-seconds']));
+    flags.reject(
+      OBSERVE_REJECTED.filter((f) => !['state', 'current-task', 'next-action', 'blocker'].includes(f)).concat([
+        'include-content',
+        'busy-wait-seconds',
+      ]),
+    );
     const state = checkState(flags.string('state'));
     const name = flags.positional(0);
     const currentTask = flags.string('current-task');
@@ -27,6 +32,13 @@ ${STATE_ROOT_NOTE}
     atMostPositionals(flags, 1);
     const files = stateFilesOf(ctx);
     files.dir(name);
-    return { json: updateStatus(ctx.db(), files, { name, state, currentTask, nextAction, blocker: flags.string('blocker') ?? null }, ctx.now()) };
+    return {
+      json: updateStatus(
+        ctx.db(),
+        files,
+        { name, state, currentTask, nextAction, blocker: flags.string('blocker') ?? null },
+        ctx.now(),
+      ),
+    };
   },
 });
