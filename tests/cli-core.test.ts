@@ -113,11 +113,11 @@ describe('a pair through the CLI', () => {
     const managerText = (await s.cli(['manager-inbox', 'loop'])).stdout;
     expect(managerText).toMatch(/pending: 1\n#2 worker_task_complete pull_required from w to m/);
 
-    const criterion = json(await s.cli(['criteria', 'loop', '--add', '--criterion', 'tests pass', '--source', 'user_requested', '--status', 'accepted']));
+    const criterion = json(await s.cli(['criteria', 'loop', '--add', '--criterion', 'tests pass', '--source', 'user_requested', '--status', 'accepted'])).affected_criterion;
     const gated = await s.cli(['finish-task', 'loop', '--require-criteria-audit']);
     expect(gated).toMatchObject({ code: 1, stdout: '' });
     expect(gated.stderr).toContain(`#${criterion.id}: tests pass`);
-    expect(json(await s.cli(['criteria', 'loop', '--satisfy', String(criterion.id)])).status).toBe('satisfied');
+    expect(json(await s.cli(['criteria', 'loop', '--satisfy', String(criterion.id)])).affected_criterion.status).toBe('satisfied');
     const finished = json(await s.cli(['finish-task', 'loop', '--reason', 'verified', '--require-criteria-audit']));
     expect(finished).toMatchObject({ finish: true, reason: 'verified', final_audit: { total: 1, summary: { satisfied: 1 } } });
     expect(await s.cli(['finish-task', 'loop'])).toMatchObject({ code: 2, stdout: '' });

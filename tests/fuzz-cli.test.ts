@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../lib/cli/main.js';
-import { COMMANDS } from '../lib/cli/registry.js';
+import { implementedCommands } from '../lib/cli/registry.js';
 import { runCli, tempDir } from '../lib/testing.js';
 
 const work = tempDir('conveyor-fuzz-');
@@ -27,6 +27,20 @@ const FLAGS = [
   '--codex-session', '--cwd', '--create', '--goal', '--summary', '--state', '--type', '--consume-next', '--timeout',
   '--correlation-id', '--idempotency-key', '--dry-run', '--once', '--attempts', '--worker', '--manager', '--search',
   '--require-criteria-audit', '--redact-identity-token', '--help', '--bogus', '-x', '--',
+  // manager supervision (issue 12); --from-stdin stays out: in-process it would read the test runner's stdin
+  '--mode', '--recipe', '--permit', '--tool', '--epilogue', '--permissions-json', '--questions', '--require', '--require-handoff',
+  '--list', '--step', '--status', '--submit', '--review', '--include-payload', '--as-role', '--cycle-id', '--payload-json',
+  '--next-step', '--from-text', '--reviewer-session-id', '--manager-session-id', '--reviewer-command', '--add', '--criterion',
+  '--source', '--evidence-json', '--accept', '--satisfy',
+];
+
+// Loop and QA flags (issue 12). The file-writing outputs (--receipt-output, --diff-output, --report-output)
+// stay out: a random value could name a path outside the scratch folder.
+const LOOP_FLAGS = [
+  '--loop-run', '--evidence-type', '--iteration', '--threshold', '--failure-mode', '--check', '--result', '--reference',
+  '--candidate', '--metadata-json', '--purpose', '--finish', '--show', '--create-run', '--template', '--preset',
+  '--max-iterations', '--current-iteration', '--classify', '--run', '--required-before-continue', '--adversarial',
+  '--run-name', '--cleanup-policy', '--seed-prompt-sha256', '--artifact-path', '--proof',
 ];
 
 const hostileValue = fc.oneof(
@@ -37,8 +51,8 @@ const hostileValue = fc.oneof(
 );
 
 const argVector = fc.tuple(
-  fc.oneof(fc.constantFrom(...Object.keys(COMMANDS)), fc.string({ maxLength: 12 })),
-  fc.array(fc.oneof(fc.constantFrom(...FLAGS), hostileValue), { maxLength: 8 }),
+  fc.oneof(fc.constantFrom(...implementedCommands().map((entry) => entry.name)), fc.string({ maxLength: 12 })),
+  fc.array(fc.oneof(fc.constantFrom(...FLAGS, ...LOOP_FLAGS), hostileValue), { maxLength: 8 }),
 ).map(([command, rest]) => [command, ...rest.filter((a) => !BLOCKING.has(a) && !a.startsWith('--watch') && !a.startsWith('--wait')), '--path', work.dbPath]);
 
 let tried = 0;

@@ -4,7 +4,8 @@
 // the last value wins except for list flags.
 import { UsageError } from '../errors.js';
 
-export type FlagKind = 'boolean' | 'string' | 'list';
+/** `rest` takes every token after it, flags included (a leading `--` dropped), as a list. */
+export type FlagKind = 'boolean' | 'string' | 'list' | 'rest';
 
 /** Flags every command parses (the "parse tier"); a command then rejects or ignores the ones it does not use. */
 export const UNIVERSAL_FLAGS: Readonly<Record<string, FlagKind>> = {
@@ -73,6 +74,11 @@ export function parseArgs(command: string, argv: readonly string[], own: Readonl
     const name = token.slice(2, eq === -1 ? undefined : eq);
     const kind = own[name] ?? UNIVERSAL_FLAGS[name];
     if (kind === undefined) throw new UsageError(`${command}: unsupported option --${name}`);
+    if (kind === 'rest') {
+      const rest = argv.slice(i + 1);
+      flags.set(name, rest[0] === '--' ? rest.slice(1) : rest);
+      break;
+    }
     if (kind === 'boolean') {
       if (eq !== -1) throw new UsageError(`${command}: --${name} takes no value`);
       flags.set(name, true);

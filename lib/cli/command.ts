@@ -23,10 +23,9 @@ export type CommandOutput =
   | { text: string; exitCode?: number; stderr?: string }
   | void;
 
+/** A command's behaviour. Its one-line summary lives in the command table (registry.ts), written once. */
 export interface CommandDef {
   name: string;
-  /** One line for the command list. */
-  summary: string;
   /** Usage lines, examples and notes shown by `conveyor <command> --help`. */
   help: string;
   /** Flags of this command beyond the universal ones. */

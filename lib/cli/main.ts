@@ -8,7 +8,7 @@ import { prettyJson } from '../store/json.js';
 import { Flags, parseArgs } from './args.js';
 import type { CommandContext, CommandOutput } from './command.js';
 import { exitCodeFor, messageFor } from './exit-codes.js';
-import { COMMANDS, NOT_YET_SUPPORTED } from './registry.js';
+import { commandEntry, implementedCommands, notImplementedCommands } from './registry.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -26,9 +26,9 @@ export interface Io {
 }
 
 function topLevelHelp(): string {
-  const names = Object.keys(COMMANDS).sort();
-  const width = Math.max(0, ...names.map((n) => n.length));
-  const lines = names.map((name) => `  ${name.padEnd(width)}  ${COMMANDS[name]?.summary ?? ''}`);
+  const entries = implementedCommands().sort((a, b) => (a.name < b.name ? -1 : 1));
+  const width = Math.max(0, ...entries.map((e) => e.name.length));
+  const lines = entries.map((e) => `  ${e.name.padEnd(width)}  ${e.summary}`);
   return [
     'usage: conveyor [-h] <command> ...',
     '',
@@ -37,11 +37,25 @@ function topLevelHelp(): string {
     'Commands:',
     ...lines,
     '',
+    'Not implemented yet (agent-conveyor 0.1.12 commands, refused for now):',
+    ...wrapNames(notImplementedCommands().map((e) => e.name).sort(), 116).map((line) => `  ${line}`),
+    '',
     'Database: --path FILE, else $WORKERCTL_STATE_ROOT/workerctl.db, else ./.codex-workers/workerctl.db.',
     'Clock: CONVEYOR_NOW=2026-06-11T12:00:00Z makes every command take that instant as now.',
     'Run `conveyor <command> --help` for a command\'s flags and examples.',
     '',
   ].join('\n');
+}
+
+/** Comma-separated names, broken into lines of at most `width` characters. */
+function wrapNames(names: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  for (const name of names) {
+    const last = lines.length - 1;
+    if (last >= 0 && (lines[last] as string).length + 2 + name.length <= width) lines[last] += `, ${name}`;
+    else lines.push(name);
+  }
+  return lines.map((line, i) => (i < lines.length - 1 ? `${line},` : line));
 }
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -53,13 +67,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     const rest = argv[0] === '--ts-runtime' ? argv.slice(1) : argv;
     const name = rest[0] ?? '';
-    const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-    if (!entry && NOT_YET_SUPPORTED.has(name)) {
+    const entry = commandEntry(name);
+    if (!entry) throw new UsageError(`unknown command: ${name}`);
+    if (!entry.load) {
       throw new UsageError(`${name} is an agent-conveyor 0.1.12 command that conveyor does not implement yet (tmux-driven and legacy commands come later); run conveyor --help for the commands it has`);
     }
-    if (!entry) throw new UsageError(`unknown command: ${name}`);
-    const def = await entry.load();
+    const def = (await entry.load()).default;
     const words = rest.slice(1);
+    // `start` reads its words itself (it forwards unknown options to codex).
     const parsed = def.rawArgs
       ? { positionals: [...words], flags: new Map<string, string | true | string[]>(), help: words.includes('-h') || words.includes('--help') }
       : parseArgs(name, words, def.flags ?? {});

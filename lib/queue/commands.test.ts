@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { claimNextCommand, enqueueCommand, finishAttempt, listCommands, recoverStaleClaims, resolvePermission } from './commands.js';
+import { claimNextCommand, enqueueCommand, finishAttempt, listCommands, recoverStaleClaims } from './commands.js';
+import { resolvePermission } from '../manager/permissions.js';
 import { at, corePair, count, ftsCount, T0 } from '../tasks/core-fixture.test-support.js';
 import { UsageError } from '../errors.js';
 

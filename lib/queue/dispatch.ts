@@ -4,15 +4,14 @@
 import { DEFAULT_DISPATCHER_ID } from '../app-loop/leases.js';
 import { isoSeconds, type Clock } from '../clock.js';
 import { activeBindingForTask, type LiveBinding } from '../tasks/bindings.js';
+import { checkPermission, type PermissionCheck } from '../manager/permissions.js';
 import {
-  checkPermission,
   claimableCommands,
   claimNextCommand,
   DISPATCH_COMMAND_TYPES,
   finishAttempt,
   recoverStaleClaims,
   type Claim,
-  type PermissionCheck,
 } from './commands.js';
 import type { Db } from '../store/open.js';
 import type { NotificationRow as InboxNotificationRow } from './inbox.js';
@@ -163,16 +162,35 @@ function executeCommand(db: Db, claim: Claim, s: Settings, now: Date): DispatchI
         const requested = Number(ralph.requested_iteration);
         const decision = evaluateContinue(db, run, requested);
         Object.assign(loopFields, {
+          cleanup_policy: decision.policy.cleanup_policy,
           current_iteration: decision.policy.current_iteration,
           loop_policy: decision.policy,
           max_iterations: decision.policy.max_iterations,
           missing_evidence: decision.missing_evidence,
           reason: decision.reason,
           requested_iteration: requested,
+          required_before_continue: decision.policy.required_before_continue,
           run_id: run.id,
+          seed_prompt_sha256: decision.policy.seed_prompt_sha256,
+          stop_conditions: decision.policy.stop_conditions,
         });
         if (!decision.allowed) {
-          const blocked = { ...base, ...loopFields, delivery_mode: deliveryMode, dry_run: false, notification_id: null, permission_check: permission, side_effect_completed: false, side_effect_started: false, state: 'blocked', target_session: route.target.name };
+          // 0.1.12's blocked item has no permission_check but says plainly that nothing reached the worker.
+          const decisionRef = (payload.manager_decision ?? {}) as Record<string, unknown>;
+          const blocked = {
+            ...base,
+            ...loopFields,
+            delivered: false,
+            delivery_mode: deliveryMode,
+            dry_run: false,
+            manager_decision_id: typeof decisionRef.decision_id === 'number' ? decisionRef.decision_id : null,
+            notification_id: null,
+            side_effect_completed: false,
+            side_effect_started: false,
+            state: 'blocked',
+            target_session: route.target.name,
+            target_worker_notified: false,
+          };
           finishAttempt(db, claim, { state: 'blocked', result: blocked, error: `loop policy refused: ${decision.reason}`, dispatcherId: s.dispatcherId }, at);
           return blocked;
         }

@@ -145,3 +145,8 @@ export function listSessions(db: Db, filter: SessionListFilter = {}): SessionRow
   const names = filter.names;
   return names && names.length > 0 ? rows.filter((s) => names.includes(s.name)) : rows;
 }
+
+/** Marks a session gone; its lease stamp becomes the moment it left. The caller holds the transaction. */
+export function markSessionGone(db: Db, sessionId: string, at: string): void {
+  db.prepare(`update sessions set state = 'gone', last_heartbeat_at = ? where id = ?`).run(at, sessionId);
+}

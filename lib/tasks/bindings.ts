@@ -1,11 +1,12 @@
 // Bindings tie a task to one worker session and one manager session. A task, and each session, has at most
 // one live binding (state active or ending; 0.1.12 never writes ending but every reader treats it as live).
+import { isoMillis } from '../clock.js';
 import type { Db } from '../store/open.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { appendEvent } from '../store/events.js';
 import { newId } from '../store/ids.js';
 import { requireSession, SESSION_COLUMNS, type SessionRow } from '../sessions/sessions.js';
-import type { TaskRow } from './tasks.js';
+import { requireTask, type TaskRow } from './tasks.js';
 
 export interface BindingRow {
   id: string;
@@ -118,4 +119,22 @@ export function endBinding(db: Db, taskId: string, endedAt: string): BindingRow 
       `update bindings set state = 'ended', ended_at = ? where task_id = ? and state in ('active','ending') returning ${BINDING_COLUMNS}`,
     )
     .get(endedAt, taskId);
+}
+
+/**
+ * The unbind command: ends the live binding of a task (id or name) and writes binding_ended, in one
+ * transaction. The event names the task as the caller gave it, as 0.1.12 did. NotFoundError when the task
+ * has no live binding.
+ */
+export function unbindTask(db: Db, taskArg: string, now: Date): BindingRow {
+  const task = requireTask(db, taskArg);
+  const at = isoMillis(now);
+  return db
+    .transaction(() => {
+      const ended = endBinding(db, task.id, at);
+      if (!ended) throw new NotFoundError('binding', taskArg, `no active binding for task ${taskArg}`);
+      appendEvent(db, { createdAt: at, type: 'binding_ended', taskId: task.id, payload: { task: taskArg } });
+      return ended;
+    })
+    .immediate();
 }

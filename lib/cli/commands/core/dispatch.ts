@@ -2,13 +2,12 @@ import { DEFAULT_DISPATCHER_ID } from '../../../app-loop/leases.js';
 import { dispatchOnce, dispatchWatch, SIGNAL_TYPES } from '../../../queue/dispatch.js';
 import { UsageError } from '../../../errors.js';
 import { defineCommand } from '../../command.js';
-import { checkUniversalValues, INCLUDE_FLAGS, noPositionals } from './common.js';
+import { checkUniversalValues, INCLUDE_FLAGS, noPositionals } from '../../flag-checks.js';
 
 const REJECTED = ['active', 'all', 'blocker', 'create', 'current-task', 'cwd', 'file', 'goal', 'keep-latest', 'name', 'next-action', 'output', 'pid', 'redact-identity-token', 'role', 'state', 'status-age-seconds', 'subtype', 'summary', 'task', 'text', 'tmux-session', 'worker', 'manager', 'zip', ...INCLUDE_FLAGS];
 
 export default defineCommand({
   name: 'dispatch',
-  summary: 'Deliver queued commands and worker completions to the bound sessions',
   flags: { once: 'boolean', watch: 'boolean', 'watch-iterations': 'string', interval: 'string', 'dispatcher-id': 'string', 'lease-seconds': 'string', attempts: 'boolean' },
   help: `usage: conveyor dispatch [--once | --watch [--watch-iterations N] [--interval SECONDS]] [--type TYPE] [--dispatcher-id ID] [--limit N] [--lease-seconds N] [--dry-run] [--json] [--path <workerctl.db>]
 

@@ -1,12 +1,11 @@
-import { ingestSession, tailSession } from '../../../sessions/ingest.js';
+import { ingestSession } from '../../../sessions/ingest.js';
 import { defineCommand } from '../../command.js';
-import { checkUniversalValues, INCLUDE_FLAGS, requirePositional } from './common.js';
+import { checkUniversalValues, INCLUDE_FLAGS, requirePositional } from '../../flag-checks.js';
 
 const INGEST_REJECTED = ['json', 'active', 'all', 'busy-wait-seconds', 'codex-session', 'create', 'cwd', 'file', 'goal', 'limit', 'name', 'output', 'pid', 'redact-identity-token', 'state', 'status-age-seconds', 'subtype', 'summary', 'task', 'text', 'tmux-session', 'worker', 'manager', 'zip', ...INCLUDE_FLAGS];
 
-export const ingest = defineCommand({
+export default defineCommand({
   name: 'ingest',
-  summary: "Store new lines of a session's Codex rollout",
   help: `usage: conveyor ingest SESSION [--path <workerctl.db>]
 
 Reads the session's rollout file from the stored byte offset and stores every new complete JSON line as a
@@ -26,29 +25,5 @@ examples:
     const name = requirePositional(flags, 'a session name');
     flags.maxPositionals(1);
     return { json: ingestSession(ctx.db(), name, ctx.now()) };
-  },
-});
-
-export const tail = defineCommand({
-  name: 'tail',
-  summary: 'Show the newest ingested Codex events of a session',
-  help: `usage: conveyor tail SESSION [--limit N] [--subtype TYPE] [--include-content] [--path <workerctl.db>]
-
-Prints the session's newest codex_events first (default 50) as JSON. Text under content, message, output,
-segment_text and text is replaced by byte and line counts unless --include-content is given. --json is
-refused, as in agent-conveyor 0.1.12.
-
-example:
-  conveyor tail app-worker --subtype task_complete --limit 5 --path /tmp/demo/workerctl.db
-`,
-  run(ctx) {
-    const { flags } = ctx;
-    flags.reject(['json']);
-    checkUniversalValues(flags);
-    const name = requirePositional(flags, 'a session name');
-    flags.maxPositionals(1);
-    return {
-      json: tailSession(ctx.db(), { name, limit: flags.number('limit', { integer: true, min: 0 }), subtype: flags.string('subtype'), includeContent: flags.bool('include-content') }, ctx.now()),
-    };
   },
 });

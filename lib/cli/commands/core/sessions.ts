@@ -1,13 +1,12 @@
 import { sessionView } from '../../../sessions/communication.js';
 import { listSessions } from '../../../sessions/sessions.js';
 import { defineCommand } from '../../command.js';
-import { checkUniversalValues, INCLUDE_FLAGS, noPositionals } from './common.js';
+import { checkUniversalValues, INCLUDE_FLAGS, noPositionals } from '../../flag-checks.js';
 
 const REJECTED = ['json', 'active', 'all', 'codex-session', 'create', 'cwd', 'goal', 'limit', 'output', 'pid', 'summary', 'task', 'tmux-session', 'worker', 'manager', 'zip', ...INCLUDE_FLAGS];
 
 export default defineCommand({
   name: 'sessions',
-  summary: 'List registered Codex sessions with how each one receives messages',
   help: `usage: conveyor sessions [--state active|gone|all] [--role worker|manager] [--name NAME]... [--include-legacy] [--redact-identity-token] [--path <workerctl.db>]
 
 Prints a JSON array of sessions, oldest registration first, each with its derived communication block.

@@ -1,11 +1,10 @@
 import { UsageError } from '../../../errors.js';
 import { createTask, listTaskViews } from '../../../tasks/tasks.js';
 import { defineCommand } from '../../command.js';
-import { checkUniversalValues, noPositionals } from './common.js';
+import { checkUniversalValues, noPositionals } from '../../flag-checks.js';
 
 export default defineCommand({
   name: 'tasks',
-  summary: 'List tasks, or create one with --create NAME --goal TEXT',
   help: `usage: conveyor tasks [--active] [--json] [--path <workerctl.db>]
        conveyor tasks --create NAME --goal TEXT [--summary TEXT] [--path <workerctl.db>]
 

@@ -2,7 +2,7 @@ import { UsageError } from '../../../errors.js';
 import { queryTelemetry, resolveTelemetryFilter, summarizeTelemetry, type TelemetrySummary } from '../../../telemetry/query.js';
 import { TELEMETRY_VIEWS, telemetryView, type ViewName } from '../../../telemetry/views.js';
 import { defineCommand } from '../../command.js';
-import { checkUniversalValues } from './common.js';
+import { checkUniversalValues } from '../../flag-checks.js';
 
 function summaryText(s: TelemetrySummary): string {
   const block = (title: string, counts: Record<string, number>) => [`${title}:`, ...Object.keys(counts).sort().map((k) => `  ${k}: ${counts[k]}`)];
@@ -11,7 +11,6 @@ function summaryText(s: TelemetrySummary): string {
 
 export default defineCommand({
   name: 'telemetry',
-  summary: 'Query telemetry events, or a view: metrics, snapshot, check, task, failures',
   flags: {
     summary: 'boolean',
     run: 'string',

@@ -12,7 +12,6 @@ import {
 
 export default defineCommand({
   name: 'capture',
-  summary: 'Capture a worker or session pane and record it',
   flags: { lines: 'string' },
   help: `usage: conveyor capture NAME [--lines N (200)] [--include-content]
 

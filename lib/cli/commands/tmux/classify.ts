@@ -33,7 +33,6 @@ const REJECTED = [
 
 export default defineCommand({
   name: 'classify',
-  summary: 'Classify a pane text: Codex startup state and busy-wait pattern',
   help: `usage: conveyor classify (--text TEXT | --file FILE) [--status-age-seconds N (90)] [--busy-wait-seconds N (90)]
 
 Reads a terminal text (--text wins over --file) and prints JSON with two verdicts:

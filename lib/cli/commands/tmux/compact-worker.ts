@@ -5,7 +5,6 @@ import { atMostPositionals, tmuxOf } from './options.js';
 
 export default defineCommand({
   name: 'compact-worker',
-  summary: 'Record a nudge decision, then request-worker-compact with strict decisions',
   flags: { clear: 'boolean', 'prompt-only': 'boolean', message: 'string', reason: 'string', 'cycle-id': 'string' },
   help: `usage: conveyor compact-worker TASK --reason TEXT [--cycle-id N] [--clear] [--prompt-only] [--message TEXT]
        [--dry-run] [--path <workerctl.db>]

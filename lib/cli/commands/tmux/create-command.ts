@@ -76,9 +76,6 @@ export function createCommand(preset: boolean): CommandDef {
   const name = preset ? 'start-test' : 'create';
   return defineCommand({
     name,
-    summary: preset
-      ? 'Create a legacy test worker with readiness and status verification'
-      : 'Create a legacy worker: state files, contract prompt, tmux session codex-NAME',
     flags: preset
       ? LAUNCH_FLAGS
       : {

@@ -5,7 +5,6 @@ import { atMostPositionals, integerFlag, tmuxOf } from './options.js';
 
 export default defineCommand({
   name: 'cycle',
-  summary: 'One manager observation pass over the bound pair, persisted',
   help: `usage: conveyor cycle TASK [--busy-wait-seconds N (90)] [--path <workerctl.db>]
 
 One observation pass of TASK's live binding, recorded as a manager_cycles row with a span per phase:

@@ -10,7 +10,6 @@ import { atMostPositionals } from './options.js';
 
 export default defineCommand({
   name: 'dashboard',
-  summary: "Start conveyor's dashboard server (optionally with a Dispatch watcher)",
   flags: {
     host: 'string',
     port: 'string',

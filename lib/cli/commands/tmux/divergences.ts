@@ -5,7 +5,6 @@ import { atMostPositionals } from './options.js';
 
 export default defineCommand({
   name: 'divergences',
-  summary: 'Manager cycles whose pane signal showed a notable pattern, newest first',
   help: `usage: conveyor divergences TASK [--limit N (50)] [--path <workerctl.db>]
 
 The manager cycles of TASK whose pane signal had a notable pattern (trust_prompt, tmux_session_missing, ...),

@@ -6,7 +6,6 @@ import { atMostPositionals, OBSERVE_REJECTED, STATE_ROOT_NOTE, stateFilesOf } fr
 
 export default defineCommand({
   name: 'events',
-  summary: 'The events.jsonl log of a worker or session name',
   help: `usage: conveyor events NAME [--type TYPE] [--limit N]
 
 Prints NAME/events.jsonl of a legacy worker or registered session, one compact JSON object per line (keys sorted).

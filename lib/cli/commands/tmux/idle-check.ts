@@ -13,7 +13,6 @@ import {
 
 export default defineCommand({
   name: 'idle-check',
-  summary: 'Freshness verdict of a worker or session name',
   flags: {
     lines: 'string',
     'no-refresh': 'boolean',

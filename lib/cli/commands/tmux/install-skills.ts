@@ -6,7 +6,6 @@ import { atMostPositionals } from './options.js';
 
 export default defineCommand({
   name: 'install-skills',
-  summary: 'Copy the bundled Codex skills into $CODEX_HOME/skills',
   flags: { 'codex-home': 'string' },
   help: `usage: conveyor install-skills [--codex-home DIR] [--dry-run] [--json]
 

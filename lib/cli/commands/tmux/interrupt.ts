@@ -6,7 +6,6 @@ import { atMostPositionals, stateFilesOf, tmuxOf } from './options.js';
 
 export default defineCommand({
   name: 'interrupt',
-  summary: 'Send a key and a follow-up to a legacy worker',
   flags: { key: 'string', followup: 'string', 'no-followup': 'boolean' },
   help: `usage: conveyor interrupt NAME [--key KEY (C-c)] [--followup TEXT | --no-followup] [--dry-run]
 

@@ -7,7 +7,6 @@ import { atMostPositionals, stateFilesOf, tmuxOf } from './options.js';
 
 export default defineCommand({
   name: 'list',
-  summary: 'Worker folders of the state root with status and running flag',
   help: `usage: conveyor list [--json]
 
 One entry per folder of the state root ($WORKERCTL_STATE_ROOT, else ./.codex-workers), by name: its newest status

@@ -6,7 +6,6 @@ import { atMostPositionals, stateFilesOf, tmuxOf } from './options.js';
 
 export default defineCommand({
   name: 'nudge',
-  summary: 'Paste a message into a legacy worker, else into a registered session',
   help: `usage: conveyor nudge NAME MESSAGE [--path <workerctl.db>]
 
 Pastes MESSAGE and Enter into the legacy worker NAME (tmux session codex-NAME) and prints one line. When NAME is

@@ -10,7 +10,6 @@ export function openCommand(role: 'worker' | 'manager'): CommandDef {
   const name = `open-${role}`;
   return defineCommand({
     name,
-    summary: `Open a terminal attached to a task's ${role} tmux session (macOS)`,
     flags: { terminal: 'string', force: 'boolean', message: 'string' },
     help: `usage: conveyor ${name} TASK [--terminal auto|terminal|ghostty] [--dry-run] [--path <workerctl.db>]
 

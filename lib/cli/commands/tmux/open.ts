@@ -39,7 +39,6 @@ export const OPEN_REJECTED = [
 
 export default defineCommand({
   name: 'open',
-  summary: "Open a terminal attached to a legacy worker's tmux session (macOS)",
   flags: { terminal: 'string', force: 'boolean', message: 'string' },
   help: `usage: conveyor open NAME [--terminal auto|terminal|ghostty] [--force] [--dry-run]
 

@@ -81,7 +81,6 @@ function watcherExecutable(env: NodeJS.ProcessEnv): string {
 
 export default defineCommand({
   name: 'pair',
-  summary: 'Create or resolve a task, spawn worker and manager in tmux, bind them, start a run and Dispatch',
   flags: {
     ...SPAWN_FLAGS,
     'worker-name': 'string',

@@ -5,7 +5,6 @@ import { atMostPositionals, tmuxOf } from './options.js';
 
 export default defineCommand({
   name: 'request-worker-compact',
-  summary: 'Ask the bound worker to /compact or /clear (permission and handoff gated)',
   flags: {
     clear: 'boolean',
     'prompt-only': 'boolean',

@@ -21,7 +21,6 @@ const REJECTED = [
 
 export default defineCommand({
   name: 'session-interrupt',
-  summary: 'Send a key (default C-c) to a registered session, optionally with a follow-up text',
   flags: { key: 'string', followup: 'string' },
   help: `usage: conveyor session-interrupt SESSION [--key KEY (C-c)] [--followup TEXT] [--dry-run] [--path <workerctl.db>]
 

@@ -21,7 +21,6 @@ const REJECTED = [
 
 export default defineCommand({
   name: 'session-nudge',
-  summary: "Paste a text and Enter into a registered session's tmux pane",
   help: `usage: conveyor session-nudge SESSION TEXT [--dry-run] [--path <workerctl.db>]
 
 Pastes TEXT into the tmux pane of the registered session SESSION and presses Enter (tmux set-buffer, paste-buffer,

@@ -9,10 +9,6 @@ export function spawnCommand(role: 'worker' | 'manager'): CommandDef {
   const managerOnly = role === 'manager' ? ' [--task TASK] [--task-goal TEXT] [--worker NAME]' : ' [--task PROMPT]';
   return defineCommand({
     name,
-    summary:
-      role === 'worker'
-        ? 'Launch a worker Codex session in tmux and register it'
-        : 'Launch a manager Codex session in tmux and register it',
     flags: role === 'manager' ? { ...SPAWN_FLAGS, 'task-goal': 'string' } : SPAWN_FLAGS,
     help: `usage: conveyor ${name} --name NAME${managerOnly} [--cwd DIR] [--sandbox MODE] [--ask-for-approval POLICY]
        [--codex-profile yolo] [--accept-trust] [--timeout-seconds N (15)] [--path <workerctl.db>]

@@ -29,7 +29,6 @@ const CODEX_VALUE_OPTIONS = new Set([
 
 export default defineCommand({
   name: 'start',
-  summary: 'Start a raw Codex in a tmux session with a setup prompt (legacy)',
   rawArgs: true,
   help: `usage: conveyor start SESSION [--cwd DIR] [--no-start-prompt] [codex options...] [-- codex args...]
 

@@ -12,7 +12,6 @@ import {
 
 export default defineCommand({
   name: 'status',
-  summary: 'Status of a legacy worker or session name, with a fresh capture',
   flags: { lines: 'string', 'no-refresh': 'boolean' },
   help: `usage: conveyor status NAME [--lines N (200)] [--no-refresh]
 

@@ -38,7 +38,6 @@ const REJECTED = [
 
 export default defineCommand({
   name: 'stop',
-  summary: 'Stop the tmux session of a legacy worker or a registered session',
   flags: { message: 'string', force: 'boolean', reason: 'string', terminal: 'string' },
   help: `usage: conveyor stop NAME [--message TEXT] [--path <workerctl.db>]
 

@@ -5,7 +5,6 @@ import { atMostPositionals, OBSERVE_REJECTED, STATE_ROOT_NOTE, stateFilesOf } fr
 
 export default defineCommand({
   name: 'update-status',
-  summary: "Write a legacy worker's status",
   help: `usage: conveyor update-status NAME --state STATE --current-task TEXT --next-action TEXT [--blocker TEXT]
 
 Records the status of the legacy worker NAME (created by \`conveyor create\`): a statuses row and a status_updated

@@ -1,0 +1,32 @@
+import { planWakeup, type WakeupPlan } from '../../../app-loop/wake-plan.js';
+import { defineCommand } from '../../command.js';
+import { LOOP_FLAGS, loopInput } from './loop-flags.js';
+
+function renderPlan(plan: WakeupPlan): string {
+  const lines = [
+    `App wakeup plan for ${plan.status.task.name}: ${plan.status.ok ? 'ok' : 'attention required'}`,
+    `Dispatch: ${plan.dispatcher.state}${plan.dispatcher.required ? ` (${plan.dispatcher.command})` : ''}`,
+  ];
+  for (const wakeup of plan.wakeups) {
+    lines.push(`Wake ${wakeup.role}${wakeup.thread.title ? ` (${wakeup.thread.title})` : ''}: ${wakeup.reason}`, wakeup.prompt);
+  }
+  return lines.join('\n');
+}
+
+export default defineCommand({
+  name: 'app-wakeup-plan',
+  help: `usage: conveyor app-wakeup-plan <task> [--dispatcher-id ID] [--stale-after N] [--path <workerctl.db>] [--json]
+
+Read-only. Lists one wake-up per stale or missing role (manager first) with the prompt to send to its
+Codex app thread, and says whether the dispatcher needs starting. A healthy loop gives no wake-ups.
+
+Examples:
+  conveyor app-wakeup-plan my-task --path /tmp/work/workerctl.db --json
+  conveyor app-wakeup-plan my-task --stale-after 60 --path /tmp/work/workerctl.db
+`,
+  flags: LOOP_FLAGS,
+  run(ctx) {
+    const plan = planWakeup(ctx.db(), loopInput(ctx.flags), ctx.now());
+    return ctx.flags.bool('json') ? { json: plan } : { text: renderPlan(plan) };
+  },
+});

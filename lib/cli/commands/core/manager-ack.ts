@@ -1,0 +1,3 @@
+import { ackCommand } from './contract-acks.js';
+
+export default ackCommand('manager');

@@ -1,0 +1,3 @@
+import { registrationCommand } from './session-registration.js';
+
+export default registrationCommand('manager');

@@ -1,0 +1,3 @@
+import { discoveryCommand } from './discovery.js';
+
+export default discoveryCommand('search');

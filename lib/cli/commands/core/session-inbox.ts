@@ -1,0 +1,3 @@
+import { inboxCommand } from './inbox-listing.js';
+
+export default inboxCommand('session-inbox', 'session');
