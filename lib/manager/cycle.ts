@@ -238,6 +238,8 @@ export function runCycle(db: Db, tmux: Tmux, input: { task: string; busyWaitSeco
       new_offset: ingested.new_offset,
       skipped_lines: ingested.skipped_lines,
     };
+    // 0.1.12's cycle stamps the heartbeat its ingest refreshes with the cycle's seconds clock.
+    db.prepare('update sessions set last_heartbeat_at = ? where id = ?').run(isoSeconds(now()), worker.id);
     finishSpan(open, 'succeeded', {
       new_events: ingest.new_events,
       new_offset: ingest.new_offset,
