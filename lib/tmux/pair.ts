@@ -194,9 +194,11 @@ export function runPair(db: Db, tmux: Tmux, input: PairInput, now: () => Date) {
     attributes: Record<string, unknown>,
     extra: Record<string, unknown> = {},
     severity: 'info' | 'error' = 'info',
+    runId: string | null = null,
   ) =>
     appendTelemetry(db, {
       taskId: task?.id ?? null,
+      runId,
       timestamp: at,
       actor: 'workerctl',
       eventType,
@@ -390,7 +392,9 @@ export function runPair(db: Db, tmux: Tmux, input: PairInput, now: () => Date) {
             manager_config_seeded: seeded,
             manager_config_seeded_by_pair: seeded,
           },
-          { run_id: id },
+          {},
+          'info',
+          id,
         );
         return id;
       })
