@@ -8,9 +8,10 @@ import { ConflictError, LifecycleError } from '../errors.js';
 import { dispatcherIsRecent, spawnDetached } from '../launch/dispatch-watcher.js';
 import { appendEvent } from '../store/events.js';
 import { newId } from '../store/ids.js';
-import { parseJsonObject, stableJson } from '../store/json.js';
+import { stableJson } from '../store/json.js';
 import type { Db } from '../store/open.js';
 import { createBinding } from '../tasks/bindings.js';
+import { EPILOGUE_STEPS, NUDGE_ON_COMPLETION, recordManagerConfig, SUPERVISION_MODES } from '../manager/config.js';
 import { createTask, findTask, type TaskRow } from '../tasks/tasks.js';
 import { appendTelemetry } from '../telemetry/telemetry.js';
 import type { ProcessProbe } from './launch.js';
@@ -18,10 +19,6 @@ import { pairWorkerPrompt } from './prompts.js';
 import { managerPromptFor, spawnCodexSession, type SpawnedSession } from './spawn.js';
 import type { Tmux } from './tmux.js';
 
-export const SUPERVISION_MODES = ['light', 'guided', 'strict'] as const;
-export const EPILOGUE_STEPS = ['run-tools', 'draft-pr', 'subagent-review', 'record-handoff'] as const;
-export const NUDGE_MODES = ['off', 'ask-operator', 'auto-review', 'auto-proceed'] as const;
-const PERMISSION_CATEGORIES = ['communication', 'context', 'repo', 'verification', 'worker_session'] as const;
 
 export interface ManagerSeed {
   mode?: string;
@@ -68,8 +65,8 @@ export function checkSeed(seed: ManagerSeed): Record<string, unknown> | null {
   for (const step of seed.epilogues)
     if (!(EPILOGUE_STEPS as readonly string[]).includes(step))
       fail(`--manager-epilogue must be one of ${EPILOGUE_STEPS.join(', ')}, got ${step}`);
-  if (seed.nudgeOnCompletion !== undefined && !(NUDGE_MODES as readonly string[]).includes(seed.nudgeOnCompletion))
-    fail(`--manager-nudge-on-completion must be one of ${NUDGE_MODES.join(', ')}`);
+  if (seed.nudgeOnCompletion !== undefined && !(NUDGE_ON_COMPLETION as readonly string[]).includes(seed.nudgeOnCompletion))
+    fail(`--manager-nudge-on-completion must be one of ${NUDGE_ON_COMPLETION.join(', ')}`);
   if (seed.permissionsJson === undefined) return null;
   let parsed: unknown;
   try {
@@ -80,77 +77,6 @@ export function checkSeed(seed: ManagerSeed): Record<string, unknown> | null {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
     fail('--manager-permissions-json must be a JSON object');
   return parsed as Record<string, unknown>;
-}
-
-function addPermission(permissions: Record<string, string[]>, category: string, action: string): void {
-  const list = permissions[category] ?? [];
-  if (!list.includes(action)) list.push(action);
-  permissions[category] = list.sort();
-}
-
-/** Writes the task's manager config from the seed (a new row gets 0.1.12's defaults); returns whether it changed. */
-function seedManagerConfig(
-  db: Db,
-  taskId: string,
-  seed: ManagerSeed,
-  overrides: Record<string, unknown> | null,
-  at: string,
-): void {
-  const existing = db
-    .prepare<[string], Record<string, unknown>>('select * from manager_configs where task_id = ?')
-    .get(taskId);
-  const list = (given: string[], column: string) =>
-    given.length > 0 ? given : existing ? (JSON.parse(String(existing[column])) as unknown[]) : [];
-  const permissions: Record<string, string[]> = Object.fromEntries(
-    PERMISSION_CATEGORIES.map((c) => [c, [] as string[]]),
-  );
-  if (existing) Object.assign(permissions, parseJsonObject(String(existing.permissions_json)));
-  if (seed.allowPr) addPermission(permissions, 'repo', 'pr');
-  if (seed.allowMergeGreen) addPermission(permissions, 'repo', 'merge_green');
-  if (seed.allowWorkerCompactClear) {
-    addPermission(permissions, 'worker_session', 'clear');
-    addPermission(permissions, 'worker_session', 'compact');
-  }
-  for (const permit of seed.permits) {
-    const [category, action] = permit.includes(':') ? permit.split(':', 2) : ['communication', permit];
-    addPermission(permissions, category as string, action as string);
-  }
-  Object.assign(permissions, overrides ?? {});
-  const values = {
-    task_id: taskId,
-    recipe_name: seed.recipe ?? existing?.recipe_name ?? 'custom',
-    supervision_mode: seed.mode ?? existing?.supervision_mode ?? 'guided',
-    objective: seed.objective ?? existing?.objective ?? null,
-    guidelines_json: stableJson(list(seed.guidelines, 'guidelines_json')),
-    acceptance_criteria_json: stableJson(list(seed.acceptance, 'acceptance_criteria_json')),
-    reference_paths_json: stableJson(list(seed.references, 'reference_paths_json')),
-    permissions_json: stableJson(permissions),
-    tools_json: stableJson(list(seed.tools, 'tools_json')),
-    epilogues_json: stableJson(list(seed.epilogues, 'epilogues_json')),
-    nudge_on_completion: seed.nudgeOnCompletion ?? existing?.nudge_on_completion ?? 'ask-operator',
-    require_acks: seed.requireAcks ? 1 : Number(existing?.require_acks ?? 0),
-    at,
-  };
-  if (!existing) {
-    db.prepare(
-      `insert into manager_configs(task_id, recipe_name, supervision_mode, objective, guidelines_json, acceptance_criteria_json, reference_paths_json,
-         permissions_json, tools_json, epilogues_json, nudge_on_completion, require_acks, revision, created_at, updated_at)
-       values (@task_id, @recipe_name, @supervision_mode, @objective, @guidelines_json, @acceptance_criteria_json, @reference_paths_json,
-         @permissions_json, @tools_json, @epilogues_json, @nudge_on_completion, @require_acks, 1, @at, @at)`,
-    ).run(values);
-    return;
-  }
-  const changed = Object.entries(values).some(
-    ([key, value]) => key !== 'at' && key !== 'task_id' && existing[key] !== value,
-  );
-  if (!changed) return;
-  db.prepare(
-    `update manager_configs set recipe_name = @recipe_name, supervision_mode = @supervision_mode, objective = @objective,
-       guidelines_json = @guidelines_json, acceptance_criteria_json = @acceptance_criteria_json, reference_paths_json = @reference_paths_json,
-       permissions_json = @permissions_json, tools_json = @tools_json, epilogues_json = @epilogues_json,
-       nudge_on_completion = @nudge_on_completion, require_acks = @require_acks, revision = revision + 1, updated_at = @at
-     where task_id = @task_id`,
-  ).run(values);
 }
 
 export interface PairInput {
@@ -230,35 +156,37 @@ export function runPair(db: Db, tmux: Tmux, input: PairInput, now: () => Date) {
     const seeded = seedGiven(input.seed) || !hasConfig;
     let criteriaSeeded = 0;
     if (seeded) {
+      // manager-config's own writer (defaults, permission taxonomy, revision), in the pair's transaction.
       db.transaction(() => {
-        seedManagerConfig(db, resolved.id, input.seed, overrides, at);
-        const config = db
-          .prepare<
-            [string],
-            {
-              acceptance_criteria_json: string;
-              guidelines_json: string;
-              reference_paths_json: string;
-              nudge_on_completion: string;
-              supervision_mode: string;
-            }
-          >(
-            'select acceptance_criteria_json, guidelines_json, reference_paths_json, nudge_on_completion, supervision_mode from manager_configs where task_id = ?',
-          )
-          .get(resolved.id);
+        const { config } = recordManagerConfig(
+          db,
+          resolved,
+          {
+            mode: input.seed.mode,
+            recipe: input.seed.recipe,
+            objective: input.seed.objective,
+            guidelines: input.seed.guidelines,
+            acceptance: input.seed.acceptance,
+            references: input.seed.references,
+            tools: input.seed.tools,
+            epilogues: input.seed.epilogues,
+            nudgeOnCompletion: input.seed.nudgeOnCompletion,
+            requireAcks: input.seed.requireAcks,
+            allowPr: input.seed.allowPr,
+            allowMergeGreen: input.seed.allowMergeGreen,
+            allowWorkerCompactClear: input.seed.allowWorkerCompactClear,
+            permit: input.seed.permits,
+            permissionsJson: overrides ?? undefined,
+          },
+          now(),
+        );
         const counts = {
-          acceptance_count: (JSON.parse(config?.acceptance_criteria_json ?? '[]') as unknown[]).length,
-          guideline_count: (JSON.parse(config?.guidelines_json ?? '[]') as unknown[]).length,
-          nudge_on_completion: config?.nudge_on_completion,
-          reference_count: (JSON.parse(config?.reference_paths_json ?? '[]') as unknown[]).length,
-          supervision_mode: config?.supervision_mode,
+          acceptance_count: config.acceptance_criteria.length,
+          guideline_count: config.guidelines.length,
+          nudge_on_completion: config.nudge_on_completion,
+          reference_count: config.reference_paths.length,
+          supervision_mode: config.supervision_mode,
         };
-        appendEvent(db, {
-          createdAt: at,
-          type: 'manager_config_recorded',
-          taskId: resolved.id,
-          payload: { ...counts, source: 'pair' },
-        });
         record('pair_manager_config_seeded', `Seeded the manager config of ${input.task}.`, counts);
       }).immediate();
     }
