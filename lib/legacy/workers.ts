@@ -18,7 +18,7 @@ import { legacyBuffer, type SendTextResult, type Tmux } from '../tmux/tmux.js';
 import { requireMacos, resolveTerminal, runTerminalCommand, terminalCommand, type Terminal } from '../tmux/terminal.js';
 import { findTask } from '../tasks/tasks.js';
 import { activeBindingForTask } from '../tasks/bindings.js';
-import { appendEventRow, upsertLegacyWorker, WORKER_STATES } from './observe.js';
+import { appendEventRow, upsertLegacyWorker } from './observe.js';
 import { checkWorkerName, type StateFiles } from './state-files.js';
 
 const DEFAULT_INTERRUPT_FOLLOWUP =
