@@ -180,6 +180,10 @@ export function runPair(db: Db, tmux: Tmux, input: PairInput, now: () => Date) {
           },
           now(),
         );
+        // pair's new config names its recipe "custom" (manager-config alone leaves it null), as in 0.1.12.
+        if (!hasConfig && config.recipe_name === null) {
+          db.prepare(`update manager_configs set recipe_name = 'custom' where task_id = ?`).run(resolved.id);
+        }
         const counts = {
           acceptance_count: config.acceptance_criteria.length,
           guideline_count: config.guidelines.length,
