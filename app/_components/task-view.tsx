@@ -3,6 +3,7 @@
 // subscription serves the page (use-live-task.ts): pushed events go into the timeline's first page in the
 // cache in batches and refresh only the panels they concern.
 import { memo, useState } from 'react';
+import type { TimedLease } from '../../lib/app-loop/leases';
 import { trpc } from '../_trpc/client';
 import { Automation } from './automation';
 import { Inboxes } from './inbox';
@@ -25,16 +26,19 @@ export function TaskView({ taskId }: { taskId: string }) {
   const [filters, setFilters] = useState<TimelineFilters>({ eventType: '', actor: '', search: '' });
   // The live feed starts where the first timeline page ended; after that wsLink tracks the last id itself.
   // Only the cursor is selected: the page does not re-render when live rows go into the list.
-  const startCursor = trpc.timeline.page.useInfiniteQuery(timelineInput(taskId, { eventType: '', actor: '', search: '' }), {
-    ...timelinePaging,
-    select: (data) => data.pages[0]?.cursor,
-  }).data;
+  const startCursor = trpc.timeline.page.useInfiniteQuery(
+    timelineInput(taskId, { eventType: '', actor: '', search: '' }),
+    {
+      ...timelinePaging,
+      select: (data) => data.pages[0]?.cursor,
+    },
+  ).data;
   const [from, setFrom] = useState<number | null>(null);
   if (from === null && startCursor !== undefined) setFrom(startCursor);
 
   useLiveTask(taskId, from, filters);
   // The dispatcher serves every task: its heartbeats are not in this task's feed, so they come on their own.
-  const [dispatcher, setDispatcher] = useState<{ dispatcher_id: string; last_heartbeat_at: string | null } | null>(null);
+  const [dispatcher, setDispatcher] = useState<(TimedLease & { dispatcher_id: string }) | null>(null);
   trpc.live.dispatcher.useSubscription({}, { onData: setDispatcher });
 
   if (row.isError) return <p role="alert">Could not load this task: {row.error.message}</p>;
@@ -42,24 +46,27 @@ export function TaskView({ taskId }: { taskId: string }) {
   if (row.isPending) return <p className="muted">Loading task…</p>;
   if (!task) return <p role="alert">No such task: {taskId}</p>;
   const readOnly = info.data?.readOnly ?? true;
-  const staleAfter = 180;
   return (
     <>
       <section aria-labelledby="task-heading">
         <div className="section-head">
           <h1 id="task-heading">{task.name}</h1>
           <p>
-            <span className={`badge state-${task.state}`}>{task.finished ? `finished (${task.state})` : task.state}</span>{' '}
-            <span className={`badge autopilot-${task.autopilot.active ? 'on' : 'off'}`}>autopilot {task.autopilot.active ? 'on' : 'off'}</span>
+            <span className={`badge state-${task.state}`}>
+              {task.finished ? `finished (${task.state})` : task.state}
+            </span>{' '}
+            <span className={`badge autopilot-${task.autopilot.active ? 'on' : 'off'}`}>
+              autopilot {task.autopilot.active ? 'on' : 'off'}
+            </span>
             {readOnly && info.data ? <span className="badge"> read-only</span> : null}
           </p>
         </div>
         <p className="goal">{task.goal}</p>
         <div className="leases">
-          <LeaseBadge label={`manager ${task.manager.name ?? '(none)'}`} stamp={task.manager.lease.last_heartbeat_at} staleAfterSeconds={staleAfter} now={now} />
-          <LeaseBadge label={`worker ${task.worker.name ?? '(none)'}`} stamp={task.worker.lease.last_heartbeat_at} staleAfterSeconds={staleAfter} now={now} />
+          <LeaseBadge label={`manager ${task.manager.name ?? '(none)'}`} lease={task.manager.lease} now={now} />
+          <LeaseBadge label={`worker ${task.worker.name ?? '(none)'}`} lease={task.worker.lease} now={now} />
           {dispatcher && !task.finished ? (
-            <LeaseBadge label={`dispatch ${dispatcher.dispatcher_id}`} stamp={dispatcher.last_heartbeat_at} staleAfterSeconds={staleAfter} now={now} />
+            <LeaseBadge label={`dispatch ${dispatcher.dispatcher_id}`} lease={dispatcher} now={now} />
           ) : null}
         </div>
       </section>

@@ -6,6 +6,7 @@
 // heartbeat events themselves, without a read.
 import { skipToken } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
+import { renewedLease } from '../../lib/app-loop/leases';
 import { trpc } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
 import { useFrameBatches } from './frame-gate';
@@ -45,7 +46,10 @@ function addToTimeline(utils: Utils, taskId: string, filters: TimelineFilters, b
     if (events.length <= LIVE_WINDOW) return { ...old, pages: [{ ...head, events }, ...old.pages.slice(1)] };
     // Past the window, keep only the newest rows; older ones load again on scroll from the new end.
     const kept = events.slice(0, LIVE_WINDOW);
-    return { pages: [{ ...head, events: kept, nextBefore: kept.at(-1)?.seq ?? null }], pageParams: [old.pageParams[0] ?? null] };
+    return {
+      pages: [{ ...head, events: kept, nextBefore: kept.at(-1)?.seq ?? null }],
+      pageParams: [old.pageParams[0] ?? null],
+    };
   });
 }
 
@@ -103,11 +107,18 @@ export function useLiveTask(taskId: string, from: number | null, filters: Timeli
   // Applied with the latest render's closure, so `filters` is the one on screen when the batch lands.
   const push = useFrameBatches((batch: TimelineEvent[]) => {
     addToTimeline(utils, taskId, ALL, batch);
-    if (filters.eventType || filters.actor) addToTimeline(utils, taskId, filters, batch.filter((e) => matchesFilters(e, filters)));
+    if (filters.eventType || filters.actor)
+      addToTimeline(
+        utils,
+        taskId,
+        filters,
+        batch.filter((e) => matchesFilters(e, filters)),
+      );
     const beats: Partial<Record<'manager' | 'worker', string>> = {};
     const panels = new Set<Panel>();
     for (const event of batch) {
-      if (event.event_type === 'app_heartbeat' && (event.actor === 'manager' || event.actor === 'worker')) beats[event.actor] = event.timestamp;
+      if (event.event_type === 'app_heartbeat' && (event.actor === 'manager' || event.actor === 'worker'))
+        beats[event.actor] = event.timestamp;
       for (const panel of panelsOf(event)) panels.add(panel);
     }
     if (beats.manager || beats.worker) {
@@ -116,7 +127,7 @@ export function useLiveTask(taskId: string, from: number | null, filters: Timeli
         const next = { ...old };
         for (const role of ['manager', 'worker'] as const) {
           const stamp = beats[role];
-          if (stamp) next[role] = { ...old[role], lease: { ...old[role].lease, last_heartbeat_at: stamp } };
+          if (stamp) next[role] = { ...old[role], lease: renewedLease(old[role].lease, stamp, new Date()) };
         }
         return next;
       });

@@ -43,13 +43,24 @@ export interface AutomationSpec {
 
 export interface AutopilotPlan {
   automation_specs: AutomationSpec[];
-  control: { dispatcher_command: string; note: string; status_command: string; stop_command: string; wakeup_dispatch_command: string };
+  control: {
+    dispatcher_command: string;
+    note: string;
+    status_command: string;
+    stop_command: string;
+    wakeup_dispatch_command: string;
+  };
   desired_state: DesiredState;
   dispatcher: { command: string; required: boolean; state: LeaseState };
   interval_minutes: number;
   last_policy_event: Receipt | null;
   status: LoopStatus;
-  summary: { blocked_automations: number; creatable_automations: number; dispatcher_required: boolean; total_automations: number };
+  summary: {
+    blocked_automations: number;
+    creatable_automations: number;
+    dispatcher_required: boolean;
+    total_automations: number;
+  };
   task: TaskRef;
 }
 
@@ -94,7 +105,8 @@ function automationSpec(status: LoopStatus, role: Role, dbPath: string): Automat
 
 function finiteOr(value: number | undefined, fallback: number, what: string, integer = false): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || (integer && !Number.isInteger(value))) throw new UsageError(`${what} must be ${integer ? 'an integer' : 'a number'}`);
+  if (!Number.isFinite(value) || (integer && !Number.isInteger(value)))
+    throw new UsageError(`${what} must be ${integer ? 'an integer' : 'a number'}`);
   return value;
 }
 
@@ -111,7 +123,12 @@ function buildPlan(db: Db, action: AutopilotAction, input: AutopilotInput, now: 
   const specs = (['manager', 'worker'] as const).map((role) => automationSpec(status, role, dbPath));
   const creatable = specs.filter((s) => s.can_create).length;
   const dispatcher = dispatcherCommand(dispatcherId, dbPath, bounds);
-  const derived: DesiredState = last?.event_type === POLICY_TYPES.start ? 'active' : last?.event_type === POLICY_TYPES.stop ? 'stopped' : 'unconfigured';
+  const derived: DesiredState =
+    last?.event_type === POLICY_TYPES.start
+      ? 'active'
+      : last?.event_type === POLICY_TYPES.stop
+        ? 'stopped'
+        : 'unconfigured';
   return {
     automation_specs: specs,
     control: {

@@ -6,10 +6,17 @@ import type { Flags } from './args.js';
 export const INCLUDE_FLAGS = ['include-content', 'include-transcripts', 'include-full-transcripts'] as const;
 
 /** Universal-flag values checked for every command, whatever it does with them (spec §2.3). */
-export function checkUniversalValues(flags: Flags, options: { stateValues?: readonly string[]; roleValues?: readonly string[] } = {}): void {
+export function checkUniversalValues(
+  flags: Flags,
+  options: { stateValues?: readonly string[]; roleValues?: readonly string[] } = {},
+): void {
   flags.oneOf('state', options.stateValues ?? ['active', 'gone', 'all']);
   flags.oneOf('role', options.roleValues ?? ['all', 'worker', 'manager', 'reviewer', 'workerctl']);
-  flags.number('limit', { integer: true, min: 0 });
+  const limit = flags.string('limit');
+  const limitValue = limit === undefined || limit.trim() === '' ? Number.NaN : Number(limit);
+  if (limit !== undefined && !(Number.isInteger(limitValue) && limitValue >= 0)) {
+    throw new UsageError('--limit must be a non-negative integer.');
+  }
   flags.number('pid', { integer: true });
 }
 

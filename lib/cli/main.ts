@@ -38,11 +38,16 @@ function topLevelHelp(): string {
     ...lines,
     '',
     'Not implemented yet (agent-conveyor 0.1.12 commands, refused for now):',
-    ...wrapNames(notImplementedCommands().map((e) => e.name).sort(), 116).map((line) => `  ${line}`),
+    ...wrapNames(
+      notImplementedCommands()
+        .map((e) => e.name)
+        .sort(),
+      116,
+    ).map((line) => `  ${line}`),
     '',
     'Database: --path FILE, else $WORKERCTL_STATE_ROOT/workerctl.db, else ./.codex-workers/workerctl.db.',
     'Clock: CONVEYOR_NOW=2026-06-11T12:00:00Z makes every command take that instant as now.',
-    'Run `conveyor <command> --help` for a command\'s flags and examples.',
+    "Run `conveyor <command> --help` for a command's flags and examples.",
     '',
   ].join('\n');
 }
@@ -70,7 +75,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const entry = commandEntry(name);
     if (!entry) throw new UsageError(`unknown command: ${name}`);
     if (!entry.load) {
-      throw new UsageError(`${name} is an agent-conveyor 0.1.12 command that conveyor does not implement yet (tmux-driven and legacy commands come later); run conveyor --help for the commands it has`);
+      throw new UsageError(
+        `${name} is an agent-conveyor 0.1.12 command that conveyor does not implement yet (tmux-driven and legacy commands come later); run conveyor --help for the commands it has`,
+      );
     }
     const def = (await entry.load()).default;
     const words = rest.slice(1);
@@ -113,6 +120,7 @@ function print(output: CommandOutput, io: Io): number {
   if (!output) return 0;
   if ('json' in output) {
     io.stdout(prettyJson(output.json));
+    if (output.stderr) io.stderr(output.stderr.endsWith('\n') ? output.stderr : `${output.stderr}\n`);
     return output.exitCode ?? 0;
   }
   if (output.text !== '') io.stdout(output.text.endsWith('\n') ? output.text : `${output.text}\n`);

@@ -1,6 +1,7 @@
 // Receipts review: every app-wakeup-dispatch receipt with its two actions and the deliveries recorded
 // against each (app_wakeup_delivery_recorded rows naming the receipt in correlation.dispatch_receipt).
-// Read-only; exported as JSON or CSV.
+// Read-only; exported as JSON here or as CSV by receipts-csv.ts.
+import type { ReceiptStatusFilter } from '../app-loop/delivery-statuses.js';
 import type { Db } from '../store/open.js';
 import { perConnection } from '../store/statements.js';
 import { parseJsonObject } from '../store/json.js';
@@ -44,7 +45,7 @@ export interface ReceiptsFilter {
   taskId?: string | null;
   role?: 'manager' | 'worker' | null;
   /** A delivery status (sent, skipped, blocked), or "outstanding" for ready actions without one. */
-  status?: 'sent' | 'skipped' | 'blocked' | 'outstanding' | null;
+  status?: ReceiptStatusFilter | null;
   /** ISO instants bounding the receipt's recorded_at (inclusive). */
   from?: string | null;
   to?: string | null;
@@ -157,7 +158,11 @@ function toReceipt(db: Db, row: ReceiptRow): ReviewReceipt {
     recorded_at: row.timestamp,
     task_id: row.task_id,
     task_name: row.task_name ?? row.task_id,
-    dispatcher: { command: str(dispatcher.command), required: typeof dispatcher.required === 'boolean' ? dispatcher.required : null, state: str(dispatcher.state) },
+    dispatcher: {
+      command: str(dispatcher.command),
+      required: typeof dispatcher.required === 'boolean' ? dispatcher.required : null,
+      state: str(dispatcher.state),
+    },
     actions,
   };
 }
@@ -200,57 +205,38 @@ const AFTER_ALL = '\uffff';
  * of the previous page), filtered; role/status filters keep whole receipts. With a role or status filter
  * a page may come back short, with `nextBefore` set, when SCAN_BUDGET receipts were read without filling it.
  */
-export function reviewReceipts(db: Db, filter: ReceiptsFilter = {}, page: { before?: number | null; limit?: number } = {}): ReceiptsPage {
+export function reviewReceipts(
+  db: Db,
+  filter: ReceiptsFilter = {},
+  page: { before?: number | null; limit?: number } = {},
+): ReceiptsPage {
   const limit = Math.min(Math.max(1, page.limit ?? 50), 500);
   const s = receiptStatements(db);
   const statement = filter.taskId ? s.ofTask : s.all;
   const out: ReviewReceipt[] = [];
-  return db.transaction(() => {
-    // The keyset: strictly after (stamp, before) in the order above; `to` lowers it when it is earlier.
-    let before = page.before ?? Number.MAX_SAFE_INTEGER;
-    let stamp = page.before ? (s.stampOf.get(page.before)?.timestamp ?? AFTER_ALL) : AFTER_ALL;
-    if (filter.to && filter.to < stamp) [stamp, before] = [filter.to, Number.MAX_SAFE_INTEGER];
-    let exhausted = false;
-    let scanned = 0;
-    let last: number | null = null;
-    while (out.length < limit && !exhausted && scanned < SCAN_BUDGET) {
-      const rows = statement.all({ stamp, before, taskId: filter.taskId ?? null, from: filter.from ?? '', limit });
-      if (rows.length < limit) exhausted = true;
-      for (const row of rows) {
-        [stamp, before, last] = [row.timestamp, row.seq, row.seq];
-        scanned++;
-        const receipt = toReceipt(db, row);
-        if (matches(receipt, filter)) out.push(receipt);
-        if (out.length === limit) break;
+  return db
+    .transaction(() => {
+      // The keyset: strictly after (stamp, before) in the order above; `to` lowers it when it is earlier.
+      let before = page.before ?? Number.MAX_SAFE_INTEGER;
+      let stamp = page.before ? (s.stampOf.get(page.before)?.timestamp ?? AFTER_ALL) : AFTER_ALL;
+      if (filter.to && filter.to < stamp) [stamp, before] = [filter.to, Number.MAX_SAFE_INTEGER];
+      let exhausted = false;
+      let scanned = 0;
+      let last: number | null = null;
+      while (out.length < limit && !exhausted && scanned < SCAN_BUDGET) {
+        const rows = statement.all({ stamp, before, taskId: filter.taskId ?? null, from: filter.from ?? '', limit });
+        if (rows.length < limit) exhausted = true;
+        for (const row of rows) {
+          [stamp, before, last] = [row.timestamp, row.seq, row.seq];
+          scanned++;
+          const receipt = toReceipt(db, row);
+          if (matches(receipt, filter)) out.push(receipt);
+          if (out.length === limit) break;
+        }
       }
-    }
-    return { receipts: out, nextBefore: exhausted && out.length < limit ? null : last };
-  }).deferred();
-}
-
-const CSV_COLUMNS = [
-  'receipt_id', 'receipt_recorded_at', 'task', 'role', 'action_status', 'send_ready', 'thread_id',
-  'delivery_id', 'delivery_status', 'delivery_recorded_at', 'delivery_reason', 'recorded_by',
-] as const;
-
-function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : String(value);
-  // Cells that a spreadsheet would run as a formula are prefixed with a quote (CSV injection).
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
-/** One CSV line per delivery; an action without deliveries gets one line with empty delivery columns. */
-export function receiptsToCsv(receipts: readonly ReviewReceipt[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const r of receipts) {
-    for (const a of r.actions) {
-      const base = [r.event_id, r.recorded_at, r.task_name, a.role, a.status, a.send_ready, a.thread_id];
-      if (a.deliveries.length === 0) lines.push([...base, '', '', '', '', ''].map(csvCell).join(','));
-      for (const d of a.deliveries) lines.push([...base, d.event_id, d.status, d.recorded_at, d.reason, d.recorded_by].map(csvCell).join(','));
-    }
-  }
-  return `${lines.join('\r\n')}\r\n`;
+      return { receipts: out, nextBefore: exhausted && out.length < limit ? null : last };
+    })
+    .deferred();
 }
 
 /** Every receipt matching the filter (bounded), for export. */

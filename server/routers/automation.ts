@@ -1,22 +1,25 @@
 // Autopilot (heartbeat policy) of one task and the automation specs to copy into a Codex app session.
 import { z } from 'zod';
 import { autopilotStatus, startAutopilot, stopAutopilot } from '../../lib/app-loop/autopilot.js';
-import { heartbeatRecommendations } from '../../lib/app-loop/disposable-binding.js';
-import type { Db } from '../../lib/store/open.js';
+import { heartbeatRecommendationsOfTask } from '../../lib/app-loop/disposable-binding.js';
 import { requireTask } from '../../lib/tasks/tasks.js';
 import { procedure, router, writeProcedure } from '../trpc.js';
 import { DispatcherId, Id, StaleAfter } from './inputs.js';
 
-function isDisposable(db: Db, taskId: string): boolean {
-  return db.prepare<[string], { one: number }>(`select 1 as one from events where task_id = ? and type = 'disposable_binding_created' limit 1`).get(taskId) !== undefined;
-}
-
 export const automationRouter = router({
   status: procedure
-    .input(z.object({ taskId: Id, dispatcherId: DispatcherId.optional(), staleAfterSeconds: StaleAfter.optional() }).strict())
+    .input(
+      z
+        .object({ taskId: Id, dispatcherId: DispatcherId.optional(), staleAfterSeconds: StaleAfter.optional() })
+        .strict(),
+    )
     .query(({ ctx, input }) => {
       const task = requireTask(ctx.db, input.taskId);
-      return autopilotStatus(ctx.db, { task: task.name, dispatcherId: input.dispatcherId, staleAfterSeconds: input.staleAfterSeconds }, ctx.now());
+      return autopilotStatus(
+        ctx.db,
+        { task: task.name, dispatcherId: input.dispatcherId, staleAfterSeconds: input.staleAfterSeconds },
+        ctx.now(),
+      );
     }),
   start: writeProcedure
     .input(
@@ -31,15 +34,26 @@ export const automationRouter = router({
     )
     .mutation(({ ctx, input }) => {
       const task = requireTask(ctx.db, input.taskId);
-      return startAutopilot(ctx.db, { task: task.name, dispatcherId: input.dispatcherId, intervalSeconds: input.intervalSeconds, watchIterations: input.watchIterations }, ctx.now());
+      return startAutopilot(
+        ctx.db,
+        {
+          task: task.name,
+          dispatcherId: input.dispatcherId,
+          intervalSeconds: input.intervalSeconds,
+          watchIterations: input.watchIterations,
+        },
+        ctx.now(),
+      );
     }),
-  stop: writeProcedure.input(z.object({ taskId: Id, dispatcherId: DispatcherId.optional() }).strict()).mutation(({ ctx, input }) => {
-    const task = requireTask(ctx.db, input.taskId);
-    return stopAutopilot(ctx.db, { task: task.name, dispatcherId: input.dispatcherId }, ctx.now());
-  }),
+  stop: writeProcedure
+    .input(z.object({ taskId: Id, dispatcherId: DispatcherId.optional() }).strict())
+    .mutation(({ ctx, input }) => {
+      const task = requireTask(ctx.db, input.taskId);
+      return stopAutopilot(ctx.db, { task: task.name, dispatcherId: input.dispatcherId }, ctx.now());
+    }),
   /** heartbeat_recommendations of a disposable binding (null for pairs bound another way). */
   recommendations: procedure.input(z.object({ taskId: Id }).strict()).query(({ ctx, input }) => {
     const task = requireTask(ctx.db, input.taskId);
-    return isDisposable(ctx.db, task.id) ? heartbeatRecommendations(task.name, ctx.dbPath) : null;
+    return heartbeatRecommendationsOfTask(ctx.db, task, ctx.dbPath);
   }),
 });

@@ -3,6 +3,7 @@
 // receipt) and recording deliveries. The rules live in lib/app; this router only adapts.
 import { z } from 'zod';
 import { checkDelivery, recordDelivery } from '../../lib/app-loop/delivery.js';
+import { DELIVERY_STATUSES, type DeliveryStatus as DeliveryStatusName } from '../../lib/app-loop/delivery-statuses.js';
 import { getLoopStatus } from '../../lib/app-loop/loop-status.js';
 import { wakePrompt } from '../../lib/app-loop/prompts.js';
 import { dispatchWakeup } from '../../lib/app-loop/wake-dispatch.js';
@@ -13,8 +14,7 @@ import { procedure, router, writeProcedure } from '../trpc.js';
 import { DispatcherId, Id, Role, StaleAfter } from './inputs.js';
 
 const Loop = { taskId: Id, staleAfterSeconds: StaleAfter.optional(), dispatcherId: DispatcherId.optional() };
-const DeliveryStatus = z.enum(['sent', 'skipped', 'blocked']);
-const DELIVERY_STATUSES = DeliveryStatus.options;
+const DeliveryStatus = z.enum(DELIVERY_STATUSES);
 
 const Delivery = z
   .object({
@@ -31,7 +31,11 @@ const Delivery = z
 export const wakeRouter = router({
   status: procedure.input(z.object(Loop).strict()).query(({ ctx, input }) => {
     const task = requireTask(ctx.db, input.taskId);
-    return getLoopStatus(ctx.db, { task: task.name, staleAfterSeconds: input.staleAfterSeconds, dispatcherId: input.dispatcherId }, ctx.now());
+    return getLoopStatus(
+      ctx.db,
+      { task: task.name, staleAfterSeconds: input.staleAfterSeconds, dispatcherId: input.dispatcherId },
+      ctx.now(),
+    );
   }),
 
   /** The newest receipt, its actions with regenerated prompts, and for each action which buttons are allowed. */
@@ -46,21 +50,33 @@ export const wakeRouter = router({
       checks: Object.fromEntries(
         DELIVERY_STATUSES.map((status) => [
           status,
-          checkDelivery(ctx.db, { task: task.id, role: action.role, dispatchReceipt: receipt.event_id, deliveryStatus: status, threadId: action.thread_id }),
+          checkDelivery(ctx.db, {
+            task: task.id,
+            role: action.role,
+            dispatchReceipt: receipt.event_id,
+            deliveryStatus: status,
+            threadId: action.thread_id,
+          }),
         ]),
-      ) as Record<(typeof DELIVERY_STATUSES)[number], { ok: true } | { ok: false; reason: string }>,
+      ) as Record<DeliveryStatusName, { ok: true } | { ok: false; reason: string }>,
     }));
     return { task: { id: task.id, name: task.name, state: task.state }, receipt: { ...receipt, actions } };
   }),
 
   dispatch: writeProcedure.input(z.object(Loop).strict()).mutation(({ ctx, input }) => {
     const task = requireTask(ctx.db, input.taskId);
-    return dispatchWakeup(ctx.db, { task: task.name, staleAfterSeconds: input.staleAfterSeconds, dispatcherId: input.dispatcherId }, ctx.now());
+    return dispatchWakeup(
+      ctx.db,
+      { task: task.name, staleAfterSeconds: input.staleAfterSeconds, dispatcherId: input.dispatcherId },
+      ctx.now(),
+    );
   }),
 
   check: procedure.input(Delivery).query(({ ctx, input }) => checkDelivery(ctx.db, toDeliveryInput(input))),
 
-  record: writeProcedure.input(Delivery).mutation(({ ctx, input }) => recordDelivery(ctx.db, toDeliveryInput(input), ctx.now())),
+  record: writeProcedure
+    .input(Delivery)
+    .mutation(({ ctx, input }) => recordDelivery(ctx.db, toDeliveryInput(input), ctx.now())),
 });
 
 function toDeliveryInput(input: z.infer<typeof Delivery>) {

@@ -8,7 +8,10 @@ function renderPlan(plan: WakeupPlan): string {
     `Dispatch: ${plan.dispatcher.state}${plan.dispatcher.required ? ` (${plan.dispatcher.command})` : ''}`,
   ];
   for (const wakeup of plan.wakeups) {
-    lines.push(`Wake ${wakeup.role}${wakeup.thread.title ? ` (${wakeup.thread.title})` : ''}: ${wakeup.reason}`, wakeup.prompt);
+    lines.push(
+      `Wake ${wakeup.role}${wakeup.thread.title ? ` (${wakeup.thread.title})` : ''}: ${wakeup.reason}`,
+      wakeup.prompt,
+    );
   }
   return lines.join('\n');
 }
@@ -19,6 +22,9 @@ export default defineCommand({
 
 Read-only. Lists one wake-up per stale or missing role (manager first) with the prompt to send to its
 Codex app thread, and says whether the dispatcher needs starting. A healthy loop gives no wake-ups.
+
+Universal flags (--dry-run, --limit, --task, ...) are accepted and ignored, as in agent-conveyor 0.1.12:
+this command writes nothing anyway.
 
 Examples:
   conveyor app-wakeup-plan my-task --path /tmp/work/workerctl.db --json

@@ -1,6 +1,6 @@
 import { recordDelivery } from '../../../app-loop/delivery.js';
 import { defineCommand } from '../../command.js';
-import { rejectOtherUniversalFlags, requireTaskArgument } from './loop-flags.js';
+import { ignoreUniversalFlags, requireTaskArgument } from './loop-flags.js';
 
 export default defineCommand({
   name: 'app-wakeup-record-delivery',
@@ -11,6 +11,9 @@ Checked against the receipt only: sent needs a ready_to_send action with send_re
 --thread-id; skipped needs skipped_healthy; blocked needs blocked_missing_thread. Recording the same
 delivery twice is allowed (each call adds an audit row).
 
+Universal flags (--dry-run, --limit, --task, ...) are accepted and ignored, as in agent-conveyor 0.1.12:
+the delivery is still recorded.
+
 Examples:
   conveyor app-wakeup-record-delivery my-task --role worker --dispatch-receipt telemetry-… --delivery-status sent --thread-id thr-1 --path /tmp/work/workerctl.db --json
   conveyor app-wakeup-record-delivery my-task --role manager --dispatch-receipt telemetry-… --delivery-status skipped --path /tmp/work/workerctl.db
@@ -18,7 +21,7 @@ Examples:
   flags: { 'dispatch-receipt': 'string', 'delivery-status': 'string', 'thread-id': 'string', reason: 'string' },
   run(ctx) {
     const { flags } = ctx;
-    rejectOtherUniversalFlags(flags, ['role']);
+    ignoreUniversalFlags(flags);
     const task = requireTaskArgument(flags);
     const result = recordDelivery(
       ctx.db(),
@@ -38,7 +41,9 @@ Examples:
         `App wakeup delivery ${result.delivery.status} recorded for ${result.delivery.role} on ${result.task.name}.`,
         `Source receipt: ${result.source.dispatch_receipt}`,
         `Receipt: ${result.receipt.event_id}`,
-        result.source.dispatch_required ? 'The source receipt still asked for a dispatcher.' : 'The dispatcher was healthy in the source receipt.',
+        result.source.dispatch_required
+          ? 'The source receipt still asked for a dispatcher.'
+          : 'The dispatcher was healthy in the source receipt.',
       ].join('\n'),
     };
   },

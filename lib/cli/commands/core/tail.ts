@@ -20,7 +20,16 @@ example:
     const name = requirePositional(flags, 'a session name');
     flags.maxPositionals(1);
     return {
-      json: tailSession(ctx.db(), { name, limit: flags.number('limit', { integer: true, min: 0 }), subtype: flags.string('subtype'), includeContent: flags.bool('include-content') }, ctx.now()),
+      json: tailSession(
+        ctx.db(),
+        {
+          name,
+          limit: flags.number('limit', { integer: true, min: 0 }),
+          subtype: flags.string('subtype'),
+          includeContent: flags.bool('include-content'),
+        },
+        ctx.now(),
+      ),
     };
   },
 });

@@ -63,7 +63,11 @@ export function taskArgument(flags: Flags, extra = 0): string {
  * A JSON-object flag. `strict` (record-decision, handoff, manager-config): the parser's message alone for bad
  * JSON. `labelled` (criteria, runs, loop-evidence): the message names the flag. Absent → undefined.
  */
-export function objectFlag(flags: Flags, name: string, style: 'strict' | 'labelled'): Record<string, unknown> | undefined {
+export function objectFlag(
+  flags: Flags,
+  name: string,
+  style: 'strict' | 'labelled',
+): Record<string, unknown> | undefined {
   const text = flags.string(name);
   if (text === undefined) return undefined;
   let value: unknown;
