@@ -83,7 +83,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const words = rest.slice(1);
     // `start` reads its words itself (it forwards unknown options to codex).
     const parsed = def.rawArgs
-      ? { positionals: [...words], flags: new Map<string, string | true | string[]>(), help: words.includes('-h') || words.includes('--help') }
+      ? {
+          positionals: [...words],
+          flags: new Map<string, string | true | string[]>(),
+          help: words.includes('-h') || words.includes('--help'),
+        }
       : parseArgs(name, words, def.flags ?? {});
     if (parsed.help) {
       io.stdout(def.help.endsWith('\n') ? def.help : `${def.help}\n`);
