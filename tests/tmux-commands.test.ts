@@ -260,6 +260,11 @@ describe('tmux sessions through the CLI', () => {
         unknown
       >;
       expect(config).toMatchObject({ recipe_name: 'custom', tools: ['shell'], acceptance_criteria: ['Plan exists'] });
+      const transcript = await cli(['transcript-capture', 'duo', '--role', 'worker', '--json', '--path', db]);
+      expect(transcript.code, transcript.stderr).toBe(0);
+      expect(JSON.parse(transcript.stdout)).toMatchObject({
+        captures: [{ role: 'worker', transcript_segment: { segment_kind: 'segment' } }],
+      });
       const cycle = JSON.parse((await cli(['cycle', 'duo', '--path', db])).stdout) as Record<string, unknown>;
       expect(cycle).toMatchObject({ kind: 'session_cycle', worker_session: 'duo-w', pane_signal: { captured: true } });
       expect(
