@@ -240,6 +240,7 @@ test('6: the wake panel speaks of the receipt time; leases turn unknown while th
 test('7: a restart with a new token says to open the new link; a replaced database file asks for a restart', async ({
   page,
 }) => {
+  test.setTimeout(150_000); // four server restarts
   env.CONVEYOR_TOKEN = 'first-token-0123456789abcdef';
   await deck.stop();
   await deck.start();

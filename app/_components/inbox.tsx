@@ -20,7 +20,7 @@ export function Inboxes({ taskId }: { taskId: string }) {
           <h3>
             {box.role} inbox{box.session ? ` (${visibleText(box.session.name)})` : ''}: {box.items.length} pending
           </h3>
-          {box.error ? <p className="muted">{box.error}</p> : null}
+          {box.error ? <p className="muted">{visibleText(box.error)}</p> : null}
           {box.items.length > 0 ? (
             <ul aria-label={`${box.role} inbox`}>
               {box.items.map((item) => (

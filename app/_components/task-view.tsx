@@ -46,13 +46,17 @@ function TaskPage({ taskId }: { taskId: string }) {
   const [filters, setFilters] = useState<TimelineFilters>({ eventType: '', actor: '', search: '' });
   // The live feed starts where the first timeline page ended; after that wsLink tracks the last id itself.
   // Only the cursor is selected: the page does not re-render when live rows go into the list.
-  const startCursor = trpc.timeline.page.useInfiniteQuery(
+  const startQuery = trpc.timeline.page.useInfiniteQuery(
     timelineInput(taskId, { eventType: '', actor: '', search: '' }),
     {
       ...timelinePaging,
       select: (data) => data.pages[0]?.cursor,
     },
-  ).data;
+  );
+  const startCursor = startQuery.data;
+  // The side panels ask for their data once the timeline's first page is in: their reads then go in a later
+  // batch, and a slow panel read never holds back the page the live feed starts from.
+  const panelsReady = startCursor !== undefined || startQuery.isError;
   const [from, setFrom] = useState<number | null>(null);
   if (from === null && startCursor !== undefined) setFrom(startCursor);
 
@@ -99,15 +103,18 @@ function TaskPage({ taskId }: { taskId: string }) {
       <div className="task-layout">
         <Timeline taskId={taskId} filters={filters} onFilters={setFilters} />
         <div className="stack">
-          <WakePanel
-            taskId={taskId}
-            taskName={task.name}
-            readOnly={readOnly || !info.data}
-            finished={task.finished}
-            unbound={unbound}
-          />
-          <AutomationPanel taskId={taskId} readOnly={readOnly} finished={task.finished} />
-          <InboxPanel taskId={taskId} />
+          {panelsReady ? null : <p className="muted">Loading wake actions…</p>}
+          {panelsReady ? (
+            <WakePanel
+              taskId={taskId}
+              taskName={task.name}
+              readOnly={readOnly || !info.data}
+              finished={task.finished}
+              unbound={unbound}
+            />
+          ) : null}
+          {panelsReady ? <AutomationPanel taskId={taskId} readOnly={readOnly} finished={task.finished} /> : null}
+          {panelsReady ? <InboxPanel taskId={taskId} /> : null}
         </div>
       </div>
     </>

@@ -8,6 +8,10 @@ export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'unauthor
 let state: ConnectionState = 'connecting';
 const listeners = new Set<() => void>();
 
+export function connectionState(): ConnectionState {
+  return state;
+}
+
 export function setConnectionState(next: ConnectionState): void {
   if (next === state) return;
   state = next;

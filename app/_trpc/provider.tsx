@@ -6,7 +6,7 @@ import { createWSClient, httpBatchLink, splitLink, wsLink } from '@trpc/client';
 import { useState, type ReactNode } from 'react';
 import { BusyNotice } from '../_components/busy-notice';
 import { trpc } from './client';
-import { setConnectionState } from './connection';
+import { connectionState, setConnectionState } from './connection';
 
 // Cache writes reach components in the same task (a microtask), not in a later timer: a live row pushed
 // into the cache is in the DOM before the browser's next frame instead of one frame later.
@@ -25,7 +25,9 @@ function makeLinks() {
     retryDelayMs: (attempt) => Math.min(250 * 2 ** attempt, 5_000),
     onOpen: () => setConnectionState('live'),
     onClose: () => {
-      setConnectionState('reconnecting');
+      // A refused token stays said while the socket keeps retrying: only the new link (or a restart with the
+      // old token, which reopens the socket) changes it.
+      if (connectionState() !== 'unauthorized') setConnectionState('reconnecting');
       void checkToken();
     },
   });
