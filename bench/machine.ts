@@ -42,10 +42,13 @@ export function table(header: readonly string[], rows: ReadonlyArray<readonly (s
     .join('\n');
 }
 
-/** Prints the result as the last line; a full run (not --quick) also saves it as bench/results/<name>.json. */
+/**
+ * Prints the result as the last line; a full run (not --quick) also saves it as bench/results/<name>.json,
+ * and so does a quick one given --save (its file says quick: true).
+ */
 export function report(name: string, quick: boolean, result: Record<string, unknown>): void {
   const full = { bench: name, quick, at: new Date().toISOString(), machine: machine(), ...result };
-  if (!quick) {
+  if (!quick || process.argv.includes('--save')) {
     const dir = join(REPO_ROOT, 'bench/results');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(full, null, 2)}\n`);

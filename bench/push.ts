@@ -6,7 +6,7 @@
 // per open tab, and in the same run the baselines: a bare ws echo from Node to one page, and the renderer
 // floor (K tabs of the cheapest live list). Goals: 0 lost, 0 duplicated; p50 and p99 within 3× of the
 // floor's at 1 and 5 tabs, within 1.5× at 20.
-// Usage: npm run bench:push [-- --quick] [--tabs K] [--rate N] [--seconds S]
+// Usage: npm run bench:push [-- --quick] [--tabs K] [--rate N] [--seconds S] [--save]
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -49,6 +49,35 @@ const taskId = (created.json as { task: { id: string } }).task.id;
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS, headless: true });
 browser.on('disconnected', () => console.error('chromium disconnected'));
 const now = () => performance.timeOrigin + performance.now();
+
+/**
+ * The main thread's time in each tab (Chromium's Performance domain over CDP): script, style, layout and
+ * all tasks, in ms per event per tab, to say where a page's time goes beside its latency.
+ */
+const WORK = ['ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration', 'TaskDuration'] as const;
+async function mainThreadWork(tabs: readonly Page[]) {
+  const sessions = await Promise.all(tabs.map((page) => page.context().newCDPSession(page)));
+  await Promise.all(sessions.map((cdp) => cdp.send('Performance.enable')));
+  const read = async () => {
+    const sum = Object.fromEntries(WORK.map((m) => [m, 0])) as Record<(typeof WORK)[number], number>;
+    for (const cdp of sessions) {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      for (const m of metrics) if (m.name in sum) sum[m.name as (typeof WORK)[number]] += m.value * 1000;
+    }
+    return sum;
+  };
+  const before = await read();
+  return async (events: number) => {
+    const after = await read();
+    const per = (m: (typeof WORK)[number]) => round((after[m] - before[m]) / events / tabs.length, 3);
+    return {
+      script: per('ScriptDuration'),
+      style: per('RecalcStyleDuration'),
+      layout: per('LayoutDuration'),
+      task: per('TaskDuration'),
+    };
+  };
+}
 
 // The server's CPU time (user + system) from /proc, in ms: found by its command line (our own child).
 const TICK_MS = 1000 / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
@@ -155,6 +184,7 @@ for (let i = 0; i < TABS; i++) {
 }
 
 // The measured run: the writer while every tab is open.
+const pageWork = await mainThreadWork(pages);
 const measured = await cpuDuring(() => write(COUNT));
 const committed = measured.result;
 await new Promise((resolve) => setTimeout(resolve, 2_000)); // the last events' way to the pages
@@ -194,6 +224,7 @@ const split = { toPage: stats(toPage), inPage: stats(inPage), toStore: stats(toS
 const cpuPerS = measured.msPerS;
 const cpuPerTab = Math.max(0, cpuPerS - idle.msPerS) / TABS;
 
+const work = await pageWork(COUNT);
 for (const page of pages) await page.close(); // the baselines get the machine to themselves
 
 // Baselines in the same run, same clock, same rate, from a bare ws server in this process. The pages are
@@ -263,6 +294,7 @@ for (let i = 0; i < TABS; i++) {
 }
 const floorCount = Math.min(COUNT, RATE * 10);
 const sentAt = new Map<number, number>();
+const floorWork = await mainThreadWork(floorPages);
 const floorStart = performance.now();
 for (let seq = 1; seq <= floorCount; seq++) {
   const due = floorStart + ((seq - 1) * 1000) / RATE;
@@ -282,12 +314,15 @@ for (const page of floorPages) {
   }
 }
 const floor = stats(floorLatencies);
+const floorWorkPerEvent = await floorWork(floorCount);
 wss.close();
 http.close();
 
 await browser.close();
 await deck.close();
 
+const workLine = (w: { script: number; style: number; layout: number; task: number }) =>
+  `${w.script} / ${w.style} / ${w.layout} / ${w.task}`;
 const s = stats(latencies);
 const ratioP50 = s.median / floor.median;
 const ratioP99 = s.p99 / floor.p99;
@@ -316,6 +351,8 @@ console.log(
       ['  of which commit→page p50 / p99 ms', `${round(split.toPage.median)} / ${round(split.toPage.p99)}`, '-', ''],
       ['  of which page→store p50 / p99 ms', `${round(split.toStore.median)} / ${round(split.toStore.p99)}`, '-', ''],
       ['  of which page→DOM p50 / p99 ms', `${round(split.inPage.median)} / ${round(split.inPage.p99)}`, '-', ''],
+      ['page main thread ms/event/tab: script / style / layout / all', workLine(work), '-', ''],
+      ['floor main thread ms/event/tab: script / style / layout / all', workLine(floorWorkPerEvent), '-', ''],
       ['server CPU ms/s, no tab / all tabs', `${round(idle.msPerS)} / ${round(cpuPerS)}`, '-', ''],
       ['server CPU ms/s per open tab', round(cpuPerTab, 2), '-', ''],
       ['baseline ws Node→page p50 ms', round(baseline.median), '-', ''],
@@ -327,7 +364,7 @@ console.log(
   ),
 );
 // The default run saves bench/results/push.json; other tab counts save beside it.
-report(TABS === 20 ? 'push' : `push-${TABS}tabs`, quick, {
+report(TABS === 20 ? 'push' : `push-${TABS}tabs`, quick || SECONDS < 30, {
   tabs: TABS,
   events_per_s: RATE,
   events: COUNT,
@@ -352,6 +389,8 @@ report(TABS === 20 ? 'push' : `push-${TABS}tabs`, quick, {
   floor_p50_ms: round(floor.median),
   floor_p99_ms: round(floor.p99),
   floor_lost: floorLost,
+  page_main_thread_ms_per_event: work,
+  floor_main_thread_ms_per_event: floorWorkPerEvent,
   ratio_p50_to_floor: round(ratioP50, 2),
   ratio_p99_to_floor: round(ratioP99, 2),
   server_cpu_ms_per_s_no_tabs: round(idle.msPerS),
