@@ -1,6 +1,6 @@
 // What every benchmark reports about the machine it ran on, and how it saves its figures.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../lib/testing.js';
 
@@ -10,6 +10,8 @@ export function machine() {
     cores: cpu.length,
     cpu_model: cpu[0]?.model ?? 'unknown',
     memory_gib: Math.round(totalmem() / 2 ** 30),
+    // Other work on the machine when the figures were taken (the 1-minute load average at the end of the run).
+    load_average: Math.round((loadavg()[0] ?? 0) * 10) / 10,
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
   };
