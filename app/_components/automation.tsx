@@ -41,7 +41,8 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
         <>
           <p>
             Autopilot: <span className={`badge autopilot-${active ? 'on' : 'off'}`}>{plan.desired_state}</span>
-            {plan.last_policy_event ? <span className="muted"> since {plan.last_policy_event.recorded_at}</span> : null} · dispatcher {plan.dispatcher.state}
+            {plan.last_policy_event ? <span className="muted"> since {plan.last_policy_event.recorded_at}</span> : null} · dispatcher{' '}
+            <code>{status.data?.dispatcherId}</code> {plan.dispatcher.state}
           </p>
           {!readOnly ? (
             <form
@@ -56,7 +57,7 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
                 Interval (s) <input type="number" min={0} max={86400} step="any" value={interval} onChange={(e) => setInterval(e.target.value)} style={{ width: '6rem' }} />
               </label>
               <label>
-                Watch iterations <input type="number" min={1} value={iterations} onChange={(e) => setIterations(e.target.value)} style={{ width: '8rem' }} />
+                Watch iterations <input type="number" min={0} max={1000000000} value={iterations} onChange={(e) => setIterations(e.target.value)} style={{ width: '8rem' }} />
               </label>
               <label>
                 Dispatcher id <input value={dispatcher} maxLength={200} onChange={(e) => setDispatcher(e.target.value)} style={{ width: '10rem' }} />
@@ -64,7 +65,7 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
               <button type="submit" disabled={start.isPending}>
                 Start autopilot
               </button>
-              <button type="button" disabled={stop.isPending || !active} onClick={() => stop.mutate({ taskId, dispatcherId: dispatcher })}>
+              <button type="button" disabled={stop.isPending || !active} onClick={() => stop.mutate({ taskId, dispatcherId: status.data?.dispatcherId })}>
                 Stop autopilot
               </button>
             </form>

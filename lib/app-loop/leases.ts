@@ -1,5 +1,8 @@
 // Lease arithmetic of the app loop: how old a heartbeat stamp is, and whether that is healthy.
 import { UsageError } from '../errors.js';
+import { describeRange, isInRange } from '../input-rules.js';
+import { checkDispatcherId } from '../queue/queue-input.js';
+import { STALE_AFTER_SECONDS } from './app-input.js';
 
 export type LeaseState = 'healthy' | 'stale' | 'missing';
 
@@ -36,12 +39,11 @@ export function leaseOf(stamp: string | null, now: Date, staleAfterSeconds: numb
 /** Validates a threshold given by a caller (CLI flag or dashboard input); fractions are allowed. */
 export function staleAfterOrDefault(value: number | undefined): number {
   if (value === undefined) return DEFAULT_STALE_AFTER_SECONDS;
-  if (!Number.isFinite(value) || value < 0) throw new UsageError('--stale-after must be a number of seconds >= 0');
+  if (!isInRange(value, STALE_AFTER_SECONDS)) throw new UsageError(`--stale-after must be ${describeRange(STALE_AFTER_SECONDS)}, got ${value}`);
   return value;
 }
 
 export function dispatcherIdOrDefault(value: string | undefined): string {
   if (value === undefined) return DEFAULT_DISPATCHER_ID;
-  if (value.trim() === '') throw new UsageError('--dispatcher-id must not be empty');
-  return value;
+  return checkDispatcherId(value) as string;
 }

@@ -1,6 +1,7 @@
 // Flag checks shared by the commands of every family: 0.1.12's parse-tier value rules and its per-command rejections.
 import { UsageError } from '../errors.js';
 import type { Flags } from './args.js';
+import { PROCESS_ID, ROW_LIMIT } from '../input-rules.js';
 
 /** The --include-* family that most handlers refuse. */
 export const INCLUDE_FLAGS = ['include-content', 'include-transcripts', 'include-full-transcripts'] as const;
@@ -9,8 +10,8 @@ export const INCLUDE_FLAGS = ['include-content', 'include-transcripts', 'include
 export function checkUniversalValues(flags: Flags, options: { stateValues?: readonly string[]; roleValues?: readonly string[] } = {}): void {
   flags.oneOf('state', options.stateValues ?? ['active', 'gone', 'all']);
   flags.oneOf('role', options.roleValues ?? ['all', 'worker', 'manager', 'reviewer', 'workerctl']);
-  flags.number('limit', { integer: true, min: 0 });
-  flags.number('pid', { integer: true });
+  flags.number('limit', ROW_LIMIT);
+  flags.number('pid', PROCESS_ID);
 }
 
 /** Refuses a bare argument when the command takes none. */

@@ -11,6 +11,8 @@ import type { Flags } from '../cli/args.js';
 import { listSessions } from '../sessions/sessions.js';
 import { listTaskViews, requireTask, type TaskRow } from '../tasks/tasks.js';
 import { queryTelemetry } from './query.js';
+import { THRESHOLD_FLAGS, windowSeconds } from './telemetry-input.js';
+import { ROW_LIMIT } from '../input-rules.js';
 
 export const TELEMETRY_VIEWS = ['metrics', 'snapshot', 'check', 'task', 'failures'] as const;
 export type ViewName = (typeof TELEMETRY_VIEWS)[number];
@@ -35,14 +37,6 @@ interface Alert {
 }
 
 const SCHEMA_VERSION = 24;
-
-function windowSeconds(text: string | undefined): number {
-  const value = text ?? '24h';
-  const match = /^(\d+)([smhdw])$/.exec(value);
-  if (!match) throw new UsageError(`--window must look like 30m, 24h or 7d, got ${JSON.stringify(value)}`);
-  const unit = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[match[2] as 's' | 'm' | 'h' | 'd' | 'w'];
-  return Number(match[1]) * unit;
-}
 
 function storage(db: Db, file: string) {
   const size = (path: string) => {
@@ -109,13 +103,12 @@ function ingestState(db: Db, taskId?: string) {
 }
 
 function thresholds(flags: Flags) {
-  const num = (name: string, fallback: number) => flags.number(name, { min: 0 }) ?? fallback;
   return {
-    max_open_criteria: num('max-open-criteria', 0),
-    max_storage_bytes: flags.number('max-storage-bytes', { min: 0 }) ?? null,
-    max_unfinished_commands: num('max-unfinished-commands', 0),
-    stale_cycles_seconds: num('stale-cycles-seconds', 3600),
-    worker_staleness_seconds: num('worker-staleness-seconds', 3600),
+    max_open_criteria: flags.number('max-open-criteria', THRESHOLD_FLAGS['max-open-criteria']) ?? 0,
+    max_storage_bytes: flags.number('max-storage-bytes', THRESHOLD_FLAGS['max-storage-bytes']) ?? null,
+    max_unfinished_commands: flags.number('max-unfinished-commands', THRESHOLD_FLAGS['max-unfinished-commands']) ?? 0,
+    stale_cycles_seconds: flags.number('stale-cycles-seconds', THRESHOLD_FLAGS['stale-cycles-seconds']) ?? 3600,
+    worker_staleness_seconds: flags.number('worker-staleness-seconds', THRESHOLD_FLAGS['worker-staleness-seconds']) ?? 3600,
   };
 }
 
@@ -203,7 +196,7 @@ export function telemetryView(db: Db, view: ViewName, ctx: ViewContext): ViewRes
     }
     case 'task': {
       const task = taskOf(db, ctx, true) as TaskRow;
-      const limit = ctx.flags.number('limit', { integer: true, min: 0 }) ?? 20;
+      const limit = ctx.flags.number('limit', ROW_LIMIT) ?? 20;
       const snap = taskSnapshot(db, ctx, task);
       const decisions = db.prepare<[string], Record<string, unknown>>('select id, decision, reason, created_at from manager_decisions where task_id = ? order by id').all(task.id);
       const json = {

@@ -1,11 +1,14 @@
-// Autopilot (heartbeat policy) of one task and the automation specs to copy into a Codex app session.
+// Autopilot (heartbeat policy) of one task and the automation specs to copy into a Codex app session. Without a
+// dispatcher id, status and stop act on the policy the overview shows (the task's newest policy event).
 import { z } from 'zod';
-import { autopilotStatus, startAutopilot, stopAutopilot } from '../../lib/app-loop/autopilot.js';
+import { AUTOPILOT_INTERVAL_SECONDS, AUTOPILOT_WATCH_ITERATIONS } from '../../lib/app-loop/app-input.js';
+import { autopilotStatus, currentPolicyDispatcherId, startAutopilot, stopAutopilot } from '../../lib/app-loop/autopilot.js';
+import { DEFAULT_DISPATCHER_ID } from '../../lib/app-loop/leases.js';
 import { heartbeatRecommendations } from '../../lib/app-loop/disposable-binding.js';
 import type { Db } from '../../lib/store/open.js';
 import { requireTask } from '../../lib/tasks/tasks.js';
 import { procedure, router, writeProcedure } from '../trpc.js';
-import { DispatcherId, Id, StaleAfter } from './inputs.js';
+import { DispatcherId, Id, numberIn, StaleAfter } from './inputs.js';
 
 function isDisposable(db: Db, taskId: string): boolean {
   return db.prepare<[string], { one: number }>(`select 1 as one from events where task_id = ? and type = 'disposable_binding_created' limit 1`).get(taskId) !== undefined;
@@ -16,7 +19,9 @@ export const automationRouter = router({
     .input(z.object({ taskId: Id, dispatcherId: DispatcherId.optional(), staleAfterSeconds: StaleAfter.optional() }).strict())
     .query(({ ctx, input }) => {
       const task = requireTask(ctx.db, input.taskId);
-      return autopilotStatus(ctx.db, { task: task.name, dispatcherId: input.dispatcherId, staleAfterSeconds: input.staleAfterSeconds }, ctx.now());
+      const dispatcherId = input.dispatcherId ?? currentPolicyDispatcherId(ctx.db, task.id) ?? DEFAULT_DISPATCHER_ID;
+      const result = autopilotStatus(ctx.db, { task: task.name, dispatcherId, staleAfterSeconds: input.staleAfterSeconds }, ctx.now());
+      return { ...result, dispatcherId };
     }),
   start: writeProcedure
     .input(
@@ -24,8 +29,8 @@ export const automationRouter = router({
         .object({
           taskId: Id,
           dispatcherId: DispatcherId.optional(),
-          intervalSeconds: z.number().min(0).max(86_400).optional(),
-          watchIterations: z.number().int().min(1).max(1_000_000_000).optional(),
+          intervalSeconds: numberIn(AUTOPILOT_INTERVAL_SECONDS).optional(),
+          watchIterations: numberIn(AUTOPILOT_WATCH_ITERATIONS).optional(),
         })
         .strict(),
     )
@@ -33,9 +38,11 @@ export const automationRouter = router({
       const task = requireTask(ctx.db, input.taskId);
       return startAutopilot(ctx.db, { task: task.name, dispatcherId: input.dispatcherId, intervalSeconds: input.intervalSeconds, watchIterations: input.watchIterations }, ctx.now());
     }),
+  /** Without a dispatcher id, stops the policy the overview shows: the one of the task's newest policy event. */
   stop: writeProcedure.input(z.object({ taskId: Id, dispatcherId: DispatcherId.optional() }).strict()).mutation(({ ctx, input }) => {
     const task = requireTask(ctx.db, input.taskId);
-    return stopAutopilot(ctx.db, { task: task.name, dispatcherId: input.dispatcherId }, ctx.now());
+    const dispatcherId = input.dispatcherId ?? currentPolicyDispatcherId(ctx.db, task.id) ?? DEFAULT_DISPATCHER_ID;
+    return { ...stopAutopilot(ctx.db, { task: task.name, dispatcherId }, ctx.now()), dispatcherId };
   }),
   /** heartbeat_recommendations of a disposable binding (null for pairs bound another way). */
   recommendations: procedure.input(z.object({ taskId: Id }).strict()).query(({ ctx, input }) => {

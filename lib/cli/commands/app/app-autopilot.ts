@@ -2,6 +2,7 @@ import { AUTOPILOT_ACTIONS, autopilotStatus, startAutopilot, stopAutopilot, type
 import { UsageError } from '../../../errors.js';
 import { defineCommand } from '../../command.js';
 import { LOOP_FLAGS, loopOptions, rejectOtherUniversalFlags, requireTaskArgument } from './loop-flags.js';
+import { AUTOPILOT_INTERVAL_SECONDS, AUTOPILOT_WATCH_ITERATIONS } from '../../../app-loop/app-input.js';
 
 function renderAutopilot(result: AutopilotResult): string {
   const { plan } = result;
@@ -47,8 +48,8 @@ Examples:
   run(ctx) {
     const { flags } = ctx;
     const options = loopOptions(flags);
-    const intervalSeconds = flags.number('interval');
-    const watchIterations = flags.number('watch-iterations', { integer: true });
+    const intervalSeconds = flags.number('interval', AUTOPILOT_INTERVAL_SECONDS);
+    const watchIterations = flags.number('watch-iterations', AUTOPILOT_WATCH_ITERATIONS);
     rejectOtherUniversalFlags(flags, ['role']);
     const action = flags.positional(0);
     if (action === undefined) throw new UsageError('app-autopilot needs an action: start, stop or status');

@@ -7,6 +7,8 @@ import { requireOpenTask } from '../../../tasks/tasks.js';
 import type { FlagKind } from '../../args.js';
 import { defineCommand, type CommandDef } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS, requirePositional } from '../../flag-checks.js';
+import { LOOP_ITERATION } from '../../../queue/queue-input.js';
+import { ROW_ID } from '../../../input-rules.js';
 
 const REJECTED = ['active', 'all', 'blocker', 'create', 'current-task', 'cwd', 'dry-run', 'file', 'goal', 'keep-latest', 'limit', 'name', 'next-action', 'output', 'pid', 'redact-identity-token', 'role', 'state', 'status-age-seconds', 'subtype', 'summary', 'text', 'tmux-session', 'worker', 'manager', 'zip', ...INCLUDE_FLAGS];
 const BASE_FLAGS: Record<string, FlagKind> = { message: 'string', 'correlation-id': 'string', 'idempotency-key': 'string', 'required-permission': 'string' };
@@ -45,8 +47,8 @@ examples:
       const message = flags.string('message');
       if (message === undefined || message.trim() === '') throw new UsageError(`${v.type} message must be non-empty (--message)`);
       const loopRun = flags.string('loop-run');
-      const requested = flags.number('requested-iteration', { integer: true });
-      const decisionId = flags.number('manager-decision-id', { integer: true });
+      const requested = flags.number('requested-iteration', LOOP_ITERATION);
+      const decisionId = flags.number('manager-decision-id', ROW_ID);
       if (isContinue && (loopRun === undefined || requested === undefined)) throw new UsageError(`${v.name} needs --loop-run and --requested-iteration`);
       const db = ctx.db();
       const task = requireOpenTask(db, taskArg);

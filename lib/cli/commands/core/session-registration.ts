@@ -8,6 +8,7 @@ import { readRolloutMeta } from '../../../sessions/rollout.js';
 import { upsertSession, type Role } from '../../../sessions/sessions.js';
 import { defineCommand, type CommandDef } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS, noPositionals } from '../../flag-checks.js';
+import { PROCESS_ID } from '../../../input-rules.js';
 
 const REJECTED = ['json', 'active', 'all', 'create', 'goal', 'include-legacy', 'limit', 'output', 'redact-identity-token', 'state', 'summary', 'task', 'worker', 'manager', 'zip', ...INCLUDE_FLAGS];
 
@@ -36,7 +37,7 @@ example:
       noPositionals(flags);
       checkUniversalValues(flags);
       const names = flags.list('name');
-      const pid = flags.number('pid', { integer: true });
+      const pid = flags.number('pid', PROCESS_ID);
       const rolloutArg = flags.string('codex-session');
       if (pid !== undefined && rolloutArg === undefined) {
         throw new UsageError(`${name}: finding the rollout from --pid alone is not supported; pass --codex-session with the rollout file`);

@@ -1,6 +1,8 @@
 import { UsageError } from '../../../errors.js';
 import { queryTelemetry, resolveTelemetryFilter, summarizeTelemetry, type TelemetrySummary } from '../../../telemetry/query.js';
+import { THRESHOLD_FLAGS, windowSeconds } from '../../../telemetry/telemetry-input.js';
 import { TELEMETRY_VIEWS, telemetryView, type ViewName } from '../../../telemetry/views.js';
+import { ROW_LIMIT } from '../../../input-rules.js';
 import { defineCommand } from '../../command.js';
 import { checkUniversalValues } from '../../flag-checks.js';
 
@@ -48,6 +50,9 @@ examples:
   run(ctx) {
     const { flags } = ctx;
     checkUniversalValues(flags);
+    // Every numeric flag is checked before the database is opened, whichever view reads it.
+    for (const [name, range] of Object.entries(THRESHOLD_FLAGS)) flags.number(name, range);
+    if (flags.has('window')) windowSeconds(flags.string('window'));
     const first = flags.positional(0);
     const db = () => ctx.db();
     if (first !== undefined) {
@@ -64,7 +69,7 @@ examples:
       eventType: flags.string('event-type') ?? flags.string('type'),
       severity: flags.string('severity'),
       search: flags.string('search'),
-      limit: flags.number('limit', { integer: true, min: 0 }),
+      limit: flags.number('limit', ROW_LIMIT),
       newest: flags.bool('newest'),
     };
     const events = queryTelemetry(db(), filter);

@@ -4,6 +4,8 @@ import { isObject } from '../../../sessions/rollout.js';
 import { requireOpenTask, requireTask } from '../../../tasks/tasks.js';
 import { defineCommand } from '../../command.js';
 import { checkUniversalValues, requirePositional } from '../../flag-checks.js';
+import { ROW_ID } from '../../../input-rules.js';
+import { parseJsonInput } from '../../../store/json.js';
 
 const TRANSITIONS: ReadonlyArray<readonly [string, CriterionStatus]> = [
   ['accept', 'accepted'],
@@ -14,12 +16,7 @@ const TRANSITIONS: ReadonlyArray<readonly [string, CriterionStatus]> = [
 
 function evidenceOf(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new UsageError('--evidence-json must be a JSON object');
-  }
+  const value = parseJsonInput(text, '--evidence-json', '--evidence-json must be a JSON object');
   if (!isObject(value)) throw new UsageError('--evidence-json must be a JSON object');
   return value;
 }
@@ -72,7 +69,7 @@ examples:
     const transition = transitions[0];
     if (transition) {
       const [flag, status] = transition;
-      const id = flags.number(flag, { integer: true, min: 1 }) as number;
+      const id = flags.number(flag, ROW_ID) as number;
       const task = requireOpenTask(db, taskArg);
       return { json: setCriterionStatus(db, { id, taskId: task.id, status, proof, rationale, evidence }, ctx.now()) };
     }
