@@ -58,6 +58,8 @@ examples:
     const evidence = evidenceOf(flags.string('evidence-json'));
     const proof = flags.string('proof');
     const rationale = flags.string('rationale');
+    const transition = transitions[0];
+    const id = transition ? (flags.number(transition[0], ROW_ID) as number) : undefined; // checked before the database is opened
     const db = ctx.db();
     if (flags.bool('add')) {
       const criterion = flags.string('criterion');
@@ -66,10 +68,8 @@ examples:
       const task = requireOpenTask(db, taskArg);
       return { json: addCriterion(db, { taskId: task.id, criterion, source, status: flags.oneOf('status', CRITERION_STATUSES), proof, rationale, evidence }, ctx.now()) };
     }
-    const transition = transitions[0];
-    if (transition) {
-      const [flag, status] = transition;
-      const id = flags.number(flag, ROW_ID) as number;
+    if (transition && id !== undefined) {
+      const status = transition[1];
       const task = requireOpenTask(db, taskArg);
       return { json: setCriterionStatus(db, { id, taskId: task.id, status, proof, rationale, evidence }, ctx.now()) };
     }
