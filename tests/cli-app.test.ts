@@ -35,7 +35,8 @@ function expectRefusal(result: CliResult, message: RegExp): void {
 describe('app commands: refusals (exit 2, message on stderr, nothing on stdout)', () => {
   it.each([
     ['--thread-id on app-wakeup-dispatch', ['app-wakeup-dispatch', 'app-loop', '--thread-id', 'thr-w', '--json'], /--thread-id/],
-    ['--dry-run on app-wakeup-dispatch (it always writes its receipt)', ['app-wakeup-dispatch', 'app-loop', '--dry-run'], /--dry-run/],
+    ['--task instead of the task argument (0.1.12 ignores --task here)', ['app-wakeup-dispatch', '--task', 'app-loop'], /app-wakeup-dispatch command requires a task\./],
+    ['--flag=value (never a flag in 0.1.12)', ['app-wakeup-dispatch', 'app-loop', '--stale-after=5'], /^Unsupported TypeScript runtime option: --stale-after=5$/m],
     ['app-heartbeat without --role', ['app-heartbeat', 'app-loop', '--json'], /--role/],
     ['app-heartbeat with --role reviewer', ['app-heartbeat', 'app-loop', '--role', 'reviewer'], /--role/],
     ['a negative --stale-after', ['app-heartbeat', 'app-loop', '--role', 'worker', '--stale-after', '-1'], /--stale-after/],
@@ -55,6 +56,22 @@ describe('app commands: refusals (exit 2, message on stderr, nothing on stdout)'
     const { cli } = setup();
     await pair(cli);
     expectRefusal(await cli(args), message);
+  });
+
+  it('accepts and ignores --dry-run and other universal flags, writing as without them (0.1.12)', async () => {
+    const { cli } = setup();
+    await pair(cli);
+    const receipts = async () => json(await cli(['telemetry', '--task', 'app-loop', '--event-type', 'app_wakeup_dispatch_planned', '--json']));
+    const dispatched = json(await cli(['app-wakeup-dispatch', 'app-loop', '--dry-run', '--limit', '3', '--all', '--json']));
+    expect(dispatched.receipt.event_type).toBe('app_wakeup_dispatch_planned');
+    expect((await cli(['app-wakeup-dispatch', 'app-loop', '--dry-run'])).code).toBe(0);
+    expect(await receipts()).toHaveLength(2);
+    const beat = await cli(['app-heartbeat', 'app-loop', '--role', 'worker', '--dry-run', '--json']);
+    expect(beat.code, beat.stderr).toBe(0);
+    const events = json(await cli(['telemetry', '--task', 'app-loop', '--event-type', 'app_heartbeat', '--json']));
+    expect(events).toHaveLength(1);
+    expect((await cli(['app-loop-status', 'app-loop', '--dry-run', '--name', 'x', '--json'])).code).toBe(0);
+    expect((await cli(['app-autopilot', 'start', 'app-loop', '--dry-run', '--json'])).code).toBe(0);
   });
 
   it('refuses the loop commands on a finished task', async () => {

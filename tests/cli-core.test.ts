@@ -113,11 +113,11 @@ describe('a pair through the CLI', () => {
     const managerText = (await s.cli(['manager-inbox', 'loop'])).stdout;
     expect(managerText).toMatch(/pending: 1\n#2 worker_task_complete pull_required from w to m/);
 
-    const criterion = json(await s.cli(['criteria', 'loop', '--add', '--criterion', 'tests pass', '--source', 'user_requested', '--status', 'accepted']));
+    const criterion = json(await s.cli(['criteria', 'loop', '--add', '--criterion', 'tests pass', '--source', 'user_requested', '--status', 'accepted'])).affected_criterion;
     const gated = await s.cli(['finish-task', 'loop', '--require-criteria-audit']);
     expect(gated).toMatchObject({ code: 1, stdout: '' });
     expect(gated.stderr).toContain(`#${criterion.id}: tests pass`);
-    expect(json(await s.cli(['criteria', 'loop', '--satisfy', String(criterion.id)])).status).toBe('satisfied');
+    expect(json(await s.cli(['criteria', 'loop', '--satisfy', String(criterion.id)])).affected_criterion.status).toBe('satisfied');
     const finished = json(await s.cli(['finish-task', 'loop', '--reason', 'verified', '--require-criteria-audit']));
     expect(finished).toMatchObject({ finish: true, reason: 'verified', final_audit: { total: 1, summary: { satisfied: 1 } } });
     expect(await s.cli(['finish-task', 'loop'])).toMatchObject({ code: 2, stdout: '' });
@@ -189,7 +189,8 @@ describe('acks, tail, stop-task and telemetry check through the CLI', () => {
     expect((await s.cli(['telemetry', 'check', '--task', 't'])).code).toBe(0);
     const unhealthy = await s.cli(['telemetry', 'check', '--max-storage-bytes', '1', '--json']);
     expect(unhealthy.code).toBe(1);
-    expect(json(unhealthy).alerts.map((a: { kind: string }) => a.kind)).toContain('storage_bytes');
+    // The operator check compares the database file size with --max-storage-bytes (0.1.12's alert shape).
+    expect(json(unhealthy).alerts).toContainEqual({ message: expect.stringMatching(/^\d+ storage bytes exceeds threshold 1\.$/), severity: 'warning', type: 'storage_bytes' });
     expect(json(await s.cli(['telemetry', '--task', 't', '--summary', '--json'])).by_event_type).toEqual({ codex_events_ingested: 1 }); // tail reads carry no task
     const stopped = json(await s.cli(['stop-task', 't', '--reason', 'superseded']));
     expect(stopped).toMatchObject({ finish: false, stop_manager: true, killed_manager: false, final_decision_id: null, reason: 'superseded' });

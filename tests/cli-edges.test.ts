@@ -30,7 +30,7 @@ describe('numbers out of range: a usage error naming the flag and its range, bef
     ['limit', ['commands', '--limit', '1e300']],
     ['limit', ['discover', '--limit', '1e300']],
     ['limit', ['telemetry', '--limit', '1e300']],
-    ['limit', ['telemetry', 'task', 't', '--limit', '-1']],
+    ['limit', ['telemetry', 'task', 't', '--limit', '99999999999']],
     ['limit', ['tail', 'w', '--limit', '1e300']],
     ['limit', ['worker-inbox', 't', '--limit', '1e300']],
     ['limit', ['dispatch', '--once', '--limit', '1e300']],
@@ -45,7 +45,7 @@ describe('numbers out of range: a usage error naming the flag and its range, bef
     ['window', ['telemetry', 'failures', '--window', '99999999999d']],
     ['max-storage-bytes', ['telemetry', 'check', '--max-storage-bytes', '1e300']],
     ['max-unfinished-commands', ['telemetry', 'check', '--max-unfinished-commands', '1e300']],
-    ['max-open-criteria', ['telemetry', 'check', '--max-open-criteria', '-1']],
+    ['max-open-criteria', ['telemetry', 'check', '--max-open-criteria', '1e300']],
     ['worker-staleness-seconds', ['telemetry', 'check', '--worker-staleness-seconds', '1e300']],
     ['stale-cycles-seconds', ['telemetry', 'task', 't', '--stale-cycles-seconds', '1e300']],
     ['pid', ['register-worker', '--name', 'w', '--pid', '1e300', '--codex-session', '/nowhere.jsonl']],
@@ -64,6 +64,8 @@ describe('numbers out of range: a usage error naming the flag and its range, bef
     ['watch-iterations', ['app-autopilot', 'start', 't', '--watch-iterations', '1e300']],
     ['watch-iterations', ['app-autopilot', 'start', 't', '--watch-iterations', '-1']],
     ['accept', ['criteria', 't', '--accept', '1e300']],
+    ['max-iterations', ['create-disposable-binding', 't', '--max-iterations', '1e300']],
+    ['iteration', ['loop-evidence', 'add', 't', '--loop-run', 'r', '--evidence-type', 'e', '--iteration', '1e300']],
   ];
   it.each(cases)('--%s: %j', async (flag, argv) => {
     const s = setup();
@@ -104,6 +106,25 @@ describe('JSON inputs nested 5,000 deep', () => {
     expect(result.stderr).toBe('--evidence-json nests 5000 levels deep; at most 64 are allowed\n');
     const shallow = await s.cli(['criteria', 't', '--add', '--criterion', 'c', '--source', 'user_requested', '--evidence-json', '{"a":{"b":[1]}}']);
     expect(shallow.code, shallow.stderr).toBe(0);
+  });
+
+  it.each([
+    ['record-decision', ['record-decision', 't', 'wait', '--reason', 'r', '--payload-json']],
+    ['manager-config', ['manager-config', 't', '--permissions-json']],
+    ['runs', ['runs', 't', '--create', 'r', '--metadata-json']],
+  ])('%s: a deep JSON flag is refused before parsing', async (_name, argv) => {
+    const s = setup();
+    const result = await s.cli([...argv, deep]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/nests 5000 levels deep; at most 64 are allowed/);
+  });
+
+  it('continuation --from-stdin is refused the same way', async () => {
+    const s = setup();
+    expect((await s.cli(['tasks', '--create', 't', '--goal', 'g', '--json'])).code).toBe(0);
+    const result = await s.cli(['continuation', 't', '--submit', 'worker', '--from-stdin'], { input: deep });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/standard input nests 5000 levels deep/);
   });
 
   it('worker-ack --from-stdin is refused the same way and records nothing', async () => {

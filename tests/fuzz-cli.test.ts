@@ -1,6 +1,7 @@
 // Hostile argument vectors through the real CLI entry (in-process for volume, then a sample through the
 // bin/conveyor binary): every run ends with exit 0/1/2, a clear message on failure, never a stack trace
 // or an uncaught error, and the database stays whole (integrity ok, every telemetry row has its FTS row).
+import { existsSync } from 'node:fs';
 import fc from 'fast-check';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +28,22 @@ const FLAGS = [
   '--codex-session', '--cwd', '--create', '--goal', '--summary', '--state', '--type', '--consume-next', '--timeout',
   '--correlation-id', '--idempotency-key', '--dry-run', '--once', '--attempts', '--worker', '--manager', '--search',
   '--require-criteria-audit', '--redact-identity-token', '--help', '--bogus', '-x', '--',
-  '--lease-seconds', '--window', '--evidence-json', '--max-storage-bytes', '--decision-id', '--requested-iteration',
+  '--lease-seconds', '--window', '--max-storage-bytes', '--decision-id', '--requested-iteration',
+  // manager supervision (issue 12); --from-stdin stays out: in-process it would read the test runner's stdin
+  '--mode', '--recipe', '--permit', '--tool', '--epilogue', '--permissions-json', '--questions', '--require', '--require-handoff',
+  '--list', '--step', '--status', '--submit', '--review', '--include-payload', '--as-role', '--cycle-id', '--payload-json',
+  '--next-step', '--from-text', '--reviewer-session-id', '--manager-session-id', '--reviewer-command', '--add', '--criterion',
+  '--source', '--evidence-json', '--accept', '--satisfy',
+  '--json=true', '--limit=5', '--role=worker', '--PATH', '--dry-run=1',
+];
+
+// Loop and QA flags (issue 12). The file-writing outputs (--receipt-output, --diff-output, --report-output)
+// stay out: a random value could name a path outside the scratch folder.
+const LOOP_FLAGS = [
+  '--loop-run', '--evidence-type', '--iteration', '--threshold', '--failure-mode', '--check', '--result', '--reference',
+  '--candidate', '--metadata-json', '--purpose', '--finish', '--show', '--create-run', '--template', '--preset',
+  '--max-iterations', '--current-iteration', '--classify', '--run', '--required-before-continue', '--adversarial',
+  '--run-name', '--cleanup-policy', '--seed-prompt-sha256', '--artifact-path', '--proof',
 ];
 
 const hostileValue = fc.oneof(
@@ -39,7 +55,7 @@ const hostileValue = fc.oneof(
 
 const argVector = fc.tuple(
   fc.oneof(fc.constantFrom(...implementedCommands().map((entry) => entry.name)), fc.string({ maxLength: 12 })),
-  fc.array(fc.oneof(fc.constantFrom(...FLAGS), hostileValue), { maxLength: 8 }),
+  fc.array(fc.oneof(fc.constantFrom(...FLAGS, ...LOOP_FLAGS), hostileValue), { maxLength: 8 }),
 ).map(([command, rest]) => [command, ...rest.filter((a) => !BLOCKING.has(a) && !a.startsWith('--watch') && !a.startsWith('--wait')), '--path', work.dbPath]);
 
 let tried = 0;
@@ -119,7 +135,9 @@ describe('CLI under hostile input', () => {
         tried++;
         const result = await cli([...argv, `--${flag}`, value, '--path', work.dbPath]);
         expect(result.code, `${argv.join(' ')} --${flag} ${value}: ${result.stderr}`).toBe(2);
-        expect(result.stderr).toMatch(new RegExp(`--${flag} must be (an integer|a whole number|a number)[^\\n]* (to|at most) \\d+`));
+        // the range in words; a negative value 0.1.12 itself refused keeps 0.1.12's words (which state the range too)
+        const range = `(an integer|a whole number|a number)[^\\n]* (to|at most) \\d+|a non-negative (integer|number)\\.`;
+        expect(result.stderr).toMatch(new RegExp(`--${flag} must be (${range})`));
       }),
       { numRuns: 300, seed: 15 },
     );
@@ -150,6 +168,18 @@ describe('CLI under hostile input', () => {
       }),
       { numRuns: 40, seed: 17 },
     );
+  });
+
+  it('refuses --flag=value on every command before opening the database (0.1.12 never accepted it)', async () => {
+    const fresh = `${work.dir}/never-created.db`;
+    for (const { name: command } of implementedCommands()) {
+      for (const token of [`--path=${fresh}`, '--json=true', '--limit=5', '--dry-run=1', '--PATH', '--']) {
+        tried++;
+        const result = await cli([command, 'fuzz-loop', token, '--path', fresh]);
+        expect(result, `${command} ${token}`).toEqual({ code: 2, stdout: '', stderr: `Unsupported TypeScript runtime option: ${token}\n` });
+      }
+    }
+    expect(existsSync(fresh)).toBe(false);
   });
 
   it('leaves the database whole: integrity ok, telemetry and FTS agree', () => {

@@ -1,21 +1,16 @@
 'use client';
+import { leaseStateAt, type TimedLease } from '../../lib/app-loop/leases';
 import { ageOf, formatAge } from './use-now';
 
-export type LeaseState = 'healthy' | 'stale' | 'missing';
+/** The fields of a lease the page reads: lib computed stale_at, the page only compares it with its clock. */
+export type LeaseStamp = Pick<TimedLease, 'last_heartbeat_at' | 'stale_at'>;
 
-/** A lease read at `now`: missing without a stamp, healthy while its age is within stale-after. */
-export function leaseAt(stamp: string | null, staleAfterSeconds: number, now: Date): { state: LeaseState; age: number | null } {
-  if (!stamp) return { state: 'missing', age: null };
-  const age = ageOf(stamp, now);
-  return { state: age !== null && age <= staleAfterSeconds ? 'healthy' : 'stale', age };
-}
-
-export function LeaseBadge({ label, stamp, staleAfterSeconds, now }: { label: string; stamp: string | null; staleAfterSeconds: number; now: Date }) {
-  const lease = leaseAt(stamp, staleAfterSeconds, now);
+export function LeaseBadge({ label, lease, now }: { label: string; lease: LeaseStamp; now: Date }) {
+  const state = leaseStateAt(lease, now);
   return (
-    <span className={`badge lease-${lease.state}`} title={stamp ?? 'no heartbeat recorded'}>
-      <span className="badge-label">{label}</span> {lease.state}
-      <span className="age">{lease.state === 'missing' ? '' : ` · ${formatAge(lease.age)}`}</span>
+    <span className={`badge lease-${state}`} title={lease.last_heartbeat_at ?? 'no heartbeat recorded'}>
+      <span className="badge-label">{label}</span> {state}
+      <span className="age">{state === 'missing' ? '' : ` · ${formatAge(ageOf(lease.last_heartbeat_at, now))}`}</span>
     </span>
   );
 }

@@ -2,12 +2,14 @@
 // Receipts review: every dispatch receipt with its actions and the deliveries recorded against them.
 // Filter by task, role, status and time; export what the filter selects as JSON or CSV.
 import { useMemo, useState } from 'react';
+import { RECEIPT_STATUS_FILTERS, type ReceiptStatusFilter } from '../../lib/app-loop/delivery-statuses';
+import { ROLES, type Role } from '../../lib/sessions/roles';
 import { trpc, type Outputs } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
 import { NoReceipts } from './empty-states';
 
 type Receipt = Outputs['receipts']['list']['receipts'][number];
-type Filter = { taskId: string; role: '' | 'manager' | 'worker'; status: '' | 'sent' | 'skipped' | 'blocked' | 'outstanding'; from: string; to: string };
+type Filter = { taskId: string; role: '' | Role; status: '' | ReceiptStatusFilter; from: string; to: string };
 
 function toInput(f: Filter) {
   return {
@@ -74,18 +76,22 @@ export function ReceiptsView() {
           Role{' '}
           <select value={filter.role} onChange={(e) => setFilter({ ...filter, role: e.target.value as Filter['role'] })}>
             <option value="">all</option>
-            <option value="manager">manager</option>
-            <option value="worker">worker</option>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
           </select>
         </label>
         <label>
           Status{' '}
           <select value={filter.status} onChange={(e) => setFilter({ ...filter, status: e.target.value as Filter['status'] })}>
             <option value="">all</option>
-            <option value="sent">sent</option>
-            <option value="skipped">skipped</option>
-            <option value="blocked">blocked</option>
-            <option value="outstanding">outstanding (no delivery)</option>
+            {RECEIPT_STATUS_FILTERS.map((s) => (
+              <option key={s} value={s}>
+                {s === 'outstanding' ? 'outstanding (no delivery)' : s}
+              </option>
+            ))}
           </select>
         </label>
         <label>

@@ -3,6 +3,7 @@
 // subscription serves the page (use-live-task.ts): pushed events go into the timeline's first page in the
 // cache in batches and refresh only the panels they concern.
 import { memo, useState } from 'react';
+import type { TimedLease } from '../../lib/app-loop/leases';
 import { trpc } from '../_trpc/client';
 import { Automation } from './automation';
 import { Inboxes } from './inbox';
@@ -34,7 +35,7 @@ export function TaskView({ taskId }: { taskId: string }) {
 
   useLiveTask(taskId, from, filters);
   // The dispatcher serves every task: its heartbeats are not in this task's feed, so they come on their own.
-  const [dispatcher, setDispatcher] = useState<{ dispatcher_id: string; last_heartbeat_at: string | null } | null>(null);
+  const [dispatcher, setDispatcher] = useState<(TimedLease & { dispatcher_id: string }) | null>(null);
   trpc.live.dispatcher.useSubscription({}, { onData: setDispatcher });
 
   if (row.isError) return <p role="alert">Could not load this task: {row.error.message}</p>;
@@ -42,7 +43,6 @@ export function TaskView({ taskId }: { taskId: string }) {
   if (row.isPending) return <p className="muted">Loading task…</p>;
   if (!task) return <p role="alert">No such task: {taskId}</p>;
   const readOnly = info.data?.readOnly ?? true;
-  const staleAfter = 180;
   return (
     <>
       <section aria-labelledby="task-heading">
@@ -56,10 +56,10 @@ export function TaskView({ taskId }: { taskId: string }) {
         </div>
         <p className="goal">{task.goal}</p>
         <div className="leases">
-          <LeaseBadge label={`manager ${task.manager.name ?? '(none)'}`} stamp={task.manager.lease.last_heartbeat_at} staleAfterSeconds={staleAfter} now={now} />
-          <LeaseBadge label={`worker ${task.worker.name ?? '(none)'}`} stamp={task.worker.lease.last_heartbeat_at} staleAfterSeconds={staleAfter} now={now} />
+          <LeaseBadge label={`manager ${task.manager.name ?? '(none)'}`} lease={task.manager.lease} now={now} />
+          <LeaseBadge label={`worker ${task.worker.name ?? '(none)'}`} lease={task.worker.lease} now={now} />
           {dispatcher && !task.finished ? (
-            <LeaseBadge label={`dispatch ${dispatcher.dispatcher_id}`} stamp={dispatcher.last_heartbeat_at} staleAfterSeconds={staleAfter} now={now} />
+            <LeaseBadge label={`dispatch ${dispatcher.dispatcher_id}`} lease={dispatcher} now={now} />
           ) : null}
         </div>
       </section>

@@ -4,6 +4,7 @@
 // like 100. Live events are put into the first page of the React Query cache by the task page.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ACTORS, type Actor } from '../../lib/telemetry/actors';
 import { trpc, type Outputs } from '../_trpc/client';
 
 export type TimelineEvent = Outputs['timeline']['page']['events'][number];
@@ -21,8 +22,6 @@ export const timelinePaging = {
   initialCursor: null,
   structuralSharing: false,
 } as const;
-const ACTORS = ['manager', 'worker', 'dispatch', 'operator', 'workerctl', 'system'] as const;
-type Actor = (typeof ACTORS)[number];
 
 export interface TimelineFilters {
   eventType: string;

@@ -6,6 +6,7 @@
 // heartbeat events themselves, without a read.
 import { skipToken } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
+import { renewedLease } from '../../lib/app-loop/leases';
 import { trpc } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
 import { useFrameBatches } from './frame-gate';
@@ -116,7 +117,7 @@ export function useLiveTask(taskId: string, from: number | null, filters: Timeli
         const next = { ...old };
         for (const role of ['manager', 'worker'] as const) {
           const stamp = beats[role];
-          if (stamp) next[role] = { ...old[role], lease: { ...old[role].lease, last_heartbeat_at: stamp } };
+          if (stamp) next[role] = { ...old[role], lease: renewedLease(old[role].lease, stamp, new Date()) };
         }
         return next;
       });

@@ -4,6 +4,8 @@
 // button the record-delivery rules would refuse is disabled with the rule's own reason (checkDelivery on the
 // server); the server applies the same rules to whatever is sent anyway.
 import { useState } from 'react';
+import { DELIVERY_STATUSES } from '../../lib/app-loop/delivery-statuses';
+import type { Role } from '../../lib/sessions/roles';
 import { trpc, type Outputs } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
 import { CopyButton } from './copy-button';
@@ -12,8 +14,6 @@ import { NoReceipts } from './empty-states';
 
 type Latest = Outputs['wake']['latest'];
 type Action = NonNullable<Latest['receipt']>['actions'][number];
-type Status = 'sent' | 'skipped' | 'blocked';
-const STATUSES: readonly Status[] = ['sent', 'skipped', 'blocked'];
 
 export function DisplayNameField() {
   const name = useDisplayName();
@@ -151,7 +151,7 @@ function ActionCard({ taskId, receiptId, action, readOnly }: { taskId: string; r
             <input value={reason} maxLength={2000} onChange={(e) => setReason(e.target.value)} aria-label={`${action.role} delivery reason`} />
           </label>
           <div className="row">
-            {STATUSES.map((status) => {
+            {DELIVERY_STATUSES.map((status) => {
               const check = action.checks[status];
               const refusal = !check.ok ? check.reason : !name ? 'Give your display name first.' : null;
               return (
@@ -163,7 +163,7 @@ function ActionCard({ taskId, receiptId, action, readOnly }: { taskId: string; r
                   onClick={() =>
                     record.mutate({
                       taskId,
-                      role: action.role as 'manager' | 'worker',
+                      role: action.role as Role,
                       dispatchReceipt: receiptId,
                       deliveryStatus: status,
                       threadId: status === 'sent' ? action.thread_id : null,
@@ -178,7 +178,7 @@ function ActionCard({ taskId, receiptId, action, readOnly }: { taskId: string; r
             })}
           </div>
           <ul className="muted" aria-label={`Why ${action.role} buttons are disabled`}>
-            {STATUSES.map((status) => {
+            {DELIVERY_STATUSES.map((status) => {
               const check = action.checks[status];
               return !check.ok ? (
                 <li key={status} id={`why-${action.role}-${status}`}>

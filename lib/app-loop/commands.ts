@@ -2,6 +2,7 @@
 // database with `--path '<absolute db>'` so it works from any folder, and quotes task names, dispatcher
 // ids and paths for a POSIX shell; roles are fixed words and stay bare.
 import type { Role } from '../sessions/sessions.js';
+import type { DeliveryStatus } from './delivery-statuses.js';
 
 /** Single-quotes a word for a POSIX shell; an embedded ' becomes '"'"'. */
 export function shellQuote(text: string): string {
@@ -46,8 +47,6 @@ export function wakeupDispatchCommand(task: string, dbPath: string, dispatcherId
 
 /** Literal placeholders of the delivery templates, filled from an app-wakeup-dispatch result. */
 export const DELIVERY_PLACEHOLDERS = { role: '<role>', receipt: '<receipt.event_id>', threadId: '<action.thread.id>' } as const;
-
-export type DeliveryStatus = 'sent' | 'skipped' | 'blocked';
 
 export function recordDeliveryCommand(
   task: string,

@@ -10,10 +10,9 @@ import { ConflictError, ConveyorError, NotFoundError, UsageError } from '../erro
 import type { Role } from '../sessions/sessions.js';
 import { requireTask, type TaskRow } from '../tasks/tasks.js';
 import { appendTelemetry } from '../telemetry/telemetry.js';
-import type { DeliveryStatus } from './commands.js';
+import { DELIVERY_STATUSES, type DeliveryStatus } from './delivery-statuses.js';
 import { DISPATCH_RECEIPT_TYPE, WAKE_ACTION_STATUSES, type Receipt, type WakeActionStatus } from './wake-dispatch.js';
 
-export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['sent', 'skipped', 'blocked'];
 export const DELIVERY_RECEIPT_TYPE = 'app_wakeup_delivery_recorded';
 
 /** The one source action status each delivery status may be recorded against. */

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConflictError } from '../errors.js';
 import { tempDatabase } from '../testing.js';
-import { createDisposableBinding } from './disposable-binding.js';
+import { createDisposableBinding, disposableRequiredList, heartbeatRecommendationsOfTask, isDisposableTask } from './disposable-binding.js';
+import { createTask } from '../tasks/tasks.js';
 import { T0 } from './fixture.test-support.js';
 
 function db() {
@@ -86,5 +87,65 @@ describe('createDisposableBinding', () => {
     const t = db();
     createDisposableBinding(t.db, { task: 'one', worker: 'alpha', manager: 'beta', cwd: t.dir }, T0);
     expect(() => createDisposableBinding(t.db, { task: 'two', worker: 'beta', manager: 'gamma', cwd: t.dir }, T0)).toThrow(ConflictError);
+  });
+});
+
+describe('createDisposableBinding loop runs (G2)', () => {
+  it('creates a template policy run with extra required evidence and loop replay commands', () => {
+    const t = db();
+    const result = createDisposableBinding(
+      t.db,
+      {
+        task: 'rt',
+        cwd: t.dir,
+        loop: { template: 'pr_ci_merge_loop', requiredBeforeContinue: disposableRequiredList(['extra'], true), runName: 'my-run', maxIterations: 5, currentIteration: 0, seedPromptSha256: 'abc123' },
+      },
+      T0,
+    );
+    expect(result.run).toMatchObject({ name: 'my-run', purpose: 'ralph_loop', status: 'finished' });
+    expect(result.run?.metadata).toMatchObject({
+      max_iterations: 5,
+      current_iteration: 0,
+      template: 'pr_ci_merge_loop',
+      required_before_continue: ['pr_url', 'ci_green', 'merge', 'adversarial_check', 'extra'],
+    });
+    expect(result.replay_commands).toHaveLength(5);
+    expect(result.replay_commands[0]).toContain("--template 'pr_ci_merge_loop' --required-before-continue 'extra' --required-before-continue 'adversarial_check' --run-name 'my-run'");
+    expect(result.worker_handoff).toContain('for Ralph loop run my-run');
+  });
+
+  it('makes a custom run only for a non-empty required list, and checks iterations after the binding', () => {
+    const t = db();
+    const plain = createDisposableBinding(t.db, { task: 'plain', cwd: t.dir, loop: { runName: 'ignored', maxIterations: 9 } }, T0);
+    expect(plain.run).toBeNull();
+    const custom = createDisposableBinding(t.db, { task: 'rbc', cwd: t.dir, loop: { requiredBeforeContinue: disposableRequiredList(['tests_pass', ' ci_green ', 'tests_pass'], false) } }, T0);
+    expect(custom.run?.metadata).toEqual({
+      cleanup_policy: 'clear',
+      current_iteration: 1,
+      kind: 'ralph_loop',
+      max_iterations: 2,
+      policy_record: true,
+      preset: null,
+      required_before_continue: ['tests_pass', 'ci_green'],
+      seed_prompt_sha256: null,
+      source: 'create-disposable-binding',
+      stop_conditions: ['max_iterations', 'required_evidence'],
+    });
+    expect(() => disposableRequiredList(['ok', ' '], false)).toThrow(/non-empty/);
+    expect(() => createDisposableBinding(t.db, { task: 'bad', cwd: t.dir, loop: { requiredBeforeContinue: ['x'], maxIterations: 0 } }, T0)).toThrow(/at least 1/);
+    const left = t.db.prepare(`select b.state from bindings b join tasks t on t.id = b.task_id where t.name = 'bad'`).get();
+    expect(left).toEqual({ state: 'active' });
+  });
+});
+
+describe('heartbeatRecommendationsOfTask', () => {
+  it('recommends heartbeats only for a pair bound by create-disposable-binding', () => {
+    const t = db();
+    const result = createDisposableBinding(t.db, { task: 'real-slice', cwd: t.dir, workerThreadId: 'w-1', managerThreadId: 'm-1', pid: 4242 }, T0);
+    const other = createTask(t.db, { name: 'plain', goal: 'g' }, T0);
+    expect(isDisposableTask(t.db, result.task.id)).toBe(true);
+    expect(isDisposableTask(t.db, other.id)).toBe(false);
+    expect(heartbeatRecommendationsOfTask(t.db, { id: other.id, name: 'plain' }, t.dbPath)).toBeNull();
+    expect(heartbeatRecommendationsOfTask(t.db, { id: result.task.id, name: 'real-slice' }, t.dbPath)).toEqual(result.heartbeat_recommendations);
   });
 });

@@ -20,9 +20,12 @@ import {
   wakeupDispatchCommand,
   wakeupPlanCommand,
 } from './commands.js';
+import { checkIterations, insertPolicyRecord, type RunRecord } from '../loops/runs.js';
+import { requireLoopTemplate, templateRunMetadata } from '../loops/templates.js';
 import { HEARTBEAT_INTERVAL_MINUTES } from './leases.js';
 import { databasePathOf } from './loop-status.js';
 import { disposableWorkerHandoff, managerHeartbeatPrompt, workerHeartbeatPrompt } from './prompts.js';
+import { sessionSlug } from './session-slug.js';
 
 export const DEFAULT_DISPOSABLE_GOAL = 'Disposable no-tmux Ralph-loop task.';
 
@@ -42,6 +45,61 @@ export interface DisposableBindingInput {
   managerThreadTitle?: string;
   /** Stored as the sessions' pid; a disposable session has no Codex process of its own. */
   pid?: number;
+  /** The loop policy run (gaps spec G2): made only with a template or a non-empty required list. */
+  loop?: DisposableLoopInput;
+}
+
+export interface DisposableLoopInput {
+  template?: string;
+  /** --required-before-continue entries (trimmed, de-duplicated) plus adversarial_check for --adversarial. */
+  requiredBeforeContinue?: string[];
+  runName?: string;
+  maxIterations?: number;
+  currentIteration?: number;
+  seedPromptSha256?: string;
+  cleanupPolicy?: string;
+}
+
+/** The required list of a disposable loop: trimmed, blanks refused, first occurrence kept. */
+export function disposableRequiredList(entries: readonly string[], adversarial: boolean): string[] {
+  const list: string[] = [];
+  for (const entry of [...entries, ...(adversarial ? ['adversarial_check'] : [])]) {
+    const value = entry.trim();
+    if (value === '') throw new UsageError('required evidence entries must be non-empty');
+    if (!list.includes(value)) list.push(value);
+  }
+  return list;
+}
+
+function loopRunMetadata(loop: DisposableLoopInput): Record<string, unknown> {
+  const required = loop.requiredBeforeContinue ?? [];
+  if (loop.template !== undefined) {
+    const template = requireLoopTemplate(loop.template);
+    const max = loop.maxIterations ?? template.max_iterations;
+    const current = loop.currentIteration ?? 1;
+    checkIterations(max, current);
+    return templateRunMetadata(template, {
+      maxIterations: max,
+      currentIteration: current,
+      seedPromptSha256: loop.seedPromptSha256 ?? null,
+      extraRequired: required,
+    });
+  }
+  const max = loop.maxIterations ?? 2;
+  const current = loop.currentIteration ?? 1;
+  checkIterations(max, current);
+  return {
+    cleanup_policy: loop.cleanupPolicy ?? 'clear',
+    current_iteration: current,
+    kind: 'ralph_loop',
+    max_iterations: max,
+    policy_record: true,
+    preset: null,
+    required_before_continue: required,
+    seed_prompt_sha256: loop.seedPromptSha256 ?? null,
+    source: 'create-disposable-binding',
+    stop_conditions: ['max_iterations', 'required_evidence'],
+  };
 }
 
 /** Derived, never stored: a disposable session has a rollout and no tmux, so it must pull. */
@@ -100,7 +158,7 @@ export interface DisposableBindingResult {
   heartbeat_recommendations: HeartbeatRecommendations;
   manager: DisposableSession;
   replay_commands: string[];
-  run: null;
+  run: RunRecord | null;
   task: { created: boolean; id: string; name: string; state: string };
   worker: DisposableSession;
   worker_handoff: string;
@@ -119,6 +177,18 @@ function communication(role: Role, task: string, dbPath: string): DisposableComm
     session_kind: 'codex_app',
     tmux_session: null,
   };
+}
+
+const DISPOSABLE_BINDING_EVENT = 'disposable_binding_created';
+
+/** Whether the task's pair was ever bound by create-disposable-binding. */
+export function isDisposableTask(db: Db, taskId: string): boolean {
+  return db.prepare<[string, string], { one: number }>('select 1 as one from events where task_id = ? and type = ? limit 1').get(taskId, DISPOSABLE_BINDING_EVENT) !== undefined;
+}
+
+/** The heartbeat recommendations of a disposable pair; null for a pair bound another way. */
+export function heartbeatRecommendationsOfTask(db: Db, task: { id: string; name: string }, dbPath: string): HeartbeatRecommendations | null {
+  return isDisposableTask(db, task.id) ? heartbeatRecommendations(task.name, dbPath) : null;
 }
 
 export function heartbeatRecommendations(task: string, dbPath: string): HeartbeatRecommendations {
@@ -154,23 +224,42 @@ export function heartbeatRecommendations(task: string, dbPath: string): Heartbea
 }
 
 /** 0.1.12's replay list (it names the legacy scripts/workerctl entry point; kept for compatibility). */
-function replayCommands(task: string, worker: string, manager: string, sessionDir: string, dbPath: string): string[] {
+function replayCommands(
+  task: string,
+  worker: string,
+  manager: string,
+  sessionDir: string,
+  dbPath: string,
+  run: { name: string; template?: string; required: string[] } | null = null,
+): string[] {
   const path = `--path ${shellQuote(dbPath)}`;
+  const setup = `scripts/workerctl create-disposable-binding ${shellQuote(task)} --worker ${shellQuote(worker)} --manager ${shellQuote(manager)} --session-dir ${shellQuote(sessionDir)}`;
+  if (run !== null) {
+    const loopFlags = [
+      ...(run.template === undefined ? [] : [`--template ${shellQuote(run.template)}`]),
+      ...run.required.map((entry) => `--required-before-continue ${shellQuote(entry)}`),
+      `--run-name ${shellQuote(run.name)}`,
+    ].join(' ');
+    const q = shellQuote(task);
+    return [
+      `${setup} ${loopFlags} --json ${path}`,
+      `scripts/workerctl enqueue-continue-iteration ${q} --loop-run ${shellQuote(run.name)} --requested-iteration 2 --message 'Run the next iteration.' ${path}`,
+      `scripts/workerctl dispatch --once --type continue_iteration ${path}`,
+      `scripts/workerctl worker-inbox ${q} --consume-next --wait ${path} --json`,
+      `scripts/workerctl loop-status ${q} --run ${shellQuote(run.name)} ${path} --json`,
+    ];
+  }
   return [
-    `scripts/workerctl create-disposable-binding ${shellQuote(task)} --worker ${shellQuote(worker)} --manager ${shellQuote(manager)} --session-dir ${shellQuote(sessionDir)} --json ${path}`,
+    `${setup} --json ${path}`,
     `scripts/workerctl session-inbox WORKER_SESSION --wait ${path} --json`,
     `scripts/workerctl manager-inbox MANAGER_SESSION --wait ${path} --json`,
   ];
 }
 
-function slug(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, '-');
-}
-
 /** A one-line rollout (the session_meta record) so ingest and discover treat the session as a Codex session. */
 function writeRollout(sessionDir: string, name: string, cwd: string): { path: string; codexSessionId: string } {
-  const codexSessionId = `codex-${slug(name)}`;
-  const path = join(sessionDir, `rollout-${slug(name)}.jsonl`);
+  const codexSessionId = `codex-${sessionSlug(name)}`;
+  const path = join(sessionDir, `rollout-${sessionSlug(name)}.jsonl`);
   const record = { payload: { cwd, id: codexSessionId, originator: 'conveyor create-disposable-binding' }, type: 'session_meta' };
   try {
     mkdirSync(dirname(path), { recursive: true });
@@ -232,13 +321,25 @@ export function createDisposableBinding(db: Db, input: DisposableBindingInput, n
     const worker = register(workerName, 'worker', workerRollout, input.workerThreadId, input.workerThreadTitle);
     const manager = register(managerName, 'manager', managerRollout, input.managerThreadId, input.managerThreadTitle);
     const live = createBinding(db, task, workerName, managerName, at);
+    return { task, worker, manager, bindingId: live.binding.id };
+  }).immediate();
+
+  // As in 0.1.12 the loop policy is validated only now: a bad --max-iterations leaves the binding in place.
+  const loop = input.loop;
+  const wantsRun = loop !== undefined && (loop.template !== undefined || (loop.requiredBeforeContinue ?? []).length > 0);
+  const metadata = wantsRun ? loopRunMetadata(loop) : null;
+  const run = db.transaction((): RunRecord | null => {
+    const record =
+      metadata === null
+        ? null
+        : insertPolicyRecord(db, { taskId: written.task.id, taskName: written.task.name, name: loop?.runName, metadata }, now);
     appendEvent(db, {
       createdAt: at,
-      type: 'disposable_binding_created',
-      taskId: task.id,
-      payload: { binding_id: live.binding.id, manager: managerName, run: null, worker: workerName },
+      type: DISPOSABLE_BINDING_EVENT,
+      taskId: written.task.id,
+      payload: { binding_id: written.bindingId, manager: managerName, run: record?.name ?? null, worker: workerName },
     });
-    return { task, worker, manager, bindingId: live.binding.id };
+    return record;
   }).immediate();
 
   const session = (row: typeof written.worker, role: Role, rolloutPath: string): DisposableSession => ({
@@ -255,10 +356,17 @@ export function createDisposableBinding(db: Db, input: DisposableBindingInput, n
     db_path: dbPath,
     heartbeat_recommendations: heartbeatRecommendations(written.task.name, dbPath),
     manager: session(written.manager, 'manager', managerRollout.path),
-    replay_commands: replayCommands(written.task.name, workerName, managerName, sessionDir, dbPath),
-    run: null,
+    replay_commands: replayCommands(
+      written.task.name,
+      workerName,
+      managerName,
+      sessionDir,
+      dbPath,
+      run === null ? null : { name: run.name, template: loop?.template, required: loop?.requiredBeforeContinue ?? [] },
+    ),
+    run,
     task: { created: existing === undefined, id: written.task.id, name: written.task.name, state: 'managed' },
     worker: session(written.worker, 'worker', workerRollout.path),
-    worker_handoff: disposableWorkerHandoff(written.task.name, dbPath),
+    worker_handoff: disposableWorkerHandoff(written.task.name, dbPath, run?.name ?? null),
   };
 }

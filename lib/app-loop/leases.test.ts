@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
-import { leaseOf, staleAfterOrDefault } from './leases.js';
+import { leaseOf, leaseStateAt, renewedLease, staleAfterOrDefault, staleAtOf, timedLeaseOf } from './leases.js';
 
 const NOW = new Date('2026-06-11T12:00:00Z');
 
@@ -43,5 +43,41 @@ describe('staleAfterOrDefault', () => {
     expect(staleAfterOrDefault(undefined)).toBe(180);
     expect(() => staleAfterOrDefault(-1)).toThrow(UsageError);
     expect(() => staleAfterOrDefault(Number.NaN)).toThrow(UsageError);
+  });
+});
+
+describe('staleAtOf and leaseStateAt', () => {
+  it('puts stale_at one whole second past the inclusive boundary', () => {
+    expect(staleAtOf('2026-06-11T11:57:00Z', 180)).toBe('2026-06-11T12:00:01.000Z');
+    expect(staleAtOf('2026-06-11T11:59:58.500Z', 0)).toBe('2026-06-11T11:59:59.500Z');
+    expect(staleAtOf('2026-06-11T11:59:48Z', 12.5)).toBe('2026-06-11T12:00:01.000Z');
+  });
+
+  it('has no stale_at without a usable stamp, and clamps a huge threshold to the last Date', () => {
+    expect(staleAtOf(null, 180)).toBeNull();
+    expect(staleAtOf('', 180)).toBeNull();
+    expect(staleAtOf('yesterday', 180)).toBeNull();
+    expect(staleAtOf('2026-06-11T12:00:00Z', 1e18)).toBe('+275760-09-13T00:00:00.000Z');
+  });
+
+  it('classifies at any later clock exactly as leaseOf would', () => {
+    const stamps = [null, '', 'yesterday', '2026-06-11T11:57:00Z', '2026-06-11T11:59:58.500Z', '2026-06-11T12:00:30Z'];
+    for (const stamp of stamps) {
+      for (const staleAfter of [0, 12.5, 180]) {
+        const read = timedLeaseOf(stamp, NOW, staleAfter);
+        for (const offsetMs of [0, 499, 500, 999, 1_000, 12_000, 13_000, 179_999, 180_000, 181_000, 3_600_000]) {
+          const later = new Date(NOW.getTime() + offsetMs);
+          expect([stamp, staleAfter, offsetMs, leaseStateAt(read, later)]).toEqual([stamp, staleAfter, offsetMs, leaseOf(stamp, later, staleAfter).state]);
+        }
+      }
+    }
+  });
+
+  it('renews a lease from a newer heartbeat with the same threshold', () => {
+    const old = timedLeaseOf('2026-06-11T11:50:00Z', NOW, 60);
+    expect(old.state).toBe('stale');
+    const renewed = renewedLease(old, '2026-06-11T11:59:59Z', NOW);
+    expect(renewed).toEqual({ age_seconds: 1, last_heartbeat_at: '2026-06-11T11:59:59Z', stale_after_seconds: 60, stale_at: '2026-06-11T12:01:00.000Z', state: 'healthy' });
+    expect(leaseStateAt(renewed, new Date('2026-06-11T12:01:00Z'))).toBe('stale');
   });
 });

@@ -1,10 +1,15 @@
-// Lease arithmetic of the app loop: how old a heartbeat stamp is, and whether that is healthy.
-import { UsageError } from '../errors.js';
-import { describeRange, isInRange } from '../input-rules.js';
-import { checkDispatcherId } from '../queue/queue-input.js';
-import { STALE_AFTER_SECONDS } from './app-input.js';
+// Lease arithmetic of the app loop: how old a heartbeat stamp is, whether that is healthy, and from when it is
+// stale. The one place the rule lives: the dashboard imports this module as a value (it has no database or
+// node imports, keep it that way) and classifies leases with its own clock by comparing with `stale_at`.
+// Its imports have no extension: the dashboard's bundler (Turbopack, with the Bundler resolution of our
+// tsconfig) does not map a `.js` specifier to the `.ts` file, as tsc, esbuild and Vitest do.
+import { UsageError } from '../errors';
+import { describeRange, isInRange } from '../input-rules';
+import { checkDispatcherId } from '../queue/queue-input';
+import { STALE_AFTER_SECONDS } from './app-input';
 
-export type LeaseState = 'healthy' | 'stale' | 'missing';
+export const LEASE_STATES = ['healthy', 'stale', 'missing'] as const;
+export type LeaseState = (typeof LEASE_STATES)[number];
 
 export interface Lease {
   age_seconds: number | null;
@@ -34,6 +39,46 @@ export function leaseOf(stamp: string | null, now: Date, staleAfterSeconds: numb
   const age = leaseAgeSeconds(stamp, now);
   const state: LeaseState = !stamp ? 'missing' : age !== null && age <= staleAfterSeconds ? 'healthy' : 'stale';
   return { age_seconds: age, last_heartbeat_at: stamp || null, stale_after_seconds: staleAfterSeconds, state };
+}
+
+/**
+ * A lease as the dashboard gets it. `state` and `age_seconds` are as of the read; `stale_at` stays true as time
+ * passes, so a page compares it with its own clock (leaseStateAt) instead of knowing the rule.
+ */
+export interface TimedLease extends Lease {
+  /** The first instant the lease counts as stale; null when there is no usable stamp (missing, or unparsable). */
+  stale_at: string | null;
+}
+
+// The last instant a Date can hold: a threshold beyond it means the lease never goes stale in practice.
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * When a stamp's lease turns stale: ages are whole seconds and the boundary is inclusive, so a lease is
+ * healthy while the floored age is at most `staleAfterSeconds` and stale from floor(staleAfterSeconds) + 1
+ * seconds after the stamp (a fractional threshold counts whole seconds, as leaseOf does).
+ */
+export function staleAtOf(stamp: string | null, staleAfterSeconds: number): string | null {
+  if (!stamp) return null;
+  const at = Date.parse(stamp);
+  if (Number.isNaN(at)) return null;
+  return new Date(Math.min(MAX_DATE_MS, at + (Math.floor(staleAfterSeconds) + 1) * 1000)).toISOString();
+}
+
+export function timedLeaseOf(stamp: string | null, now: Date, staleAfterSeconds: number): TimedLease {
+  return { ...leaseOf(stamp, now, staleAfterSeconds), stale_at: staleAtOf(stamp || null, staleAfterSeconds) };
+}
+
+/** The lease after a newer heartbeat (a live event), read at `now` with the same threshold. */
+export function renewedLease<L extends TimedLease>(lease: L, stamp: string, now: Date): L {
+  return { ...lease, ...timedLeaseOf(stamp, now, lease.stale_after_seconds) };
+}
+
+/** A lease's state at `now`, read from its stamp and stale_at only (what a browser clock can do). */
+export function leaseStateAt(lease: Pick<TimedLease, 'last_heartbeat_at' | 'stale_at'>, now: Date): LeaseState {
+  if (!lease.last_heartbeat_at) return 'missing';
+  if (lease.stale_at === null) return 'stale';
+  return now.getTime() < Date.parse(lease.stale_at) ? 'healthy' : 'stale';
 }
 
 /** Validates a threshold given by a caller (CLI flag or dashboard input); fractions are allowed. */

@@ -61,11 +61,13 @@ export function workerHeartbeatPrompt(task: string, dbPath: string): string {
 }
 
 /** The first message for the worker of a disposable no-tmux pair. */
-export function disposableWorkerHandoff(task: string, dbPath: string): string {
+export function disposableWorkerHandoff(task: string, dbPath: string, runName: string | null = null): string {
   return [
     SKILL_LINE,
     '',
-    `You are the worker of task ${task}, bound through a disposable no-tmux binding.`,
+    runName === null
+      ? `You are the worker of task ${task}, bound through a disposable no-tmux binding.`
+      : `You are the worker of task ${task} for Ralph loop run ${runName}.`,
     'Poll your Conveyor worker inbox until it is empty or the loop hits max_iterations. Consume the next item now; each consumed item is the manager\'s next instruction: do the work, then report the files you changed, the exact commands you ran, the evidence, and any residual risk.',
     '',
     'This session cannot receive pushed input (Codex app / no tmux), so it only runs on its own while a heartbeat or wake layer repeats the inbox poll whenever the thread is idle. Without such an automation, report the loop as manual-poll only.',

@@ -1,11 +1,12 @@
 // The argument rules of agent-conveyor 0.1.12 (core-commands spec §2.3), kept because scripts and agents
 // depend on them: the command word comes first; a value flag takes the next token unless it is missing,
 // empty or starts with `--` (so `-1` is a value); single-dash tokens other than -h are positionals;
-// the last value wins except for list flags.
+// the last value wins except for list flags; `--flag=value` is never a flag.
 import { UsageError } from '../errors.js';
 import { parseInRange, type NumberRange } from '../input-rules.js';
 
-export type FlagKind = 'boolean' | 'string' | 'list';
+/** `rest` takes every token after it, flags included (a leading `--` dropped), as a list. */
+export type FlagKind = 'boolean' | 'string' | 'list' | 'rest';
 
 /** Flags every command parses (the "parse tier"); a command then rejects or ignores the ones it does not use. */
 export const UNIVERSAL_FLAGS: Readonly<Record<string, FlagKind>> = {
@@ -70,23 +71,23 @@ export function parseArgs(command: string, argv: readonly string[], own: Readonl
       positionals.push(token);
       continue;
     }
-    const eq = token.indexOf('=');
-    const name = token.slice(2, eq === -1 ? undefined : eq);
-    const kind = own[name] ?? UNIVERSAL_FLAGS[name];
-    if (kind === undefined) throw new UsageError(`${command}: unsupported option --${name}`);
+    // 0.1.12 matches the whole token against its flag names: `--limit=5`, `--PATH` and a bare `--` are all unknown.
+    const name = token.slice(2);
+    const kind = Object.hasOwn(own, name) ? own[name] : Object.hasOwn(UNIVERSAL_FLAGS, name) ? UNIVERSAL_FLAGS[name] : undefined;
+    if (kind === undefined) throw new UsageError(`Unsupported TypeScript runtime option: ${token}`);
+    if (kind === 'rest') {
+      const rest = argv.slice(i + 1);
+      flags.set(name, rest[0] === '--' ? rest.slice(1) : rest);
+      break;
+    }
     if (kind === 'boolean') {
-      if (eq !== -1) throw new UsageError(`${command}: --${name} takes no value`);
       flags.set(name, true);
       continue;
     }
-    let value: string | undefined;
-    if (eq !== -1) value = token.slice(eq + 1);
-    else {
-      value = argv[i + 1];
-      if (value !== undefined && !value.startsWith('--')) i++;
-      else value = undefined;
-    }
-    if (value === undefined || value === '') throw new UsageError(`${command}: --${name} requires a value`);
+    let value = argv[i + 1];
+    if (value !== undefined && !value.startsWith('--')) i++;
+    else value = undefined;
+    if (value === undefined || value === '') throw new UsageError(`--${name} requires a value.`);
     if (kind === 'list') {
       const prior = flags.get(name);
       flags.set(name, Array.isArray(prior) ? [...prior, value] : [value]);

@@ -19,7 +19,7 @@ export interface CommandContext {
 
 /** What a handler returns: text or a value printed as sorted, indented JSON. */
 export type CommandOutput =
-  | { json: unknown; exitCode?: number }
+  | { json: unknown; exitCode?: number; stderr?: string }
   | { text: string; exitCode?: number; stderr?: string }
   | void;
 

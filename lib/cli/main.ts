@@ -110,6 +110,7 @@ function print(output: CommandOutput, io: Io): number {
   if (!output) return 0;
   if ('json' in output) {
     io.stdout(prettyJson(output.json));
+    if (output.stderr) io.stderr(output.stderr.endsWith('\n') ? output.stderr : `${output.stderr}\n`);
     return output.exitCode ?? 0;
   }
   if (output.text !== '') io.stdout(output.text.endsWith('\n') ? output.text : `${output.text}\n`);

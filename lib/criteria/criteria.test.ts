@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { at, corePair, count, T0 } from '../tasks/core-fixture.test-support.js';
-import { addCriterion, criteriaAudit, listCriteria, setCriterionStatus } from './criteria.js';
-import { NotFoundError, UsageError } from '../errors.js';
+import { addCriterion, criteriaAudit, criteriaLedger, listCriteria, setCriterionStatus } from './criteria.js';
+import { NotFoundError } from '../errors.js';
 
 describe('acceptance criteria ledger', () => {
   it('adds once per (task, source, text), records events and telemetry, and audits accepted ones as open', () => {
@@ -31,11 +31,31 @@ describe('acceptance criteria ledger', () => {
     expect(JSON.parse(update.attributes_json)).toMatchObject({ previous_status: 'satisfied', status: 'rejected', has_proof: true });
   });
 
-  it('refuses unknown ids, other tasks\' ids and empty text', () => {
+  it('refuses unknown ids and other tasks\' ids; stores the text as given (blank included, as 0.1.12 does)', () => {
     const { db, task } = corePair();
     expect(() => setCriterionStatus(db, { id: 99, status: 'accepted' }, T0)).toThrow(NotFoundError);
     const c = addCriterion(db, { taskId: task.id, criterion: 'x', source: 'user_requested' }, T0);
     expect(() => setCriterionStatus(db, { id: c.id, taskId: 'task-other', status: 'accepted' }, T0)).toThrow(NotFoundError);
-    expect(() => addCriterion(db, { taskId: task.id, criterion: ' ', source: 'user_requested' }, T0)).toThrow(UsageError);
+    expect(addCriterion(db, { taskId: task.id, criterion: ' ', source: 'user_requested' }, T0).criterion).toBe(' ');
+  });
+
+  it('prints the ledger: the affected criterion, the (filtered) criteria and counts of all of them', () => {
+    const { db, task } = corePair();
+    const a = addCriterion(db, { taskId: task.id, criterion: 'a', source: 'user_requested', status: 'accepted' }, T0);
+    addCriterion(db, { taskId: task.id, criterion: 'b', source: 'final_audit' }, T0);
+    const ledger = criteriaLedger(db, task, { statuses: ['accepted'], affected: a });
+    expect(ledger.affected_criterion?.id).toBe(a.id);
+    expect(ledger.criteria.map((c) => c.criterion)).toEqual(['a']);
+    expect(ledger.summary).toEqual({ accepted: 1, deferred: 0, proposed: 1, rejected: 0, satisfied: 0 });
+    expect(criteriaLedger(db, task)).not.toHaveProperty('affected_criterion');
+  });
+
+  it('records previous values in the update event and names the task when an id is not its own', () => {
+    const { db, task } = corePair();
+    const c = addCriterion(db, { taskId: task.id, criterion: 'x', source: 'user_requested', proof: 'p1', evidence: { k: 1 } }, T0);
+    setCriterionStatus(db, { id: c.id, taskId: task.id, status: 'satisfied', evidence: {} }, at(1));
+    const event = db.prepare(`select payload_json from events where type = 'acceptance_criterion_updated'`).get() as { payload_json: string };
+    expect(JSON.parse(event.payload_json)).toMatchObject({ evidence: {}, previous_evidence: { k: 1 }, previous_proof: 'p1', previous_status: 'proposed', status: 'satisfied' });
+    expect(() => setCriterionStatus(db, { id: c.id, taskId: 'task-x', taskName: 'other', status: 'accepted' }, T0)).toThrow(/for task other: /);
   });
 });

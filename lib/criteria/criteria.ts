@@ -40,16 +40,35 @@ function getCriterion(db: Db, id: number): CriterionView | undefined {
   return row ? toView(row) : undefined;
 }
 
-function record(db: Db, type: 'acceptance_criterion_added' | 'acceptance_criterion_updated', c: CriterionView, at: string, previous?: CriterionStatus): void {
+function record(db: Db, type: 'acceptance_criterion_added' | 'acceptance_criterion_updated', c: CriterionView, at: string, previous?: CriterionView): void {
   const attributes: Record<string, unknown> = { criterion: c.criterion, has_evidence: Object.keys(c.evidence).length > 0, has_proof: c.proof !== null, status: c.status };
-  if (previous !== undefined) attributes.previous_status = previous;
-  appendEvent(db, { createdAt: at, type, taskId: c.task_id, payload: { criterion_id: c.id, ...attributes, source: c.source } });
+  const payload: Record<string, unknown> = {
+    criterion: c.criterion,
+    criterion_id: c.id,
+    evidence: c.evidence,
+    proof: c.proof,
+    rationale: c.rationale,
+    source: c.source,
+    status: c.status,
+    task_id: c.task_id,
+  };
+  if (previous === undefined) payload.created = true;
+  else {
+    attributes.previous_status = previous.status;
+    Object.assign(payload, {
+      previous_evidence: previous.evidence,
+      previous_proof: previous.proof,
+      previous_rationale: previous.rationale,
+      previous_status: previous.status,
+    });
+  }
+  appendEvent(db, { createdAt: at, type, taskId: c.task_id, payload });
   appendTelemetry(db, {
     taskId: c.task_id,
     timestamp: at,
     actor: 'workerctl',
     eventType: type,
-    summary: `Acceptance criterion #${c.id} is ${c.status}.`,
+    summary: previous === undefined ? 'Added acceptance criterion.' : 'Updated acceptance criterion.',
     correlation: { criterion_id: c.id, source: c.source },
     attributes,
   });
@@ -67,7 +86,6 @@ export interface NewCriterion {
 
 /** Adds a criterion; the same (task, source, text) returns the existing row unchanged. */
 export function addCriterion(db: Db, input: NewCriterion, now: Date): CriterionView {
-  if (input.criterion.trim() === '') throw new UsageError('a criterion needs non-empty text');
   const at = isoMillis(now);
   return db.transaction((): CriterionView => {
     const existing = db
@@ -88,13 +106,15 @@ export function addCriterion(db: Db, input: NewCriterion, now: Date): CriterionV
 /** Moves a criterion to a status (no guard on the previous one); proof, rationale and evidence change only when given. */
 export function setCriterionStatus(
   db: Db,
-  input: { id: number; taskId?: string; status: CriterionStatus; proof?: string; rationale?: string; evidence?: Record<string, unknown> },
+  input: { id: number; taskId?: string; taskName?: string; status: CriterionStatus; proof?: string; rationale?: string; evidence?: Record<string, unknown> },
   now: Date,
 ): CriterionView {
   const at = isoMillis(now);
   return db.transaction((): CriterionView => {
     const current = getCriterion(db, input.id);
-    if (!current || (input.taskId !== undefined && current.task_id !== input.taskId)) throw new NotFoundError('criterion', String(input.id), `unknown acceptance criterion #${input.id}`);
+    if (!current || (input.taskId !== undefined && current.task_id !== input.taskId)) {
+      throw new NotFoundError('criterion', String(input.id), `Unknown acceptance criterion for task ${input.taskName ?? input.taskId ?? ''}: ${input.id}`);
+    }
     db.prepare(`update acceptance_criteria set status = ?, proof = coalesce(?, proof), rationale = coalesce(?, rationale), evidence_json = coalesce(?, evidence_json), updated_at = ? where id = ?`).run(
       input.status,
       input.proof ?? null,
@@ -104,7 +124,7 @@ export function setCriterionStatus(
       input.id,
     );
     const view = getCriterion(db, input.id) as CriterionView;
-    record(db, 'acceptance_criterion_updated', view, at, current.status);
+    record(db, 'acceptance_criterion_updated', view, at, current);
     return view;
   }).immediate();
 }
@@ -127,4 +147,34 @@ export function criteriaAudit(db: Db, taskId: string, required: boolean): Criter
     summary,
     total: criteria.length,
   };
+}
+
+export interface CriteriaLedger {
+  /** The criterion the call added or moved; absent for a plain listing. */
+  affected_criterion?: CriterionView;
+  criteria: CriterionView[];
+  /** Counts over all the task's criteria, whatever the status filter. */
+  summary: Record<CriterionStatus, number>;
+  task: { id: string; name: string };
+}
+
+/** What every criteria call prints: the task's ledger (optionally filtered by status) with the counts. */
+export function criteriaLedger(db: Db, task: { id: string; name: string }, options: { statuses?: readonly CriterionStatus[]; affected?: CriterionView } = {}): CriteriaLedger {
+  const all = listCriteria(db, task.id);
+  const summary = { accepted: 0, deferred: 0, proposed: 0, rejected: 0, satisfied: 0 };
+  for (const c of all) summary[c.status]++;
+  const statuses = options.statuses && options.statuses.length > 0 ? new Set(options.statuses) : undefined;
+  const ledger: CriteriaLedger = { criteria: statuses ? all.filter((c) => statuses.has(c.status)) : all, summary, task: { id: task.id, name: task.name } };
+  if (options.affected) ledger.affected_criterion = options.affected;
+  return ledger;
+}
+
+export function parseCriterionStatus(value: string): CriterionStatus {
+  if (!(CRITERION_STATUSES as readonly string[]).includes(value)) throw new UsageError(`Invalid acceptance criterion status: ${value}`);
+  return value as CriterionStatus;
+}
+
+export function parseCriterionSource(value: string): CriterionSource {
+  if (!(CRITERION_SOURCES as readonly string[]).includes(value)) throw new UsageError(`Invalid acceptance criterion source: ${value}`);
+  return value as CriterionSource;
 }

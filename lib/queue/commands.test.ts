@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { claimNextCommand, enqueueCommand, finishAttempt, listCommands, recoverStaleClaims, resolvePermission } from './commands.js';
+import { claimNextCommand, enqueueCommand, finishAttempt, listCommands, recoverStaleClaims } from './commands.js';
 import { at, corePair, count, ftsCount, T0 } from '../tasks/core-fixture.test-support.js';
 import { ConflictError, UsageError } from '../errors.js';
 
@@ -62,14 +62,5 @@ describe('listCommands', () => {
     expect(listCommands(db, { task: task.id })).toHaveLength(1);
     expect(listCommands(db, { task: 'nope' })).toEqual([]);
     expect(listCommands(db, { state: 'failed' })).toEqual([]);
-  });
-});
-
-describe('resolvePermission', () => {
-  it('expands aliases and categories and refuses unknown values', () => {
-    expect(resolvePermission('worker_compact_clear')).toEqual(['worker_session.compact', 'worker_session.clear']);
-    expect(resolvePermission('repo.open_pr')).toEqual(['repo.open_pr']);
-    expect(() => resolvePermission('repo.bogus')).toThrow(UsageError);
-    expect(() => resolvePermission('  ')).toThrow(UsageError);
   });
 });

@@ -59,3 +59,29 @@ describe('continue_iteration', () => {
     expect(dispatchOnce(db, {}, T0).processed[0]).toMatchObject({ state: 'blocked', reason: 'max_iterations_reached' });
   });
 });
+
+describe('loop_policy shape (G3)', () => {
+  it('falls back per key when the stored metadata has other types', () => {
+    const { db, task } = corePair();
+    db.prepare(`insert into runs(id, task_id, name, purpose, status, started_at, metadata_json) values ('run-odd', ?, 'odd', 'ralph_loop', 'finished', ?, ?)`).run(
+      task.id,
+      '2026-06-11T11:00:00Z',
+      JSON.stringify({ max_iterations: '4', current_iteration: '2', tags: 'notarray', recommended_tools: [1, 'x'], artifact_requirements: [1], stop_conditions: ['a', 3] }),
+    );
+    const { policy } = requireContinuableRun(db, task.id, 'odd', 3);
+    expect(policy).toEqual({
+      artifact_requirements: {},
+      cleanup_policy: null,
+      current_iteration: 2,
+      max_iterations: 4,
+      preset: null,
+      recommended_tools: [1, 'x'],
+      required_before_continue: [],
+      run_id: 'run-odd',
+      seed_prompt_sha256: null,
+      stop_conditions: ['a'],
+      tags: [],
+      template: null,
+    });
+  });
+});

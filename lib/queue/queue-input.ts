@@ -2,8 +2,8 @@
 // CLI flags and the dashboard's tRPC inputs. Within them behaviour is 0.1.12's (dispatch still clamps --limit and
 // --lease-seconds 0 to 1, a --watch-iterations 0 still runs one pass); negative counts and durations, which 0.1.12
 // clamped or echoed, are refused like every other value outside its range.
-import { UsageError } from '../errors.js';
-import { SECONDS_PER_DAY, SECONDS_PER_YEAR, type NumberRange } from '../input-rules.js';
+import { UsageError } from '../errors';
+import { SECONDS_PER_DAY, SECONDS_PER_YEAR, type NumberRange } from '../input-rules';
 
 /** dispatch --lease-seconds: how long a claim holds (0 counts as 1, as in 0.1.12). */
 export const LEASE_SECONDS: NumberRange = { integer: true, min: 0, max: SECONDS_PER_YEAR, unit: 'seconds' };

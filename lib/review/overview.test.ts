@@ -37,7 +37,7 @@ describe('readOverview on the reference scenario', () => {
     expect(app?.newest_event?.event_type).toBe('task_finished');
     expect(app?.autopilot).toMatchObject({ active: false, event_type: 'app_autopilot_stopped' });
     expect(cli?.autopilot.active).toBe(true);
-    expect(o.dispatch).toMatchObject({ dispatcher_id: 'dispatch-local', last_heartbeat_at: '2026-11-24T21:41:45Z', state: 'stale' });
+    expect(o.dispatch).toMatchObject({ dispatcher_id: 'dispatch-local', last_heartbeat_at: '2026-11-24T21:41:45Z', state: 'stale', stale_at: '2026-11-24T21:44:46.000Z' });
   });
 
   it('follows the CLI: a delivery clears an outstanding action, heartbeats make leases healthy', async () => {
@@ -52,7 +52,8 @@ describe('readOverview on the reference scenario', () => {
     const row = readOverviewRow(db, SCRATCH, {}, new Date(now))!;
     expect(row.outstanding.map((a) => a.role)).toEqual(['worker']);
     expect(row.blocked_deliveries).toBe(1);
-    expect(row.worker.lease.state).toBe('healthy');
+    expect(row.worker.lease).toMatchObject({ state: 'healthy', last_heartbeat_at: '2026-11-24T21:50:00Z', stale_at: '2026-11-24T21:53:01.000Z' });
+    expect(readOverviewRow(db, SCRATCH, { staleAfterSeconds: 30 }, new Date(now))!.worker.lease.stale_at).toBe('2026-11-24T21:50:31.000Z');
     expect(row.attention).toEqual(['worker wake-up blocked: no app thread', '1 blocked delivery', 'dispatch lease stale']);
     expect(readOverviewRow(db, 'task-none', {}, new Date(now))).toBeUndefined();
   });

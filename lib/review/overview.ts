@@ -2,11 +2,12 @@
 // pending inbox, newest event, outstanding wake actions). Read-only. Per task: indexed point queries (newest
 // row of an index range) and a per-connection cache of the newest receipt and autopilot event kept up to date
 // by rowid, so the cost grows with the number of tasks, not with history.
-import { DEFAULT_DISPATCHER_ID, DEFAULT_STALE_AFTER_SECONDS, leaseOf as appLease, type Lease } from '../app-loop/leases.js';
+import { DEFAULT_DISPATCHER_ID, DEFAULT_STALE_AFTER_SECONDS, timedLeaseOf, type TimedLease } from '../app-loop/leases.js';
 import { lastDispatchHeartbeat } from '../app-loop/loop-status.js';
 import type { Db } from '../store/open.js';
 import { perConnection } from '../store/statements.js';
 import { parseJsonObject } from '../store/json.js';
+import { attentionRank, attentionReasons } from './attention.js';
 import { deliveriesOfReceipt } from './receipts.js';
 import type { TaskState } from '../tasks/tasks.js';
 
@@ -14,7 +15,7 @@ export interface OverviewRole {
   session_id: string | null;
   name: string | null;
   thread_id: string | null;
-  lease: Lease;
+  lease: TimedLease;
   pending_inbox: number;
 }
 
@@ -50,13 +51,14 @@ export interface OverviewTask {
   latest_receipt: { id: string; recorded_at: string } | null;
   outstanding: OutstandingAction[];
   blocked_deliveries: number;
+  /** Why a person should look, as of generated_at (lib/review/attention.ts; a page re-reads it with its clock). */
   attention: string[];
 }
 
 export interface Overview {
   generated_at: string;
   stale_after_seconds: number;
-  dispatch: Lease & { dispatcher_id: string };
+  dispatch: TimedLease & { dispatcher_id: string };
   tasks: OverviewTask[];
   /** Highest telemetry rowid when this overview was read: live updates continue from here. */
   cursor: number;
@@ -65,11 +67,6 @@ export interface Overview {
 export interface OverviewOptions {
   staleAfterSeconds?: number;
   dispatcherId?: string;
-}
-
-/** The app loop's lease rule (lib/app-loop/leases.ts), argument order of this module. */
-function leaseAt(stamp: string | null, staleAfterSeconds: number, now: Date): Lease {
-  return appLease(stamp, now, staleAfterSeconds);
 }
 
 interface TaskBindingRow {
@@ -197,35 +194,21 @@ function isFinished(state: TaskState): boolean {
   return state === 'done' || state === 'failed';
 }
 
-function readOverviewTask(db: Db, row: TaskBindingRow, options: Required<OverviewOptions>, now: Date, newest: NewestLookup, dispatch: Lease): OverviewTask {
+function readOverviewTask(db: Db, row: TaskBindingRow, options: Required<OverviewOptions>, now: Date, newest: NewestLookup, dispatch: TimedLease): OverviewTask {
   const s = stmts(db);
   const pending = (sessionId: string) => s.pendingInbox.get(sessionId, row.id)?.n ?? 0;
   const role = (id: string | null, name: string | null, thread: string | null, hb: string | null): OverviewRole => ({
     session_id: id,
     name,
     thread_id: thread,
-    lease: leaseAt(hb, options.staleAfterSeconds, now),
+    lease: timedLeaseOf(hb, now, options.staleAfterSeconds),
     pending_inbox: id ? pending(id) : 0,
   });
   const manager = role(row.m_id, row.m_name, row.m_thread, row.m_hb);
   const worker = role(row.w_id, row.w_name, row.w_thread, row.w_hb);
   const receipts = receiptState(db, row.id, newest);
   const finished = isFinished(row.state);
-  const live = row.binding_state === 'active' || row.binding_state === 'ending';
-  const attention: string[] = [];
-  if (!finished) {
-    for (const a of receipts.outstanding) attention.push(a.status === 'ready_to_send' ? `${a.role} wake-up ready to send` : `${a.role} wake-up blocked: no app thread`);
-    if (receipts.blocked > 0) attention.push(`${receipts.blocked} blocked ${receipts.blocked === 1 ? 'delivery' : 'deliveries'}`);
-    if (live) {
-      for (const [label, r] of [['manager', manager], ['worker', worker]] as const) {
-        if (r.lease.state !== 'healthy') attention.push(`${label} lease ${r.lease.state}`);
-      }
-      if (dispatch.state !== 'healthy') attention.push(`dispatch lease ${dispatch.state}`);
-    } else {
-      attention.push('no active binding');
-    }
-  }
-  return {
+  const task: OverviewTask = {
     id: row.id,
     name: row.name,
     goal: row.goal,
@@ -241,13 +224,14 @@ function readOverviewTask(db: Db, row: TaskBindingRow, options: Required<Overvie
     latest_receipt: receipts.latest,
     outstanding: receipts.outstanding,
     blocked_deliveries: receipts.blocked,
-    attention,
+    attention: [],
   };
+  return { ...task, attention: attentionReasons(task, dispatch, now) };
 }
 
 /** The dispatcher's lease: its newest dispatch_watch_heartbeat (global, not per task). */
-function dispatchLease(db: Db, o: Required<OverviewOptions>, now: Date): Lease {
-  return leaseAt(lastDispatchHeartbeat(db, o.dispatcherId), o.staleAfterSeconds, now);
+function dispatchLease(db: Db, o: Required<OverviewOptions>, now: Date): TimedLease {
+  return timedLeaseOf(lastDispatchHeartbeat(db, o.dispatcherId), now, o.staleAfterSeconds);
 }
 
 function resolved(options: OverviewOptions): Required<OverviewOptions> {
@@ -283,6 +267,5 @@ export function readOverviewRow(db: Db, taskId: string, options: OverviewOptions
 }
 
 export function sortByAttention(tasks: OverviewTask[]): OverviewTask[] {
-  const rank = (t: OverviewTask) => (t.attention.length > 0 ? 0 : t.finished ? 2 : 1);
-  return [...tasks].sort((a, b) => rank(a) - rank(b));
+  return [...tasks].sort((a, b) => attentionRank(a, a.attention) - attentionRank(b, b.attention));
 }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../store/open.js';
-import { exportReceipts, receiptsToCsv, reviewReceipts } from './receipts.js';
+import { exportReceipts, reviewReceipts } from './receipts.js';
+import { receiptsToCsv } from './receipts-csv.js';
 import { scenarioCopy, type TempDir } from '../testing.js';
 import { recordDelivery } from '../app-loop/delivery.js';
 import { appendTelemetry } from '../telemetry/telemetry.js';

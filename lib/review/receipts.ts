@@ -1,6 +1,7 @@
 // Receipts review: every app-wakeup-dispatch receipt with its two actions and the deliveries recorded
 // against each (app_wakeup_delivery_recorded rows naming the receipt in correlation.dispatch_receipt).
-// Read-only; exported as JSON or CSV.
+// Read-only; exported as JSON here or as CSV by receipts-csv.ts.
+import type { ReceiptStatusFilter } from '../app-loop/delivery-statuses.js';
 import type { Db } from '../store/open.js';
 import { perConnection } from '../store/statements.js';
 import { parseJsonObject } from '../store/json.js';
@@ -44,7 +45,7 @@ export interface ReceiptsFilter {
   taskId?: string | null;
   role?: 'manager' | 'worker' | null;
   /** A delivery status (sent, skipped, blocked), or "outstanding" for ready actions without one. */
-  status?: 'sent' | 'skipped' | 'blocked' | 'outstanding' | null;
+  status?: ReceiptStatusFilter | null;
   /** ISO instants bounding the receipt's recorded_at (inclusive). */
   from?: string | null;
   to?: string | null;
@@ -226,31 +227,6 @@ export function reviewReceipts(db: Db, filter: ReceiptsFilter = {}, page: { befo
     }
     return { receipts: out, nextBefore: exhausted && out.length < limit ? null : last };
   }).deferred();
-}
-
-const CSV_COLUMNS = [
-  'receipt_id', 'receipt_recorded_at', 'task', 'role', 'action_status', 'send_ready', 'thread_id',
-  'delivery_id', 'delivery_status', 'delivery_recorded_at', 'delivery_reason', 'recorded_by',
-] as const;
-
-function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : String(value);
-  // Cells that a spreadsheet would run as a formula are prefixed with a quote (CSV injection).
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
-/** One CSV line per delivery; an action without deliveries gets one line with empty delivery columns. */
-export function receiptsToCsv(receipts: readonly ReviewReceipt[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const r of receipts) {
-    for (const a of r.actions) {
-      const base = [r.event_id, r.recorded_at, r.task_name, a.role, a.status, a.send_ready, a.thread_id];
-      if (a.deliveries.length === 0) lines.push([...base, '', '', '', '', ''].map(csvCell).join(','));
-      for (const d of a.deliveries) lines.push([...base, d.event_id, d.status, d.recorded_at, d.reason, d.recorded_by].map(csvCell).join(','));
-    }
-  }
-  return `${lines.join('\r\n')}\r\n`;
 }
 
 /** Every receipt matching the filter (bounded), for export. */

@@ -40,7 +40,7 @@ export function deregisterSession(db: Db, name: string, now: Date): { name: stri
           type: 'session_deregister_failed',
           taskId: binding.task_id,
           commandId: command.id,
-          payload: { active_binding: activeBinding, error, error_type: 'ConflictError', expected_failure: true, name },
+          payload: { active_binding: activeBinding, error, error_type: 'CodexSessionError', expected_failure: true, name },
         });
         return error;
       }

@@ -4,9 +4,10 @@ import type { Db } from '../store/open.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { appendEvent } from '../store/events.js';
 import { newId } from '../store/ids.js';
+import type { Role } from './roles.js';
 
-export type Role = 'worker' | 'manager';
-export const ROLES: readonly Role[] = ['manager', 'worker'];
+// Declared in roles.ts (pure, shared with the dashboard); re-exported because every session reader names them.
+export { ROLES, type Role } from './roles.js';
 
 export interface SessionRow {
   id: string;

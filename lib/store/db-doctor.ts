@@ -1,36 +1,91 @@
-// db-doctor: the database health contract (data-model §1.4): pragmas, schema version, every required table,
-// index and trigger, and no foreign-key violations.
+// db-doctor: the database health contract of 0.1.12 (audit-and-maintenance spec §13): pragmas, schema version
+// exactly 24, every required table, index and trigger, and no foreign-key violations. Each check carries only
+// its name, ok, and one of value / missing / violations.
 import type { Db } from './open.js';
 import { REQUIRED_INDEXES, REQUIRED_TABLES, REQUIRED_TRIGGERS } from './schema-facts.js';
+import { SCHEMA_VERSION } from './schema-v24.js';
 
-const EXPECTED_SCHEMA_VERSION = 24;
+/** 0.1.12 does not require this index of the v24 DDL: a file without it is healthy. */
+const OPTIONAL_INDEXES = new Set(['routed_notifications_consumed_cycle']);
+export const HEALTH_REQUIRED_INDEXES = REQUIRED_INDEXES.filter((name) => !OPTIONAL_INDEXES.has(name));
 
-export interface HealthCheck {
-  name: string;
+export type HealthCheck =
+  | { name: string; ok: boolean; value: unknown }
+  | { name: string; ok: boolean; missing: string[] }
+  | {
+      name: string;
+      ok: boolean;
+      violations: Array<{
+        fkid: number;
+        parent: string;
+        rowid: number | null;
+        table: string;
+      }>;
+    };
+
+export interface DatabaseHealth {
+  checks: HealthCheck[];
   ok: boolean;
-  expected: unknown;
-  actual: unknown;
+  path: string;
+  schema_version: number | null;
+  user_version: number;
 }
 
-export function databaseHealth(db: Db, file: string) {
-  const present = (type: string) => new Set(db.prepare<[string], { name: string }>('select name from sqlite_master where type = ?').all(type).map((r) => r.name));
-  const tables = present('table');
-  const indexes = present('index');
-  const triggers = present('trigger');
+export function databaseHealth(db: Db, file: string): DatabaseHealth {
+  const present = (type: string) =>
+    new Set(
+      db
+        .prepare<[string], { name: string }>(
+          `select name from sqlite_master where type = ? and name not like 'sqlite_%'`,
+        )
+        .all(type)
+        .map((r) => r.name),
+    );
+  const missing = (need: readonly string[], have: Set<string>) => need.filter((n) => !have.has(n)).sort();
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  const journal = String(db.pragma('journal_mode', { simple: true })).toLowerCase();
+  const busy = db.pragma('busy_timeout', { simple: true }) as number;
   const userVersion = db.pragma('user_version', { simple: true }) as number;
-  const migrated = db.prepare<[], { v: number | null }>('select max(version) as v from schema_migrations').get()?.v ?? null;
-  const fkViolations = db.prepare('select * from pragma_foreign_key_check').all().length;
-  const missing = (need: readonly string[], have: Set<string>) => need.filter((n) => !have.has(n));
+  const schemaVersion =
+    db.prepare<[], { v: number | null }>('select max(version) as v from schema_migrations').get()?.v ?? null;
+  const violations = db
+    .prepare<[], { table: string; rowid: number | null; parent: string; fkid: number }>(
+      'select "table", rowid, parent, fkid from pragma_foreign_key_check',
+    )
+    .all()
+    .map((v) => ({
+      fkid: v.fkid,
+      parent: v.parent,
+      rowid: v.rowid,
+      table: v.table,
+    }));
+  const tables = missing(REQUIRED_TABLES, present('table'));
+  const indexes = missing(HEALTH_REQUIRED_INDEXES, present('index'));
+  const triggers = missing(REQUIRED_TRIGGERS, present('trigger'));
   const checks: HealthCheck[] = [
-    { name: 'foreign_keys', ok: db.pragma('foreign_keys', { simple: true }) === 1, expected: 1, actual: db.pragma('foreign_keys', { simple: true }) },
-    { name: 'journal_mode', ok: db.pragma('journal_mode', { simple: true }) === 'wal', expected: 'wal', actual: db.pragma('journal_mode', { simple: true }) },
-    { name: 'busy_timeout', ok: (db.pragma('busy_timeout', { simple: true }) as number) >= 5000, expected: '>= 5000', actual: db.pragma('busy_timeout', { simple: true }) },
-    { name: 'schema_migrations', ok: migrated !== null && migrated >= EXPECTED_SCHEMA_VERSION, expected: EXPECTED_SCHEMA_VERSION, actual: migrated },
-    { name: 'user_version', ok: userVersion >= EXPECTED_SCHEMA_VERSION, expected: EXPECTED_SCHEMA_VERSION, actual: userVersion },
-    { name: 'required_tables', ok: missing(REQUIRED_TABLES, tables).length === 0, expected: REQUIRED_TABLES.length, actual: { missing: missing(REQUIRED_TABLES, tables) } },
-    { name: 'required_indexes', ok: missing(REQUIRED_INDEXES, indexes).length === 0, expected: REQUIRED_INDEXES.length, actual: { missing: missing(REQUIRED_INDEXES, indexes) } },
-    { name: 'required_triggers', ok: missing(REQUIRED_TRIGGERS, triggers).length === 0, expected: REQUIRED_TRIGGERS.length, actual: { missing: missing(REQUIRED_TRIGGERS, triggers) } },
-    { name: 'foreign_key_check', ok: fkViolations === 0, expected: 0, actual: fkViolations },
+    { name: 'foreign_keys', ok: foreignKeys === 1, value: foreignKeys },
+    { name: 'journal_mode_wal', ok: journal === 'wal', value: journal },
+    { name: 'busy_timeout', ok: busy >= 5000, value: busy },
+    {
+      name: 'schema_version',
+      ok: schemaVersion === SCHEMA_VERSION,
+      value: schemaVersion,
+    },
+    {
+      name: 'user_version',
+      ok: userVersion === SCHEMA_VERSION,
+      value: userVersion,
+    },
+    { name: 'required_tables', ok: tables.length === 0, missing: tables },
+    { name: 'required_indexes', ok: indexes.length === 0, missing: indexes },
+    { name: 'required_triggers', ok: triggers.length === 0, missing: triggers },
+    { name: 'foreign_key_check', ok: violations.length === 0, violations },
   ];
-  return { checks, ok: checks.every((c) => c.ok), path: file, schema_version: migrated, user_version: userVersion };
+  return {
+    checks,
+    ok: checks.every((c) => c.ok),
+    path: file,
+    schema_version: schemaVersion,
+    user_version: userVersion,
+  };
 }

@@ -56,11 +56,8 @@ export function jsonNestingDepth(text: string): number {
   return deepest;
 }
 
-/**
- * Parses caller-given JSON after bounding its size and nesting: every later walk over the value (sorting keys,
- * printing) recurses, and 5,000 levels overflowed the stack. `what` names the input in the messages.
- */
-export function parseJsonInput(text: string, what: string, invalidMessage = `${what} is not valid JSON`): unknown {
+/** Refuses caller-given JSON text that is too large or nests too deeply, before anything parses or walks it. */
+export function checkJsonInputBounds(text: string, what: string): void {
   if (Buffer.byteLength(text, 'utf8') > MAX_JSON_INPUT_BYTES) {
     throw new UsageError(`${what} must be at most ${MAX_JSON_INPUT_BYTES} bytes of JSON`);
   }
@@ -68,6 +65,14 @@ export function parseJsonInput(text: string, what: string, invalidMessage = `${w
   if (depth > MAX_JSON_INPUT_DEPTH) {
     throw new UsageError(`${what} nests ${depth} levels deep; at most ${MAX_JSON_INPUT_DEPTH} are allowed`);
   }
+}
+
+/**
+ * Parses caller-given JSON after bounding its size and nesting: every later walk over the value (sorting keys,
+ * printing) recurses, and 5,000 levels overflowed the stack. `what` names the input in the messages.
+ */
+export function parseJsonInput(text: string, what: string, invalidMessage = `${what} is not valid JSON`): unknown {
+  checkJsonInputBounds(text, what);
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { tempDatabase } from '../testing.js';
 import { corePair, registerRole, T0 } from './core-fixture.test-support.js';
 import { discover } from './discover.js';
+import { createBinding } from './bindings.js';
 import { createTask } from './tasks.js';
 import { appendTelemetry } from '../telemetry/telemetry.js';
 
@@ -43,6 +45,46 @@ describe('discover', () => {
     appendTelemetry(db, { taskId: task.id, timestamp: '2026-06-11T12:00:00Z', actor: 'worker', eventType: 'note', summary: 'prompt only' });
     expect(discover(db, { query: 'trust prompt' }).telemetry.map((e) => e.summary)).toEqual(['trust prompt shown']);
     expect(discover(db, { query: 'note' }).telemetry.map((e) => e.summary)).toEqual(['prompt only', 'trust prompt shown']);
+  });
+});
+
+describe('discover --limit and suggestions (0.1.12: suggestions come from the truncated lists)', () => {
+  // Bound t1 (w1/m1) and t2 (w2/m2), unbound t3; sessions registered w1, m1, w2, m2.
+  function scene() {
+    const t = tempDatabase(() => T0);
+    onTestFinished(() => t.cleanup());
+    const { db, dir } = t;
+    const tasks = ['t1', 't2', 't3'].map((name, i) => createTask(db, { name, goal: `goal ${name}` }, new Date(T0.getTime() + i * 1000)));
+    for (const name of ['w1', 'm1', 'w2', 'm2']) registerRole(db, dir, name.startsWith('w') ? 'worker' : 'manager', name);
+    createBinding(db, tasks[0]!, 'w1', 'm1', '2026-06-11T12:00:10.000Z');
+    createBinding(db, tasks[1]!, 'w2', 'm2', '2026-06-11T12:00:11.000Z');
+    return db;
+  }
+  const kinds = (result: ReturnType<typeof discover>) => result.suggestions.map((s) => (s.kind === 'bind' ? `bind ${s.task} ${s.worker} ${s.manager}` : s.kind));
+
+  it('--limit 0 empties every list and always asks for both registrations', () => {
+    const result = discover(scene(), { limit: 0 });
+    expect([result.tasks, result.sessions, result.bindings, result.telemetry]).toEqual([[], [], [], []]);
+    expect(kinds(result)).toEqual(['register-worker', 'register-manager']);
+  });
+
+  it('--limit 1, 2, 3 follow the truncated tasks, sessions and bindings', () => {
+    const db = scene();
+    const one = discover(db, { limit: 1 });
+    expect([one.tasks.map((t) => t.name), one.sessions.map((s) => s.name), one.bindings.map((b) => b.task_name)]).toEqual([['t1'], ['w1'], ['t2']]);
+    expect(kinds(one)).toEqual(['register-manager']);
+    expect(kinds(discover(db, { limit: 2 }))).toEqual([]);
+    expect(kinds(discover(db, { limit: 3 }))).toEqual(['bind t3 w1 m1']);
+    expect(kinds(discover(db, {}))).toEqual(['bind t3 w1 m1']);
+    expect(discover(db, { limit: 1 }).bindings[0]).not.toHaveProperty('task_id');
+  });
+
+  it('never counts gone sessions or suggests binding a done task', async () => {
+    const { setTaskState } = await import('./tasks.js');
+    const db = scene();
+    db.prepare(`update sessions set state = 'gone' where role = 'manager'`).run();
+    setTaskState(db, (db.prepare(`select id from tasks where name = 't3'`).get() as { id: string }).id, 'done', '2026-06-11T12:01:00.000Z');
+    expect(kinds(discover(db, { all: true }))).toEqual(['register-manager']);
   });
 });
 

@@ -33,10 +33,13 @@ export type Suggestion =
   | { kind: 'bind'; command: string; manager: string; task: string; worker: string }
   | { kind: 'register-worker' | 'register-manager'; prompt: string };
 
-function liveBindings(db: Db): BindingView[] {
+/** A live binding as listed, plus its task id (kept out of the output) to tell which tasks are bound. */
+type LiveBinding = BindingView & { task_id: string };
+
+function liveBindings(db: Db): LiveBinding[] {
   return db
-    .prepare<[], BindingView>(
-      `select b.created_at, b.id, m.name as manager_name, m.state as manager_state, m.tmux_session as manager_tmux_session, b.state,
+    .prepare<[], LiveBinding>(
+      `select b.task_id, b.created_at, b.id, m.name as manager_name, m.state as manager_state, m.tmux_session as manager_tmux_session, b.state,
               t.goal as task_goal, t.name as task_name, w.name as worker_name, w.state as worker_state, w.tmux_session as worker_tmux_session
          from bindings b join tasks t on t.id = b.task_id
          left join sessions w on w.id = b.worker_session_id left join sessions m on m.id = b.manager_session_id
@@ -67,16 +70,23 @@ export function discover(db: Db, input: DiscoverInput) {
   const limit = Math.max(0, input.limit ?? 10);
   const allTasks = listTaskViews(db, { activeOnly: !input.all });
   const allSessions = listSessions(db, { state: input.all ? 'all' : 'active' });
-  const tasks = allTasks.filter((t) => matches(needle, [t.name, t.goal, t.summary, t.state]));
-  const sessions = allSessions.filter((s) => matches(needle, [s.name, s.role, s.state, s.cwd, s.tmux_session, s.codex_session_id]));
-  const bindings = liveBindings(db).filter((b) => matches(needle, [b.task_name, b.task_goal, b.worker_name, b.manager_name, b.state]));
+  // Suggestions come from the truncated lists, as in 0.1.12: with --limit 0 every list is empty, so both
+  // register prompts appear; a task counts as bound only when its binding made it into the listed bindings.
+  const tasks = allTasks.filter((t) => matches(needle, [t.name, t.goal, t.summary, t.state])).slice(0, limit);
+  const sessions = allSessions
+    .filter((s) => matches(needle, [s.name, s.role, s.state, s.cwd, s.tmux_session, s.codex_session_id]))
+    .slice(0, limit);
+  const bindings = liveBindings(db)
+    .filter((b) => matches(needle, [b.task_name, b.task_goal, b.worker_name, b.manager_name, b.state]))
+    .slice(0, limit);
   const telemetry: TelemetryView[] = query === '' || limit === 0 ? [] : queryTelemetry(db, { search: query, limit });
+  const bound = new Set(bindings.map((b) => b.task_id));
   return {
-    bindings: bindings.slice(0, limit),
+    bindings: bindings.map(({ task_id: _taskId, ...binding }) => binding),
     query,
-    sessions: sessions.slice(0, limit).map((s) => sessionView(s, { dbPath: input.dbPathArg })),
-    suggestions: suggestionsFor(db, query, tasks, sessions, allSessions),
-    tasks: tasks.slice(0, limit),
+    sessions: sessions.map((s) => sessionView(s, { dbPath: input.dbPathArg })),
+    suggestions: suggestionsFor(query, tasks, bound, sessions, allSessions),
+    tasks,
     telemetry,
   };
 }
@@ -86,12 +96,17 @@ export function discover(db: Db, input: DiscoverInput) {
  * and manager; otherwise register prompts per missing role. The shape is 0.1.12's; the prompts say when the
  * role is only missing from the query's matches, not from the database.
  */
-function suggestionsFor(db: Db, query: string, tasks: TaskView[], matched: SessionRow[], all: SessionRow[]): Suggestion[] {
+function suggestionsFor(
+  query: string,
+  tasks: TaskView[],
+  bound: ReadonlySet<string>,
+  matched: SessionRow[],
+  all: SessionRow[],
+): Suggestion[] {
   const active = (s: SessionRow) => s.state === 'active';
   const worker = matched.find((s) => active(s) && s.role === 'worker');
   const manager = matched.find((s) => active(s) && s.role === 'manager');
   const suggestions: Suggestion[] = [];
-  const bound = new Set(db.prepare<[], { task_id: string }>(`select task_id from bindings where state in ('active','ending')`).all().map((r) => r.task_id));
   const unboundTask = tasks.find((t) => ['candidate', 'managed', 'paused'].includes(t.state) && !bound.has(t.id));
   if (unboundTask && worker && manager) {
     suggestions.push({

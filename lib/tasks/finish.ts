@@ -7,6 +7,7 @@ import { latestAck } from './acks.js';
 import { activeBindingForTask } from './bindings.js';
 import { finishImmediateCommand, startImmediateCommand, type CommandRow } from '../queue/commands.js';
 import { criteriaAudit, listCriteria, type CriteriaAudit } from '../criteria/criteria.js';
+import { epilogueStatus } from '../manager/epilogue.js';
 import type { Db } from '../store/open.js';
 import { ConflictError, GateError } from '../errors.js';
 import { appendEvent } from '../store/events.js';
@@ -59,10 +60,21 @@ export interface FinishInput {
   tmux?: TmuxControl;
 }
 
+interface DecisionRow {
+  created_at: string;
+  decision: string;
+  id: number;
+  manager_cycle_id: number | null;
+  manager_id: string | null;
+  reason: string;
+  task_id: string;
+}
+
 export interface DecisionAssessment {
   age_seconds?: number | null;
   allowed_decisions: string[];
-  decision: string | null;
+  /** The decision row named by --decision-id, or null when there is none. */
+  decision: DecisionRow | null;
   decision_id: number | null;
   max_age_seconds?: number;
   ok: boolean;
@@ -71,7 +83,9 @@ export interface DecisionAssessment {
 
 function assessDecision(db: Db, taskId: string, decisionId: number | undefined, now: Date): DecisionAssessment {
   if (decisionId === undefined) return { allowed_decisions: ['stop'], decision: null, decision_id: null, ok: false, warnings: ['missing_decision_id'] };
-  const row = db.prepare<[number], { task_id: string; decision: string; created_at: string }>('select task_id, decision, created_at from manager_decisions where id = ?').get(decisionId);
+  const row = db
+    .prepare<[number], DecisionRow>('select id, task_id, manager_id, manager_cycle_id, decision, reason, created_at from manager_decisions where id = ?')
+    .get(decisionId);
   const warnings: string[] = [];
   let age: number | null = null;
   if (!row) warnings.push('decision_not_found');
@@ -82,7 +96,7 @@ function assessDecision(db: Db, taskId: string, decisionId: number | undefined, 
     if (age === null) warnings.push('decision_timestamp_invalid');
     else if (age > DECISION_MAX_AGE_SECONDS) warnings.push('decision_stale');
   }
-  return { age_seconds: age, allowed_decisions: ['stop'], decision: row?.decision ?? null, decision_id: decisionId, max_age_seconds: DECISION_MAX_AGE_SECONDS, ok: warnings.length === 0, warnings };
+  return { age_seconds: age, allowed_decisions: ['stop'], decision: row ?? null, decision_id: decisionId, max_age_seconds: DECISION_MAX_AGE_SECONDS, ok: warnings.length === 0, warnings };
 }
 
 function ackAudit(db: Db, taskId: string, required: boolean) {
@@ -92,34 +106,8 @@ function ackAudit(db: Db, taskId: string, required: boolean) {
   return { manager_ack_id: manager?.id ?? null, missing, ok: missing.length === 0, require_acks: required, worker_ack_id: worker?.id ?? null };
 }
 
-function stepNameOf(step: unknown): string | null {
-  if (typeof step === 'string') return step;
-  if (step && typeof step === 'object') {
-    const s = step as Record<string, unknown>;
-    for (const key of ['step_name', 'name', 'step']) if (typeof s[key] === 'string') return s[key] as string;
-  }
-  return null;
-}
-
 function epilogueAudit(db: Db, taskId: string, required: boolean) {
-  const config = db.prepare<[string], { epilogues_json: string }>('select epilogues_json from manager_configs where task_id = ?').get(taskId);
-  let steps: unknown[] = [];
-  try {
-    const parsed: unknown = config ? JSON.parse(config.epilogues_json) : [];
-    steps = Array.isArray(parsed) ? parsed : [];
-  } catch {
-    steps = [];
-  }
-  const names = steps.map(stepNameOf).filter((n): n is string => n !== null);
-  const latest = db.prepare<[string, string], { id: number; state: string; started_at: string; finished_at: string | null }>(
-    'select id, state, started_at, finished_at from epilogue_runs where task_id = ? and step_name = ? order by id desc limit 1',
-  );
-  const audited = names.map((name) => {
-    const run = latest.get(taskId, name);
-    return { latest_run: run ?? null, ok: run?.state === 'succeeded', state: run?.state ?? null, step_name: name };
-  });
-  const missing = audited.filter((s) => !s.ok).map((s) => s.step_name);
-  return { missing_or_incomplete: missing, ok: missing.length === 0, require_epilogue: required, required_steps: names, steps: audited };
+  return { ...epilogueStatus(db, taskId), require_epilogue: required };
 }
 
 /** A satisfied criterion with structured adversarial evidence (failure mode, check, result) that did not fail. */

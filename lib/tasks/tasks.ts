@@ -52,6 +52,15 @@ export function listTasks(db: Db, options: { activeOnly?: boolean } = {}): TaskR
   return db.prepare<[], TaskRow>(`select ${TASK_COLUMNS} from tasks ${where} order by created_at, id`).all();
 }
 
+/**
+ * A short text that changes whenever a task is created or changes state (count and newest updated_at): live
+ * pages compare it to know when to read the task list again.
+ */
+export function tasksVersion(db: Db): string {
+  const row = db.prepare<[], { n: number; last: string | null }>('select count(*) as n, max(updated_at) as last from tasks').get();
+  return `${row?.n ?? 0}:${row?.last ?? ''}`;
+}
+
 export interface NewTask {
   name: string;
   goal: string;

@@ -41,10 +41,13 @@ function toTelemetryView(row: Row): TelemetryView {
   };
 }
 
-/** The FTS5 MATCH text for a free-text query: each term a quoted phrase (quotes doubled), implicitly AND-ed. */
+/**
+ * The FTS5 MATCH text for a free-text query: each whitespace-separated piece a quoted string (quotes doubled),
+ * implicitly AND-ed. Inside the quotes `*`, `"`, `OR`, `NEAR` are plain text, so there is no prefix, phrase or
+ * operator syntax: the tokenizer splits a piece into words, which then must follow each other.
+ */
 export function ftsMatchExpression(query: string): string {
   return query
-    .trim()
     .split(/\s+/)
     .filter(Boolean)
     .map((term) => `"${term.replace(/"/g, '""')}"`)
@@ -76,7 +79,7 @@ export function resolveTelemetryFilter(db: Db, filter: TelemetryFilter): Resolve
   let runId: string | null = null;
   if (filter.run !== undefined) {
     const run = findRun(db, filter.run, taskId ?? undefined);
-    if (!run) throw new UsageError(`unknown run: ${filter.run}`);
+    if (!run) throw new UsageError(taskId ? `Unknown run for task: ${filter.run}` : `Unknown run: ${filter.run}`);
     runId = run.id;
   }
   return { taskId, runId };
@@ -101,10 +104,14 @@ export function queryTelemetry(db: Db, filter: TelemetryFilter = {}): TelemetryV
       params[key] = filter[key];
     }
   }
-  if (filter.search !== undefined && filter.search.trim() !== '') {
+  if (filter.search !== undefined) {
+    // Not trimmed: the exact event type is compared with the value as given, and a blank value is the empty
+    // FTS query that 0.1.12 passed to SQLite (discover trims and skips blank queries itself).
+    const match = ftsMatchExpression(filter.search);
+    if (match === '') throw new UsageError('fts5: syntax error near ""');
     where.push('(id in (select event_id from telemetry_events_fts where telemetry_events_fts match @match) or event_type = @rawQuery)');
-    params.match = ftsMatchExpression(filter.search);
-    params.rawQuery = filter.search.trim();
+    params.match = match;
+    params.rawQuery = filter.search;
   }
   const order = filter.newest ? 'timestamp desc, rowid desc' : 'timestamp asc, rowid asc';
   const sql = `select id, run_id, task_id, timestamp, actor, event_type, severity, summary, correlation_json, attributes_json

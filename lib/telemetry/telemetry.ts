@@ -4,9 +4,10 @@ import type { Db } from '../store/open.js';
 import { perConnection } from '../store/statements.js';
 import { newId } from '../store/ids.js';
 import { parseJsonObject, stableJson } from '../store/json.js';
+import type { Actor, Severity } from './actors.js';
 
-export type Actor = 'dispatch' | 'manager' | 'worker' | 'operator' | 'workerctl' | 'system';
-export type Severity = 'debug' | 'info' | 'warning' | 'error';
+// Declared in actors.ts (pure, shared with the dashboard); re-exported for the many writers that name them.
+export type { Actor, Severity } from './actors.js';
 
 export interface NewTelemetry {
   taskId: string | null;

@@ -116,7 +116,16 @@ describe('live telemetry subscription', () => {
     beat('dispatch-local', '2026-06-11T12:00:00Z');
     const client = clientFor(deck.port);
     const stamps: Array<string | null> = [];
-    const sub = client.live.dispatcher.subscribe({}, { onData: (d) => stamps.push(d.last_heartbeat_at) });
+    const staleAts: Array<string | null> = [];
+    const sub = client.live.dispatcher.subscribe(
+      { staleAfterSeconds: 60 },
+      {
+        onData: (d) => {
+          stamps.push(d.last_heartbeat_at);
+          staleAts.push(d.stale_at);
+        },
+      },
+    );
     onTestFinished(() => sub.unsubscribe());
     await vi.waitFor(() => expect(stamps).toEqual(['2026-06-11T12:00:00Z']));
 
@@ -124,6 +133,7 @@ describe('live telemetry subscription', () => {
     appendTelemetry(db, { taskId: null, timestamp: '2026-06-11T12:00:06Z', actor: 'worker', eventType: 'test_event', summary: 'x' });
     beat('dispatch-local', '2026-06-11T12:00:10Z');
     await vi.waitFor(() => expect(stamps).toEqual(['2026-06-11T12:00:00Z', '2026-06-11T12:00:10Z']));
+    expect(staleAts).toEqual(['2026-06-11T12:01:01.000Z', '2026-06-11T12:01:11.000Z']); // lib's rule, not the browser's
 
     const other: Array<string | null> = [];
     const sub2 = client.live.dispatcher.subscribe({ dispatcherId: 'never-ran' }, { onData: (d) => other.push(d.last_heartbeat_at) });

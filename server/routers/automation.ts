@@ -4,15 +4,10 @@ import { z } from 'zod';
 import { AUTOPILOT_INTERVAL_SECONDS, AUTOPILOT_WATCH_ITERATIONS } from '../../lib/app-loop/app-input.js';
 import { autopilotStatus, currentPolicyDispatcherId, startAutopilot, stopAutopilot } from '../../lib/app-loop/autopilot.js';
 import { DEFAULT_DISPATCHER_ID } from '../../lib/app-loop/leases.js';
-import { heartbeatRecommendations } from '../../lib/app-loop/disposable-binding.js';
-import type { Db } from '../../lib/store/open.js';
+import { heartbeatRecommendationsOfTask } from '../../lib/app-loop/disposable-binding.js';
 import { requireTask } from '../../lib/tasks/tasks.js';
 import { procedure, router, writeProcedure } from '../trpc.js';
 import { DispatcherId, Id, numberIn, StaleAfter } from './inputs.js';
-
-function isDisposable(db: Db, taskId: string): boolean {
-  return db.prepare<[string], { one: number }>(`select 1 as one from events where task_id = ? and type = 'disposable_binding_created' limit 1`).get(taskId) !== undefined;
-}
 
 export const automationRouter = router({
   status: procedure
@@ -47,6 +42,6 @@ export const automationRouter = router({
   /** heartbeat_recommendations of a disposable binding (null for pairs bound another way). */
   recommendations: procedure.input(z.object({ taskId: Id }).strict()).query(({ ctx, input }) => {
     const task = requireTask(ctx.db, input.taskId);
-    return isDisposable(ctx.db, task.id) ? heartbeatRecommendations(task.name, ctx.dbPath) : null;
+    return heartbeatRecommendationsOfTask(ctx.db, task, ctx.dbPath);
   }),
 });

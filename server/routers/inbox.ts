@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { listCommands } from '../../lib/queue/commands.js';
 import { ConveyorError } from '../../lib/errors.js';
 import { listInbox } from '../../lib/queue/inbox.js';
-import { ROLES } from '../../lib/sessions/sessions.js';
+import { ROLES } from '../../lib/sessions/roles.js';
 import { requireTask } from '../../lib/tasks/tasks.js';
 import { procedure, router } from '../trpc.js';
 import { Id } from './inputs.js';

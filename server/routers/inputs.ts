@@ -16,10 +16,11 @@ export function numberIn(range: NumberRange) {
 export function textOf(rule: TextRule, minLength = 0) {
   return (rule.trim ? z.string().trim() : z.string()).min(minLength).max(rule.maxLength);
 }
+import { ROLES } from '../../lib/sessions/roles.js';
 
 export const Id = z.string().min(1).max(200);
 export const TaskRef = z.string().min(1).max(200);
-export const Role = z.enum(['manager', 'worker']);
+export const Role = z.enum(ROLES);
 export const Seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 export const StaleAfter = numberIn(STALE_AFTER_SECONDS);
 export const DispatcherId = z.string().min(1).max(DISPATCHER_ID_MAX_LENGTH).regex(DISPATCHER_ID_PATTERN, DISPATCHER_ID_RULE);

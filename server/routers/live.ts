@@ -6,13 +6,13 @@
 import { on } from 'node:events';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
-import { DEFAULT_DISPATCHER_ID } from '../../lib/app-loop/leases.js';
+import { DEFAULT_DISPATCHER_ID, DEFAULT_STALE_AFTER_SECONDS, timedLeaseOf } from '../../lib/app-loop/leases.js';
 import { lastDispatchHeartbeat } from '../../lib/app-loop/loop-status.js';
-import type { Db } from '../../lib/store/open.js';
+import { tasksVersion } from '../../lib/tasks/tasks.js';
 import type { TelemetryEvent } from '../../lib/telemetry/telemetry.js';
 import { newestTelemetrySeq } from '../../lib/telemetry/timeline.js';
 import { procedure, router, type DeckContext } from '../trpc.js';
-import { DispatcherId, Id, Seq } from './inputs.js';
+import { DispatcherId, Id, Seq, StaleAfter } from './inputs.js';
 
 /** Above this much unsent data a subscription stops reading SQLite until the socket drains. */
 export const SOFT_BUFFERED_BYTES = 1024 * 1024;
@@ -20,11 +20,6 @@ export const SOFT_BUFFERED_BYTES = 1024 * 1024;
 export const STALL_MS = 5_000;
 /** Upper bound of a socket's backlog: the soft bound plus one page of rows (checked before each page). */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
-
-function tasksVersion(db: Db): string {
-  const row = db.prepare<[], { n: number; last: string | null }>('select count(*) as n, max(updated_at) as last from tasks').get();
-  return `${row?.n ?? 0}:${row?.last ?? ''}`;
-}
 
 const isHeartbeatOf = (row: TelemetryEvent, dispatcherId: string) =>
   row.actor === 'dispatch' && row.event_type === 'dispatch_watch_heartbeat' && row.correlation.dispatcher_id === dispatcherId;
@@ -145,19 +140,22 @@ export const liveRouter = router({
       }
     }),
   /**
-   * When the dispatcher last finished a watch pass (null until it has), then again each time that changes.
+   * The dispatcher's lease (its last watch pass, null until it has run, and when that turns stale), then again
+   * each time the stamp changes; a page compares stale_at with its own clock in between.
    * The dispatcher serves every task, so its heartbeats carry no task id and a task's own feed never sees
    * them: the task page follows them here. Each commit costs a scan of its new rows in the shared tail.
    */
   dispatcher: procedure
-    .input(z.object({ dispatcherId: DispatcherId.optional() }).strict())
+    .input(z.object({ dispatcherId: DispatcherId.optional(), staleAfterSeconds: StaleAfter.optional() }).strict())
     .subscription(async function* ({ ctx, input, signal }) {
       const wakes = commitWakes(ctx, signal); // listen first
       const dispatcherId = input.dispatcherId ?? DEFAULT_DISPATCHER_ID;
+      const staleAfter = input.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS;
+      const lease = (stamp: string | null) => ({ dispatcher_id: dispatcherId, ...timedLeaseOf(stamp, ctx.now(), staleAfter) });
       let seq = newestTelemetrySeq(ctx.db);
       let stamp = lastDispatchHeartbeat(ctx.db, dispatcherId);
       try {
-        yield { dispatcher_id: dispatcherId, last_heartbeat_at: stamp };
+        yield lease(stamp);
         while (await wakes.next()) {
           let newest = stamp;
           for (;;) {
@@ -168,7 +166,7 @@ export const liveRouter = router({
           }
           if (newest !== stamp) {
             stamp = newest;
-            yield { dispatcher_id: dispatcherId, last_heartbeat_at: stamp };
+            yield lease(stamp);
           }
         }
       } finally {

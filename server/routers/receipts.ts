@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { exportReceipts, receiptsToCsv, reviewReceipts } from '../../lib/review/receipts.js';
+import { RECEIPT_STATUS_FILTERS } from '../../lib/app-loop/delivery-statuses.js';
+import { exportReceipts, reviewReceipts } from '../../lib/review/receipts.js';
+import { receiptsToCsv } from '../../lib/review/receipts-csv.js';
 import { procedure, router } from '../trpc.js';
 import { Direction, Id, IsoInstant, Role, Seq } from './inputs.js';
 
@@ -7,7 +9,7 @@ const Filter = z
   .object({
     taskId: Id.nullish(),
     role: Role.nullish(),
-    status: z.enum(['sent', 'skipped', 'blocked', 'outstanding']).nullish(),
+    status: z.enum(RECEIPT_STATUS_FILTERS).nullish(),
     from: IsoInstant.nullish(),
     to: IsoInstant.nullish(),
   })

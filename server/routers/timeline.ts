@@ -1,11 +1,12 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { requireTask } from '../../lib/tasks/tasks.js';
+import { ACTORS } from '../../lib/telemetry/actors.js';
 import { MAX_PAGE, telemetryEventById, timelineEventTypes, timelinePage } from '../../lib/telemetry/timeline.js';
 import { procedure, router } from '../trpc.js';
 import { Direction, Id, Seq } from './inputs.js';
 
-const Actor = z.enum(['dispatch', 'manager', 'worker', 'operator', 'workerctl', 'system']);
+const Actor = z.enum(ACTORS);
 
 export const timelineRouter = router({
   page: procedure
@@ -17,7 +18,7 @@ export const timelineRouter = router({
           direction: Direction,
           limit: z.number().int().min(1).max(MAX_PAGE).optional(),
           eventTypes: z.array(z.string().min(1).max(100)).max(50).optional(),
-          actors: z.array(Actor).max(6).optional(),
+          actors: z.array(Actor).max(ACTORS.length).optional(),
           search: z.string().max(200).optional(),
         })
         .strict(),

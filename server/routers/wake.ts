@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { RECORDED_BY } from '../../lib/app-loop/app-input.js';
 import { checkDelivery, recordDelivery } from '../../lib/app-loop/delivery.js';
+import { DELIVERY_STATUSES, type DeliveryStatus as DeliveryStatusName } from '../../lib/app-loop/delivery-statuses.js';
 import { getLoopStatus } from '../../lib/app-loop/loop-status.js';
 import { wakePrompt } from '../../lib/app-loop/prompts.js';
 import { dispatchWakeup } from '../../lib/app-loop/wake-dispatch.js';
@@ -14,8 +15,7 @@ import { procedure, router, writeProcedure } from '../trpc.js';
 import { DeliveryReason, DispatcherId, Id, Role, StaleAfter, textOf, ThreadId } from './inputs.js';
 
 const Loop = { taskId: Id, staleAfterSeconds: StaleAfter.optional(), dispatcherId: DispatcherId.optional() };
-const DeliveryStatus = z.enum(['sent', 'skipped', 'blocked']);
-const DELIVERY_STATUSES = DeliveryStatus.options;
+const DeliveryStatus = z.enum(DELIVERY_STATUSES);
 
 const Delivery = z
   .object({
@@ -49,7 +49,7 @@ export const wakeRouter = router({
           status,
           checkDelivery(ctx.db, { task: task.id, role: action.role, dispatchReceipt: receipt.event_id, deliveryStatus: status, threadId: action.thread_id }),
         ]),
-      ) as Record<(typeof DELIVERY_STATUSES)[number], { ok: true } | { ok: false; reason: string }>,
+      ) as Record<DeliveryStatusName, { ok: true } | { ok: false; reason: string }>,
     }));
     return { task: { id: task.id, name: task.name, state: task.state }, receipt: { ...receipt, actions } };
   }),

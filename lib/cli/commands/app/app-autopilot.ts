@@ -1,7 +1,7 @@
 import { AUTOPILOT_ACTIONS, autopilotStatus, startAutopilot, stopAutopilot, type AutopilotAction, type AutopilotResult } from '../../../app-loop/autopilot.js';
 import { UsageError } from '../../../errors.js';
 import { defineCommand } from '../../command.js';
-import { LOOP_FLAGS, loopOptions, rejectOtherUniversalFlags, requireTaskArgument } from './loop-flags.js';
+import { LOOP_FLAGS, loopOptions, ignoreUniversalFlags, requireTaskArgument } from './loop-flags.js';
 import { AUTOPILOT_INTERVAL_SECONDS, AUTOPILOT_WATCH_ITERATIONS } from '../../../app-loop/app-input.js';
 
 function renderAutopilot(result: AutopilotResult): string {
@@ -39,6 +39,9 @@ Codex app heartbeat automation spec per role: name, schedule, prompt and target 
 themselves are created or paused from a Codex app session; this CLI only keeps the receipts.
 --interval and --watch-iterations shape the suggested dispatcher command.
 
+Universal flags (--dry-run, --limit, --task, ...) are accepted and ignored, as in agent-conveyor 0.1.12:
+start and stop still record their event.
+
 Examples:
   conveyor app-autopilot start dogfood --dispatcher-id dispatch-local --path /tmp/work/workerctl.db --json
   conveyor app-autopilot status dogfood --path /tmp/work/workerctl.db
@@ -50,7 +53,7 @@ Examples:
     const options = loopOptions(flags);
     const intervalSeconds = flags.number('interval', AUTOPILOT_INTERVAL_SECONDS);
     const watchIterations = flags.number('watch-iterations', AUTOPILOT_WATCH_ITERATIONS);
-    rejectOtherUniversalFlags(flags, ['role']);
+    ignoreUniversalFlags(flags);
     const action = flags.positional(0);
     if (action === undefined) throw new UsageError('app-autopilot needs an action: start, stop or status');
     if (!(AUTOPILOT_ACTIONS as readonly string[]).includes(action)) {

@@ -9,6 +9,9 @@ export default defineCommand({
 Stamps the lease of the session bound to <task> in that role, records an app_heartbeat event, and
 prints the loop status with the role's inbox command (the heartbeat itself consumes nothing).
 
+Universal flags (--dry-run, --limit, --task, ...) are accepted and ignored, as in agent-conveyor 0.1.12:
+the heartbeat and its event are still recorded.
+
 Examples:
   conveyor app-heartbeat my-task --role worker --path /tmp/work/workerctl.db --json
   conveyor app-heartbeat my-task --role manager --stale-after 300 --path /tmp/work/workerctl.db

@@ -20,6 +20,9 @@ Read-only. A lease is healthy while its last heartbeat is at most --stale-after 
 180), stale after that, missing when there is none. The dispatcher lease is the newest
 dispatch_watch_heartbeat of --dispatcher-id (default dispatch-local), whatever task it served.
 
+Universal flags (--dry-run, --limit, --task, ...) are accepted and ignored, as in agent-conveyor 0.1.12:
+this command writes nothing anyway.
+
 Examples:
   conveyor app-loop-status my-task --path /tmp/work/workerctl.db --json
   conveyor app-loop-status my-task --dispatcher-id dispatch-pair --stale-after 60 --path /tmp/work/workerctl.db

@@ -27,6 +27,9 @@ to that thread), skipped_healthy, or blocked_missing_thread (stale role without 
 records an app_wakeup_dispatch_planned receipt; record what you did with each action through
 app-wakeup-record-delivery --dispatch-receipt <receipt id>.
 
+Universal flags (--dry-run, --limit, --task, ...) are accepted and ignored, as in agent-conveyor 0.1.12:
+the receipt is still recorded.
+
 Examples:
   conveyor app-wakeup-dispatch my-task --path /tmp/work/workerctl.db --json
   conveyor app-wakeup-dispatch my-task --dispatcher-id dispatch-pair --path /tmp/work/workerctl.db

@@ -20,6 +20,9 @@ export default defineCommand({
 Read-only. Lists one wake-up per stale or missing role (manager first) with the prompt to send to its
 Codex app thread, and says whether the dispatcher needs starting. A healthy loop gives no wake-ups.
 
+Universal flags (--dry-run, --limit, --task, ...) are accepted and ignored, as in agent-conveyor 0.1.12:
+this command writes nothing anyway.
+
 Examples:
   conveyor app-wakeup-plan my-task --path /tmp/work/workerctl.db --json
   conveyor app-wakeup-plan my-task --stale-after 60 --path /tmp/work/workerctl.db

@@ -2,7 +2,7 @@ import { DELIVERY_REASON, THREAD_ID } from '../../../app-loop/app-input.js';
 import { recordDelivery } from '../../../app-loop/delivery.js';
 import { checkText } from '../../../input-rules.js';
 import { defineCommand } from '../../command.js';
-import { rejectOtherUniversalFlags, requireTaskArgument } from './loop-flags.js';
+import { ignoreUniversalFlags, requireTaskArgument } from './loop-flags.js';
 
 export default defineCommand({
   name: 'app-wakeup-record-delivery',
@@ -13,6 +13,9 @@ Checked against the receipt only: sent needs a ready_to_send action with send_re
 --thread-id; skipped needs skipped_healthy; blocked needs blocked_missing_thread. Recording the same
 delivery twice is allowed (each call adds an audit row).
 
+Universal flags (--dry-run, --limit, --task, ...) are accepted and ignored, as in agent-conveyor 0.1.12:
+the delivery is still recorded.
+
 Examples:
   conveyor app-wakeup-record-delivery my-task --role worker --dispatch-receipt telemetry-… --delivery-status sent --thread-id thr-1 --path /tmp/work/workerctl.db --json
   conveyor app-wakeup-record-delivery my-task --role manager --dispatch-receipt telemetry-… --delivery-status skipped --path /tmp/work/workerctl.db
@@ -20,7 +23,7 @@ Examples:
   flags: { 'dispatch-receipt': 'string', 'delivery-status': 'string', 'thread-id': 'string', reason: 'string' },
   run(ctx) {
     const { flags } = ctx;
-    rejectOtherUniversalFlags(flags, ['role']);
+    ignoreUniversalFlags(flags);
     const task = requireTaskArgument(flags);
     const threadId = checkText('thread-id', flags.string('thread-id'), THREAD_ID, 'app-wakeup-record-delivery: ');
     const reason = checkText('reason', flags.string('reason'), DELIVERY_REASON, 'app-wakeup-record-delivery: ');

@@ -1,6 +1,7 @@
 // The three enqueue-* commands (nudge-worker, notify-manager, continue-iteration): queue a command for dispatch.
 // Each command file describes its variant; the flags, checks and output are shared.
-import { enqueueCommand, resolvePermission, type DispatchCommandType } from '../../../queue/commands.js';
+import { resolvePermission } from '../../../manager/permissions.js';
+import { enqueueCommand, type DispatchCommandType } from '../../../queue/commands.js';
 import { UsageError } from '../../../errors.js';
 import { requireContinuableRun } from '../../../queue/loop-policy.js';
 import { requireOpenTask } from '../../../tasks/tasks.js';
@@ -49,7 +50,7 @@ examples:
       const loopRun = flags.string('loop-run');
       const requested = flags.number('requested-iteration', LOOP_ITERATION);
       const decisionId = flags.number('manager-decision-id', ROW_ID);
-      if (isContinue && (loopRun === undefined || requested === undefined)) throw new UsageError(`${v.name} needs --loop-run and --requested-iteration`);
+      if (isContinue && (loopRun === undefined || requested === undefined)) throw new UsageError(`${v.name} requires --loop-run and --requested-iteration.`);
       const db = ctx.db();
       const task = requireOpenTask(db, taskArg);
       const payload: Record<string, unknown> = { message };
@@ -59,7 +60,7 @@ examples:
         payload.ralph_loop = { requested_iteration: requested, run_id: run.id };
         payload.loop_policy = policy;
         if (decisionId !== undefined) payload.manager_decision = { decision_id: decisionId };
-        Object.assign(output, { loop_policy: policy, loop_run_id: run.id, manager_decision_id: decisionId ?? null, requested_iteration: requested });
+        Object.assign(output, { loop_policy: policy, loop_run_id: loopRun, manager_decision_id: decisionId ?? null, requested_iteration: requested });
       }
       const permission = flags.string('required-permission');
       if (permission !== undefined) resolvePermission(permission);

@@ -16,7 +16,9 @@ every word) in telemetry, oldest matches first. Without a query it lists everyth
 tasks and gone sessions; --limit caps each list (default 10). Always prints JSON; --json is refused, as in
 agent-conveyor 0.1.12. ${name === 'search' ? '`search` is the same command as `discover`.' : '`search` is the same command.'}
 Suggestions: a ready \`conveyor bind ...\` command for an unbound task when a worker and a manager are
-available, or a register-worker / register-manager prompt for a missing role. Unlike 0.1.12, a prompt says
+available, or a register-worker / register-manager prompt for a missing role. As in 0.1.12, suggestions are
+worked out from the lists after --limit (so --limit 0 always asks for both registrations, and a task whose
+binding fell outside the listed bindings counts as unbound). Unlike 0.1.12, a prompt says
 so when sessions of that role exist but only fail to match the query, and the poll commands in the session
 entries carry the absolute database path (0.1.12 copied --path as typed).
 

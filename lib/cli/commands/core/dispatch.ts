@@ -1,5 +1,7 @@
 import { DEFAULT_DISPATCHER_ID } from '../../../app-loop/leases.js';
-import { dispatchOnce, dispatchWatch, SIGNAL_TYPES } from '../../../queue/dispatch.js';
+import { dispatchOnce } from '../../../queue/dispatch.js';
+import { SIGNAL_TYPES } from '../../../queue/dispatch-options.js';
+import { dispatchWatch } from '../../../queue/dispatch-watch.js';
 import { UsageError } from '../../../errors.js';
 import { defineCommand } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS, noPositionals } from '../../flag-checks.js';

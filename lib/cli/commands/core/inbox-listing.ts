@@ -1,6 +1,7 @@
 // The three inbox commands (worker-inbox, manager-inbox, session-inbox): list or consume delivered notifications.
 // They differ only in how the inbox's session is named: by task and role, or by session name.
-import { abortableSleep } from '../../../queue/dispatch.js';
+import { UsageError } from '../../../errors.js';
+import { abortableSleep } from '../../../queue/dispatch-watch.js';
 import { runInbox, type InboxItem, type InboxResult, type InboxTarget } from '../../../queue/inbox.js';
 import type { Role } from '../../../sessions/sessions.js';
 import { defineCommand, type CommandDef } from '../../command.js';
