@@ -30,7 +30,10 @@ const P = ['--path', db];
 
 function conveyor(args: readonly string[], options: { probe?: string } = {}) {
   const pre = options.probe ? ['--require', join(REPO_ROOT, 'bench/rss-probe.cjs')] : [];
-  const result = launch([...pre, CONVEYOR_BIN, ...args], { ...process.env, ...(options.probe ? { RSS_PROBE_OUT: options.probe } : {}) });
+  const result = launch([...pre, CONVEYOR_BIN, ...args], {
+    ...process.env,
+    ...(options.probe ? { RSS_PROBE_OUT: options.probe } : {}),
+  });
   if (result.status !== 0) throw new Error(`conveyor ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   return result.stdout;
 }
@@ -43,20 +46,22 @@ conveyor(['app-heartbeat', 'bench-loop', '--role', 'manager', ...P, '--json']);
   const handle = openDatabase(db);
   const task = handle.prepare<[], { id: string }>("select id from tasks where name = 'bench-loop'").get();
   if (!task) throw new Error('seed failed: no bench-loop task');
-  handle.transaction(() => {
-    const start = Date.parse('2026-06-01T00:00:00Z');
-    for (let i = 0; i < EVENTS; i++) {
-      appendTelemetry(handle, {
-        taskId: task.id,
-        timestamp: new Date(start + i * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-        actor: i % 2 ? 'worker' : 'manager',
-        eventType: 'app_heartbeat',
-        summary: `bench heartbeat ${i}`,
-        correlation: { command: 'app-heartbeat' },
-        attributes: { role: i % 2 ? 'worker' : 'manager', task: 'bench-loop', n: i },
-      });
-    }
-  }).immediate();
+  handle
+    .transaction(() => {
+      const start = Date.parse('2026-06-01T00:00:00Z');
+      for (let i = 0; i < EVENTS; i++) {
+        appendTelemetry(handle, {
+          taskId: task.id,
+          timestamp: new Date(start + i * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          actor: i % 2 ? 'worker' : 'manager',
+          eventType: 'app_heartbeat',
+          summary: `bench heartbeat ${i}`,
+          correlation: { command: 'app-heartbeat' },
+          attributes: { role: i % 2 ? 'worker' : 'manager', task: 'bench-loop', n: i },
+        });
+      }
+    })
+    .immediate();
   handle.close();
 }
 
@@ -88,7 +93,8 @@ const rows = cases.map((c, i) => {
   const s = stats(samples[i] ?? []);
   const probe = join(work.dir, `rss-${i}`);
   if (c.args) conveyor(c.args, { probe });
-  else launch(['--require', join(REPO_ROOT, 'bench/rss-probe.cjs'), '-e', '0'], { ...process.env, RSS_PROBE_OUT: probe });
+  else
+    launch(['--require', join(REPO_ROOT, 'bench/rss-probe.cjs'), '-e', '0'], { ...process.env, RSS_PROBE_OUT: probe });
   const rssMiB = Number(readFileSync(probe, 'utf8')) / 1024;
   const own = s.median - floor.median;
   const ownMin = s.min - floor.min;
@@ -104,11 +110,31 @@ const rows = cases.map((c, i) => {
   };
 });
 
-console.log(`conveyor CLI wall time, ${RUNS} runs each, interleaved${PIN.length ? ', pinned to one core' : ''}; own = median - floor median (own min = min - floor min)`);
+console.log(
+  `conveyor CLI wall time, ${RUNS} runs each, interleaved${PIN.length ? ', pinned to one core' : ''}; own = median - floor median (own min = min - floor min)`,
+);
 console.log(
   table(
-    ['command', 'min ms', 'median ms', 'max ms', 'own ms', 'own min ms', 'peak MiB', `goal (<${OWN_GOAL_MS} ms, <${RSS_GOAL_MIB} MiB)`],
-    rows.map((r) => [r.command, r.min_ms, r.median_ms, r.max_ms, r.own_ms, r.own_min_ms, r.peak_rss_mib, r.goal_met ? 'met' : 'MISSED']),
+    [
+      'command',
+      'min ms',
+      'median ms',
+      'max ms',
+      'own ms',
+      'own min ms',
+      'peak MiB',
+      `goal (<${OWN_GOAL_MS} ms, <${RSS_GOAL_MIB} MiB)`,
+    ],
+    rows.map((r) => [
+      r.command,
+      r.min_ms,
+      r.median_ms,
+      r.max_ms,
+      r.own_ms,
+      r.own_min_ms,
+      r.peak_rss_mib,
+      r.goal_met ? 'met' : 'MISSED',
+    ]),
   ),
 );
 work.cleanup();

@@ -22,7 +22,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 for (let round = 0; round < ROUNDS; round++) {
   const server = await startServer(work.dbPath);
   const writers = [
-    ...Array.from({ length: WRITERS }, (_, i) => runWorker([work.dbPath, TASKS.join(','), '1000000', String(round * 10 + i + 1)])),
+    ...Array.from({ length: WRITERS }, (_, i) =>
+      runWorker([work.dbPath, TASKS.join(','), '1000000', String(round * 10 + i + 1)]),
+    ),
     runWorker([String(server.port), TASKS.join(','), '1000000', String(round * 10 + 9)], 'bench/soak-http-worker.ts'),
   ];
   // Let each writer get going (past its start-up), then kill at different moments of the bursts:
@@ -43,18 +45,32 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 
 const verdict = verify(work.dbPath, acks);
-console.log(`crash: ${ROUNDS} rounds; each round the dashboard server (under tRPC writes) and ${WRITERS} CLI writers killed with SIGKILL mid-burst (${kills} kills)`);
-console.log(table(['check', 'value', 'goal'], [
-  ['operations done', verdict.operations, '-'],
-  ['acknowledged before kill', verdict.acknowledged, '-'],
-  ['found after reopen', verdict.found, '= acknowledged'],
-  ['lost', verdict.lost, 0],
-  ['duplicated', verdict.duplicated, 0],
-  ['SQLITE_BUSY errors', verdict.busy_errors, 0],
-  ['telemetry rows / fts rows', `${verdict.telemetry_rows} / ${verdict.fts_rows}`, 'equal'],
-  ['integrity_check', verdict.integrity, 'ok'],
-]));
-const ok = verdict.lost === 0 && verdict.duplicated === 0 && verdict.busy_errors === 0 && verdict.integrity === 'ok' && verdict.telemetry_without_fts === 0 && verdict.telemetry_rows === verdict.fts_rows && verdict.acknowledged > 0;
+console.log(
+  `crash: ${ROUNDS} rounds; each round the dashboard server (under tRPC writes) and ${WRITERS} CLI writers killed with SIGKILL mid-burst (${kills} kills)`,
+);
+console.log(
+  table(
+    ['check', 'value', 'goal'],
+    [
+      ['operations done', verdict.operations, '-'],
+      ['acknowledged before kill', verdict.acknowledged, '-'],
+      ['found after reopen', verdict.found, '= acknowledged'],
+      ['lost', verdict.lost, 0],
+      ['duplicated', verdict.duplicated, 0],
+      ['SQLITE_BUSY errors', verdict.busy_errors, 0],
+      ['telemetry rows / fts rows', `${verdict.telemetry_rows} / ${verdict.fts_rows}`, 'equal'],
+      ['integrity_check', verdict.integrity, 'ok'],
+    ],
+  ),
+);
+const ok =
+  verdict.lost === 0 &&
+  verdict.duplicated === 0 &&
+  verdict.busy_errors === 0 &&
+  verdict.integrity === 'ok' &&
+  verdict.telemetry_without_fts === 0 &&
+  verdict.telemetry_rows === verdict.fts_rows &&
+  verdict.acknowledged > 0;
 work.cleanup();
 report('crash', quick, { rounds: ROUNDS, writers: WRITERS, kills, ...verdict, ok });
 process.exitCode = ok ? 0 : 1;

@@ -26,7 +26,12 @@ const SECONDS = flag('--seconds', quick ? 10 : 30);
 const COUNT = RATE * SECONDS;
 const P50_GOAL = 15;
 const P99_GOAL = 50;
-const ARGS = [...CHROMIUM_ARGS, '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'];
+const ARGS = [
+  ...CHROMIUM_ARGS,
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
 
 // The production build, as `npm start` serves it.
 const built = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/start.mjs'), '--build-only'], { stdio: 'inherit' });
@@ -97,7 +102,11 @@ for (let i = 0; i < TABS; i++) {
 
 // The writer, in its own process, through lib/.
 const committed = new Map<number, number>();
-const writer = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench/push-writer.ts'), deck.dbPath, taskId, String(RATE), String(COUNT)], { stdio: ['ignore', 'pipe', 'inherit'] });
+const writer = spawn(
+  process.execPath,
+  ['--import', 'tsx', join(REPO_ROOT, 'bench/push-writer.ts'), deck.dbPath, taskId, String(RATE), String(COUNT)],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
 createInterface({ input: writer.stdout }).on('line', (line) => {
   const [seq, at] = line.split(' ');
   committed.set(Number(seq), Number(at));
@@ -111,7 +120,9 @@ const inPage: number[] = [];
 let lost = 0;
 let duplicated = 0;
 for (const page of pages) {
-  const { seen, dup, arrived } = (await page.evaluate('({ seen: window.__seen, dup: window.__dup, arrived: window.__arrived })')) as {
+  const { seen, dup, arrived } = (await page.evaluate(
+    '({ seen: window.__seen, dup: window.__dup, arrived: window.__arrived })',
+  )) as {
     seen: Record<string, number>;
     dup: number[];
     arrived: Record<string, number>;
@@ -163,7 +174,9 @@ const FLOOR_PAGE = `<!doctype html><title>floor</title><div role="list" aria-lab
     };
   });
 </script>`;
-const http = createServer((req, res) => res.end(req.url === '/floor' ? FLOOR_PAGE : '<!doctype html><title>baseline</title>'));
+const http = createServer((req, res) =>
+  res.end(req.url === '/floor' ? FLOOR_PAGE : '<!doctype html><title>baseline</title>'),
+);
 const wss = new WebSocketServer({ server: http });
 await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', () => resolve()));
 const port = (http.address() as { port: number }).port;
@@ -224,7 +237,9 @@ await deck.close();
 
 const s = stats(latencies);
 const goals = { p50: s.median < P50_GOAL, p99: s.p99 < P99_GOAL, lost: lost === 0, duplicated: duplicated === 0 };
-console.log(`bench:push — ${COUNT} events at ${RATE}/s from another process, ${TABS} Chromium tabs on the task timeline`);
+console.log(
+  `bench:push — ${COUNT} events at ${RATE}/s from another process, ${TABS} Chromium tabs on the task timeline`,
+);
 console.log(
   table(
     ['figure', 'value', 'goal', ''],

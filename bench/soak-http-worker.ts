@@ -8,10 +8,11 @@ const origin = `http://127.0.0.1:${portArg}`;
 const tasks = tasksArg.split(',');
 const OPS = Number(opsArg ?? 1000);
 let seed = Number(seedArg ?? 1);
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 const ack = (record: Record<string, unknown>) => writeSync(1, `${JSON.stringify(record)}\n`);
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON of any shape, read by deep paths
 type Json = Record<string, any>;
 
 async function mutate(path: string, input: Json): Promise<Json | null> {
@@ -30,7 +31,13 @@ async function mutate(path: string, input: Json): Promise<Json | null> {
   const body = (await response.json()) as Json;
   if (!response.ok) {
     const message = String(body.error?.message ?? response.status);
-    ack({ kind: 'error', argv: path, code: response.status, busy: /SQLITE_BUSY|database is locked|database busy/i.test(message), err: message.slice(0, 300) });
+    ack({
+      kind: 'error',
+      argv: path,
+      code: response.status,
+      busy: /SQLITE_BUSY|database is locked|database busy/i.test(message),
+      err: message.slice(0, 300),
+    });
     return null;
   }
   return body.result?.data as Json;
@@ -43,7 +50,8 @@ for (let i = 0; i < OPS; i++) {
     const receipt = planned.receipt.event_id as string;
     ack({ kind: 'receipt', task, id: receipt, via: 'http' });
     const action = pick(planned.actions as Json[]);
-    const deliveryStatus = action.status === 'ready_to_send' ? 'sent' : action.status === 'skipped_healthy' ? 'skipped' : 'blocked';
+    const deliveryStatus =
+      action.status === 'ready_to_send' ? 'sent' : action.status === 'skipped_healthy' ? 'skipped' : 'blocked';
     const recorded = await mutate('wake.record', {
       taskId: task,
       role: action.role,

@@ -10,7 +10,7 @@ if (!dbPath || !tasksArg) throw new Error('usage: soak-worker.ts DB TASK[,TASK..
 const tasks = tasksArg.split(',');
 const OPS = Number(opsArg ?? 1000);
 let seed = Number(seedArg ?? 1);
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 const me = `w${process.pid}`;
 
@@ -33,10 +33,18 @@ async function cli(argv: string[]): Promise<{ code: number; out: unknown; err: s
   } catch {
     out = stdout;
   }
-  if (code !== 0) ack({ kind: 'error', argv: argv[0], code, busy: /SQLITE_BUSY|database is locked/i.test(stderr), err: stderr.slice(0, 300) });
+  if (code !== 0)
+    ack({
+      kind: 'error',
+      argv: argv[0],
+      code,
+      busy: /SQLITE_BUSY|database is locked/i.test(stderr),
+      err: stderr.slice(0, 300),
+    });
   return { code, out, err: stderr };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON of any shape, read by deep paths
 type Json = Record<string, any>;
 
 async function heartbeat(task: string) {
@@ -52,8 +60,19 @@ async function wake(task: string) {
   const receipt = out.receipt?.event_id as string;
   ack({ kind: 'receipt', task, id: receipt });
   const action = pick(out.actions as Json[]);
-  const status = action.status === 'ready_to_send' ? 'sent' : action.status === 'skipped_healthy' ? 'skipped' : 'blocked';
-  const argv = ['app-wakeup-record-delivery', task, '--role', action.role, '--dispatch-receipt', receipt, '--delivery-status', status, '--json'];
+  const status =
+    action.status === 'ready_to_send' ? 'sent' : action.status === 'skipped_healthy' ? 'skipped' : 'blocked';
+  const argv = [
+    'app-wakeup-record-delivery',
+    task,
+    '--role',
+    action.role,
+    '--dispatch-receipt',
+    receipt,
+    '--delivery-status',
+    status,
+    '--json',
+  ];
   if (status === 'sent') argv.push('--thread-id', action.thread.id);
   const d = await cli(argv);
   if (d.code === 0) ack({ kind: 'delivery', task, id: (d.out as Json).receipt?.event_id, receipt });

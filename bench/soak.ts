@@ -33,24 +33,49 @@ const verdict = verify(work.dbPath, acks, { exactHeartbeats: true });
 const byKind = new Map<string, number>();
 for (const a of acks) byKind.set(a.kind, (byKind.get(a.kind) ?? 0) + 1);
 
-console.log(`soak: ${PROCESSES} processes (${PROCESSES - HTTP_PROCESSES} CLI, ${HTTP_PROCESSES} tRPC over HTTP) x ${OPS} operations on one database, ${seconds.toFixed(1)} s`);
-console.log(table(['acknowledged writes', 'count'], [...byKind.entries()].filter(([k]) => k !== 'op')));
-console.log(table(['check', 'value', 'goal'], [
-  ['operations done', verdict.operations, PROCESSES * OPS],
-  ['acknowledged', verdict.acknowledged, '-'],
-  ['found', verdict.found, '= acknowledged'],
-  ['lost', verdict.lost, 0],
-  ['duplicated', verdict.duplicated, 0],
-  ['SQLITE_BUSY errors', verdict.busy_errors, 0],
-  ['other errors', verdict.other_errors, 0],
-  ['telemetry rows / fts rows', `${verdict.telemetry_rows} / ${verdict.fts_rows}`, 'equal'],
-  ['integrity_check', verdict.integrity, 'ok'],
-  ['worker exit codes', codes.join(','), 'all 0'],
-]));
+console.log(
+  `soak: ${PROCESSES} processes (${PROCESSES - HTTP_PROCESSES} CLI, ${HTTP_PROCESSES} tRPC over HTTP) x ${OPS} operations on one database, ${seconds.toFixed(1)} s`,
+);
+console.log(
+  table(
+    ['acknowledged writes', 'count'],
+    [...byKind.entries()].filter(([k]) => k !== 'op'),
+  ),
+);
+console.log(
+  table(
+    ['check', 'value', 'goal'],
+    [
+      ['operations done', verdict.operations, PROCESSES * OPS],
+      ['acknowledged', verdict.acknowledged, '-'],
+      ['found', verdict.found, '= acknowledged'],
+      ['lost', verdict.lost, 0],
+      ['duplicated', verdict.duplicated, 0],
+      ['SQLITE_BUSY errors', verdict.busy_errors, 0],
+      ['other errors', verdict.other_errors, 0],
+      ['telemetry rows / fts rows', `${verdict.telemetry_rows} / ${verdict.fts_rows}`, 'equal'],
+      ['integrity_check', verdict.integrity, 'ok'],
+      ['worker exit codes', codes.join(','), 'all 0'],
+    ],
+  ),
+);
 const ok =
-  verdict.lost === 0 && verdict.duplicated === 0 && verdict.busy_errors === 0 && verdict.other_errors === 0 &&
-  verdict.telemetry_without_fts === 0 && verdict.telemetry_rows === verdict.fts_rows && verdict.integrity === 'ok' &&
-  verdict.operations === PROCESSES * OPS && codes.every((c) => c === 0);
+  verdict.lost === 0 &&
+  verdict.duplicated === 0 &&
+  verdict.busy_errors === 0 &&
+  verdict.other_errors === 0 &&
+  verdict.telemetry_without_fts === 0 &&
+  verdict.telemetry_rows === verdict.fts_rows &&
+  verdict.integrity === 'ok' &&
+  verdict.operations === PROCESSES * OPS &&
+  codes.every((c) => c === 0);
 work.cleanup();
-report('soak', quick, { processes: PROCESSES, http_processes: HTTP_PROCESSES, ops_per_process: OPS, seconds, ...verdict, ok });
+report('soak', quick, {
+  processes: PROCESSES,
+  http_processes: HTTP_PROCESSES,
+  ops_per_process: OPS,
+  seconds,
+  ...verdict,
+  ok,
+});
 process.exitCode = ok ? 0 : 1;

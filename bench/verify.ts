@@ -35,9 +35,13 @@ export function verify(dbPath: string, acks: readonly Ack[], options: { exactHea
   let found = 0;
   let duplicated = 0;
   const countTelemetry = db.prepare<[string], { n: number }>('select count(*) n from telemetry_events where id = ?');
-  const countFts = db.prepare<[string], { n: number }>('select count(*) n from telemetry_events_fts where event_id = ?');
+  const countFts = db.prepare<[string], { n: number }>(
+    'select count(*) n from telemetry_events_fts where event_id = ?',
+  );
   const countCommand = db.prepare<[string], { n: number }>('select count(*) n from commands where id = ?');
-  const notification = db.prepare<[number], { consumed_at: string | null }>('select consumed_at from routed_notifications where id = ?');
+  const notification = db.prepare<[number], { consumed_at: string | null }>(
+    'select consumed_at from routed_notifications where id = ?',
+  );
 
   for (const a of acks) {
     if (a.kind === 'receipt' || a.kind === 'delivery') {
@@ -59,7 +63,8 @@ export function verify(dbPath: string, acks: readonly Ack[], options: { exactHea
 
   // Heartbeats return no row id: compare counts per task and role.
   const heartbeats = new Map<string, number>();
-  for (const a of acks) if (a.kind === 'heartbeat') heartbeats.set(`${a.task}|${a.role}`, (heartbeats.get(`${a.task}|${a.role}`) ?? 0) + 1);
+  for (const a of acks)
+    if (a.kind === 'heartbeat') heartbeats.set(`${a.task}|${a.role}`, (heartbeats.get(`${a.task}|${a.role}`) ?? 0) + 1);
   const stored = db.prepare<[string, string], { n: number }>(
     `select count(*) n from telemetry_events t join tasks k on k.id = t.task_id where t.event_type = 'app_heartbeat' and k.name = ? and t.actor = ?`,
   );
@@ -74,7 +79,8 @@ export function verify(dbPath: string, acks: readonly Ack[], options: { exactHea
   }
 
   const consumedBy = new Map<string | number, number>();
-  for (const a of acks) if (a.kind === 'consumed' && a.id !== undefined) consumedBy.set(a.id, (consumedBy.get(a.id) ?? 0) + 1);
+  for (const a of acks)
+    if (a.kind === 'consumed' && a.id !== undefined) consumedBy.set(a.id, (consumedBy.get(a.id) ?? 0) + 1);
   const doubleConsumed = [...consumedBy.values()].filter((n) => n > 1).length;
 
   const totals = db

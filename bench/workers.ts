@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import { main } from '../lib/cli/main.js';
 import { REPO_ROOT } from '../lib/testing.js';
 import type { Ack } from './verify.js';
@@ -11,7 +12,19 @@ export async function seedPairs(dbPath: string, cwd: string, tasks: readonly str
   const io = { stdout: () => {}, stderr: (t: string) => process.stderr.write(t), env: process.env, cwd };
   for (const task of tasks) {
     const code = await main(
-      ['create-disposable-binding', task, '--cwd', cwd, '--path', dbPath, '--worker-codex-app-thread-id', `thr-${task}-w`, '--manager-codex-app-thread-id', `thr-${task}-m`, '--json'],
+      [
+        'create-disposable-binding',
+        task,
+        '--cwd',
+        cwd,
+        '--path',
+        dbPath,
+        '--worker-codex-app-thread-id',
+        `thr-${task}-w`,
+        '--manager-codex-app-thread-id',
+        `thr-${task}-m`,
+        '--json',
+      ],
       io,
     );
     if (code !== 0) throw new Error(`seeding ${task} failed`);
@@ -20,7 +33,12 @@ export async function seedPairs(dbPath: string, cwd: string, tasks: readonly str
 
 /** Starts the dashboard server (no Next pages) on the database; resolves with its port. */
 export function startServer(dbPath: string): Promise<{ port: number; kill: () => void; done: Promise<number | null> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench/deck-server.ts'), dbPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // server-only-in-node: the server's modules import 'server-only', which throws in plain Node without it.
+  const serverOnly = pathToFileURL(join(REPO_ROOT, 'server/server-only-in-node.mjs')).href;
+  const entry = join(REPO_ROOT, 'bench/deck-server.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', serverOnly, entry, dbPath], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
@@ -31,8 +49,13 @@ export function startServer(dbPath: string): Promise<{ port: number; kill: () =>
   });
 }
 
-export function runWorker(args: string[], script = 'bench/soak-worker.ts'): { acks: Ack[]; done: Promise<number | null>; kill: () => void } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+export function runWorker(
+  args: string[],
+  script = 'bench/soak-worker.ts',
+): { acks: Ack[]; done: Promise<number | null>; kill: () => void } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, script), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const acks: Ack[] = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
     try {
@@ -44,4 +67,3 @@ export function runWorker(args: string[], script = 'bench/soak-worker.ts'): { ac
   const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return { acks, done, kill: () => child.kill('SIGKILL') };
 }
-

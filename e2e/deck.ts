@@ -16,7 +16,10 @@ export interface Deck {
   dbPath: string;
   dir: string;
   /** Runs bin/conveyor with --path <db> appended; resolves with stdout (parsed when --json is given). */
-  cli(args: readonly string[], options?: { now?: string; allowFailure?: boolean }): Promise<{ code: number; stdout: string; stderr: string; json: unknown }>;
+  cli(
+    args: readonly string[],
+    options?: { now?: string; allowFailure?: boolean },
+  ): Promise<{ code: number; stdout: string; stderr: string; json: unknown }>;
   stop(): Promise<void>;
   start(): Promise<void>;
   close(): Promise<void>;
@@ -31,10 +34,19 @@ export interface DeckOptions {
 function runCli(dbPath: string, args: readonly string[], now?: string) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
     const env = { ...process.env, ...(now ? { CONVEYOR_NOW: now } : {}) };
-    execFile(process.execPath, [join(ROOT, 'bin/conveyor'), ...args, '--path', dbPath], { env, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 1) : 0;
-      done({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin/conveyor'), ...args, '--path', dbPath],
+      { env, maxBuffer: 32 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error
+          ? typeof (error as { code?: unknown }).code === 'number'
+            ? (error as { code: number }).code
+            : 1
+          : 0;
+        done({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -51,18 +63,29 @@ export async function startDeck(options: DeckOptions = {}): Promise<Deck> {
     dir,
     async cli(args, cliOptions = {}) {
       const result = await runCli(dbPath, args, cliOptions.now);
-      if (result.code !== 0 && !cliOptions.allowFailure) throw new Error(`conveyor ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
+      if (result.code !== 0 && !cliOptions.allowFailure)
+        throw new Error(`conveyor ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
       let json: unknown = null;
       if (args.includes('--json') && result.code === 0) json = JSON.parse(result.stdout);
       return { ...result, json };
     },
     async start() {
       // The same port after a restart, so an open tab can reconnect to it.
-      const proc = spawn(process.execPath, [join(ROOT, 'dist/server.mjs'), '--port', String(port), '--db', dbPath, ...(options.args ?? [])], {
-        cwd: ROOT,
-        env: { ...process.env, NODE_ENV: 'production', CONVEYOR_QUIET: '1', NEXT_TELEMETRY_DISABLED: '1', ...options.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const proc = spawn(
+        process.execPath,
+        [join(ROOT, 'dist/server.mjs'), '--port', String(port), '--db', dbPath, ...(options.args ?? [])],
+        {
+          cwd: ROOT,
+          env: {
+            ...process.env,
+            NODE_ENV: 'production',
+            CONVEYOR_QUIET: '1',
+            NEXT_TELEMETRY_DISABLED: '1',
+            ...options.env,
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       child = proc;
       let stderr = '';
       proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));

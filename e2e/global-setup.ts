@@ -3,6 +3,9 @@
 import { spawnSync } from 'node:child_process';
 
 export default function globalSetup(): void {
-  const result = spawnSync(process.execPath, ['scripts/start.mjs', '--build-only'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  const result = spawnSync(process.execPath, ['scripts/start.mjs', '--build-only'], {
+    stdio: 'inherit',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
   if (result.status !== 0) throw new Error(`building the dashboard failed (exit ${result.status})`);
 }

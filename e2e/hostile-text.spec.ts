@@ -29,7 +29,9 @@ test('markup stored in the database is rendered as text on the overview and the 
   await page.goto(`${deck.origin}/tasks/${encodeURIComponent(taskId)}`);
   // The name is in several headings (the task's, its automation specs', its inboxes'): match the page's own exactly.
   await expect(page.getByRole('heading', { level: 1, name: NAME, exact: true })).toBeVisible();
-  await expect(page.getByRole('heading', { level: 3, name: `Conveyor ${NAME} worker heartbeat`, exact: true })).toBeVisible();
+  await expect(
+    page.getByRole('heading', { level: 3, name: `Conveyor ${NAME} worker heartbeat`, exact: true }),
+  ).toBeVisible();
   await expect(page.getByRole('list', { name: 'Timeline' })).toContainText(NAME); // heartbeat summaries name the task
   expect(await page.evaluate('window.__xss')).toBeUndefined();
   await expect(page.locator('img[src="x"]')).toHaveCount(0);

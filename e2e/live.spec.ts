@@ -23,7 +23,9 @@ test('the overview moves with CLI writes: a lease turns healthy, a new task appe
   await expect(page.getByRole('listitem', { name: 'Task late-loop' })).toBeVisible();
 });
 
-test('the connection is cut (server restart), events are written meanwhile, the tab catches up with each exactly once', async ({ page }) => {
+test('the connection is cut (server restart), events are written meanwhile, the tab catches up with each exactly once', async ({
+  page,
+}) => {
   await page.goto(`${deck.origin}/tasks/${SCRATCH}`);
   const status = page.getByRole('status', { name: 'Live feed' });
   await expect(status).toHaveText('Live');
@@ -34,7 +36,8 @@ test('the connection is cut (server restart), events are written meanwhile, the 
 
   await deck.stop();
   await expect(status).toHaveText('Reconnecting…');
-  for (const role of ['manager', 'worker', 'manager']) await deck.cli(['app-heartbeat', 'scratch-loop', '--role', role, '--json']);
+  for (const role of ['manager', 'worker', 'manager'])
+    await deck.cli(['app-heartbeat', 'scratch-loop', '--role', role, '--json']);
   await deck.start();
   await expect(status).toHaveText('Live', { timeout: 20_000 });
   await expect(beats).toHaveCount(before + 3);

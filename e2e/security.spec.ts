@@ -16,7 +16,9 @@ function upgradeStatus(origin: string, path: string, headers: Record<string, str
   });
 }
 
-test('a token is required: the tokened link sets the cookie, then pages, queries and the live socket work', async ({ page }) => {
+test('a token is required: the tokened link sets the cookie, then pages, queries and the live socket work', async ({
+  page,
+}) => {
   const token = 'e2e-token-0123456789abcdef';
   const deck = await startDeck({ seed: 'scenario', env: { CONVEYOR_TOKEN: token } });
   try {
@@ -44,14 +46,20 @@ test('read-only mode shows no action buttons and the server refuses actions', as
     await expect(page.getByRole('button', { name: 'Dispatch wake-ups' })).toBeDisabled();
     await expect(page.getByRole('button', { name: /^Record / })).toHaveCount(0);
     await expect(page.getByRole('button', { name: 'Start autopilot' })).toHaveCount(0);
-    const res = await page.request.post(`${deck.origin}/api/trpc/wake.dispatch`, { data: { taskId: SCRATCH }, headers: { Origin: deck.origin }, failOnStatusCode: false });
+    const res = await page.request.post(`${deck.origin}/api/trpc/wake.dispatch`, {
+      data: { taskId: SCRATCH },
+      headers: { Origin: deck.origin },
+      failOnStatusCode: false,
+    });
     expect(res.status()).toBe(403);
   } finally {
     await deck.close();
   }
 });
 
-test("after Next has served pages, upgrades still reach only our socket (Next's own upgrade listener is kept out)", async ({ page }) => {
+test("after Next has served pages, upgrades still reach only our socket (Next's own upgrade listener is kept out)", async ({
+  page,
+}) => {
   const deck = await startDeck({ seed: 'scenario' });
   try {
     await page.goto(deck.origin);

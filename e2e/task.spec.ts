@@ -9,8 +9,26 @@ test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 /** A no-tmux pair made with the real CLI an hour ago, so both leases start stale. */
 async function createPair(name: string, threads: boolean): Promise<string> {
   const past = new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const args = ['create-disposable-binding', name, '--worker', `${name}-worker`, '--manager', `${name}-manager`, '--goal', `Goal of ${name}`, '--cwd', deck.dir, '--json'];
-  if (threads) args.push('--worker-codex-app-thread-id', `thr-${name}-worker`, '--manager-codex-app-thread-id', `thr-${name}-manager`);
+  const args = [
+    'create-disposable-binding',
+    name,
+    '--worker',
+    `${name}-worker`,
+    '--manager',
+    `${name}-manager`,
+    '--goal',
+    `Goal of ${name}`,
+    '--cwd',
+    deck.dir,
+    '--json',
+  ];
+  if (threads)
+    args.push(
+      '--worker-codex-app-thread-id',
+      `thr-${name}-worker`,
+      '--manager-codex-app-thread-id',
+      `thr-${name}-manager`,
+    );
   const out = await deck.cli(args, { now: past });
   return (out.json as { task: { id: string } }).task.id;
 }
@@ -18,7 +36,9 @@ async function createPair(name: string, threads: boolean): Promise<string> {
 async function deliveriesInDb(task: string): Promise<string[]> {
   const out = await deck.cli(['telemetry', '--task', task, '--event-type', 'app_wakeup_delivery_recorded', '--json']);
   const rows = out.json as Array<{ attributes: { delivery_status: string; role: string; recorded_by?: string } }>;
-  return rows.map((r) => `${r.attributes.role}:${r.attributes.delivery_status}:${r.attributes.recorded_by ?? 'CLI'}`).sort();
+  return rows
+    .map((r) => `${r.attributes.role}:${r.attributes.delivery_status}:${r.attributes.recorded_by ?? 'CLI'}`)
+    .sort();
 }
 
 test.beforeAll(async () => {
@@ -102,22 +122,50 @@ test('a blocked delivery recorded in the page lands in the database and in the r
 
 test('a crafted request gets the same refusal as the CLI, and a foreign Origin is refused', async ({ page }) => {
   await page.goto(deck.origin);
-  const receipt = (await deck.cli(['app-wakeup-dispatch', 'ready-loop', '--json'])).json as { receipt: { event_id: string } };
+  const receipt = (await deck.cli(['app-wakeup-dispatch', 'ready-loop', '--json'])).json as {
+    receipt: { event_id: string };
+  };
   const cli = await deck.cli(
-    ['app-wakeup-record-delivery', 'ready-loop', '--role', 'manager', '--dispatch-receipt', receipt.receipt.event_id, '--delivery-status', 'sent', '--thread-id', 'thr-x', '--json'],
+    [
+      'app-wakeup-record-delivery',
+      'ready-loop',
+      '--role',
+      'manager',
+      '--dispatch-receipt',
+      receipt.receipt.event_id,
+      '--delivery-status',
+      'sent',
+      '--thread-id',
+      'thr-x',
+      '--json',
+    ],
     { allowFailure: true },
   );
   expect(cli.code).toBe(2);
-  const body = { taskId: taskIds.get('ready'), role: 'manager', dispatchReceipt: receipt.receipt.event_id, deliveryStatus: 'sent', threadId: 'thr-x' };
-  const res = await page.request.post(`${deck.origin}/api/trpc/wake.record`, { data: body, headers: { Origin: deck.origin } });
+  const body = {
+    taskId: taskIds.get('ready'),
+    role: 'manager',
+    dispatchReceipt: receipt.receipt.event_id,
+    deliveryStatus: 'sent',
+    threadId: 'thr-x',
+  };
+  const res = await page.request.post(`${deck.origin}/api/trpc/wake.record`, {
+    data: body,
+    headers: { Origin: deck.origin },
+  });
   expect(res.status()).toBe(409);
   expect((await res.json()).error.message).toBe(cli.stderr.trim());
-  const foreign = await page.request.post(`${deck.origin}/api/trpc/wake.record`, { data: body, headers: { Origin: 'http://evil.example' } });
+  const foreign = await page.request.post(`${deck.origin}/api/trpc/wake.record`, {
+    data: body,
+    headers: { Origin: 'http://evil.example' },
+  });
   expect(foreign.status()).toBe(403);
   expect(await deliveriesInDb('ready-loop')).toEqual(['manager:skipped:Ada', 'worker:sent:Ada']);
 });
 
-test('a commit that lands while a panel is still on its first read is shown once that read returns', async ({ page }) => {
+test('a commit that lands while a panel is still on its first read is shown once that read returns', async ({
+  page,
+}) => {
   // The first wake.latest answer is read by the server at once but held back until after the CLI has
   // written a receipt and the live feed has pushed it: the panel must not settle on the older answer.
   let held: (() => void) | null = null;
@@ -133,9 +181,18 @@ test('a commit that lands while a panel is still on its first read is shown once
   await page.goto(`${deck.origin}/tasks/${taskIds.get('blocked')}`);
   await expect(page.getByRole('list', { name: 'Timeline' }).getByRole('listitem').first()).toBeVisible(); // the feed has started
   await expect.poll(() => firstRead).toBe(false);
-  const before = (await deck.cli(['telemetry', '--task', 'blocked-loop', '--event-type', 'app_wakeup_dispatch_planned', '--json'])).json as unknown[];
-  const out = (await deck.cli(['app-wakeup-dispatch', 'blocked-loop', '--json'])).json as { receipt: { event_id: string } };
-  await expect(page.getByRole('list', { name: 'Timeline' }).getByRole('listitem').filter({ hasText: 'app_wakeup_dispatch_planned' })).toHaveCount(before.length + 1);
+  const before = (
+    await deck.cli(['telemetry', '--task', 'blocked-loop', '--event-type', 'app_wakeup_dispatch_planned', '--json'])
+  ).json as unknown[];
+  const out = (await deck.cli(['app-wakeup-dispatch', 'blocked-loop', '--json'])).json as {
+    receipt: { event_id: string };
+  };
+  await expect(
+    page
+      .getByRole('list', { name: 'Timeline' })
+      .getByRole('listitem')
+      .filter({ hasText: 'app_wakeup_dispatch_planned' }),
+  ).toHaveCount(before.length + 1);
   held!();
   await expect(page.getByRole('region', { name: 'Wake actions' })).toContainText(out.receipt.event_id);
 });

@@ -13,8 +13,15 @@ test.describe('on the reference scenario', () => {
   test.beforeAll(async () => {
     deck = await startDeck({ seed: 'scenario' });
     const out = await deck.cli([
-      'create-disposable-binding', 'auto-loop', '--cwd', deck.dir, '--json',
-      '--worker-codex-app-thread-id', 'thr-auto-worker', '--manager-codex-app-thread-id', 'thr-auto-manager',
+      'create-disposable-binding',
+      'auto-loop',
+      '--cwd',
+      deck.dir,
+      '--json',
+      '--worker-codex-app-thread-id',
+      'thr-auto-worker',
+      '--manager-codex-app-thread-id',
+      'thr-auto-manager',
     ]);
     pairId = (out.json as { task: { id: string } }).task.id;
   });
@@ -22,7 +29,9 @@ test.describe('on the reference scenario', () => {
     await deck.close();
   });
 
-  test('automation: start and stop autopilot, copy a spec as JSON and its prompt, see the recommendations', async ({ page }) => {
+  test('automation: start and stop autopilot, copy a spec as JSON and its prompt, see the recommendations', async ({
+    page,
+  }) => {
     await page.goto(`${deck.origin}/tasks/${pairId}`);
     const panel = page.getByRole('region', { name: 'Automation' });
     await expect(panel).toContainText('Autopilot: unconfigured');
@@ -41,15 +50,26 @@ test.describe('on the reference scenario', () => {
     await expect(worker).toContainText('thr-auto-worker');
     await worker.getByRole('button', { name: 'Copy worker spec as JSON' }).click();
     const spec = JSON.parse(await clipboard(page));
-    expect(spec).toMatchObject({ role: 'worker', rrule: 'FREQ=MINUTELY;INTERVAL=2', target_thread_id: 'thr-auto-worker', name: 'Conveyor auto-loop worker heartbeat' });
+    expect(spec).toMatchObject({
+      role: 'worker',
+      rrule: 'FREQ=MINUTELY;INTERVAL=2',
+      target_thread_id: 'thr-auto-worker',
+      name: 'Conveyor auto-loop worker heartbeat',
+    });
     await worker.getByRole('button', { name: 'Copy worker automation prompt' }).click();
     expect(await clipboard(page)).toBe(spec.prompt);
     await panel.getByRole('button', { name: 'Stop autopilot' }).click();
     await expect(panel).toContainText('Autopilot: stopped');
     const policy = await deck.cli(['telemetry', '--task', 'auto-loop', '--json']);
-    expect((policy.json as Array<{ event_type: string }>).map((e) => e.event_type).filter((t) => t.startsWith('app_autopilot'))).toEqual(['app_autopilot_started', 'app_autopilot_stopped']);
+    expect(
+      (policy.json as Array<{ event_type: string }>)
+        .map((e) => e.event_type)
+        .filter((t) => t.startsWith('app_autopilot')),
+    ).toEqual(['app_autopilot_started', 'app_autopilot_stopped']);
     await panel.getByText(/Heartbeat recommendations/).click();
-    await expect(panel.getByRole('list', { name: 'Heartbeat recommendation commands' })).toContainText("conveyor app-loop-status 'auto-loop'");
+    await expect(panel.getByRole('list', { name: 'Heartbeat recommendation commands' })).toContainText(
+      "conveyor app-loop-status 'auto-loop'",
+    );
   });
 
   test('inboxes and commands: pending items per role and the command queue with attempts', async ({ page }) => {
@@ -122,19 +142,25 @@ test('an empty database says so and shows the commands that create a pair', asyn
   }
 });
 
-test('a task with 100,000 events: only a page is loaded, only visible rows are in the page, older pages come on scroll', async ({ page }) => {
+test('a task with 100,000 events: only a page is loaded, only visible rows are in the page, older pages come on scroll', async ({
+  page,
+}) => {
   const deck = await startDeck({ seed: 'empty' });
   try {
     await deck.cli(['tasks', '--create', 'busy-loop', '--goal', 'Many events']);
     const db = new Database(deck.dbPath);
     const taskId = (db.prepare("select id from tasks where name = 'busy-loop'").get() as { id: string }).id;
     db.transaction(() => {
-      db.prepare(`insert into telemetry_events(id, task_id, timestamp, actor, event_type, severity, summary, correlation_json, attributes_json)
+      db.prepare(
+        `insert into telemetry_events(id, task_id, timestamp, actor, event_type, severity, summary, correlation_json, attributes_json)
         with recursive n(i) as (select 1 union all select i + 1 from n where i < 100000)
         select 'telemetry-bulk-' || i, ?, strftime('%Y-%m-%dT%H:%M:%SZ', '2026-01-01', '+' || i || ' seconds'), 'worker', 'bulk_event', 'info',
-               'bulk event ' || i, '{}', '{"i":' || i || '}' from n`).run(taskId);
-      db.prepare(`insert into telemetry_events_fts(event_id, task_id, run_id, actor, event_type, summary, attributes)
-        select id, task_id, run_id, actor, event_type, summary, attributes_json from telemetry_events where task_id = ?`).run(taskId);
+               'bulk event ' || i, '{}', '{"i":' || i || '}' from n`,
+      ).run(taskId);
+      db.prepare(
+        `insert into telemetry_events_fts(event_id, task_id, run_id, actor, event_type, summary, attributes)
+        select id, task_id, run_id, actor, event_type, summary, attributes_json from telemetry_events where task_id = ?`,
+      ).run(taskId);
     })();
     db.close();
     await page.goto(`${deck.origin}/tasks/${taskId}`);

@@ -9,7 +9,10 @@ const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 /** Parses an ISO-8601 UTC instant such as 2026-06-11T12:00:00Z; throws UsageError otherwise. */
 export function parseInstant(text: string, what = 'instant'): Date {
   const at = ISO_UTC.test(text) ? new Date(text) : new Date(Number.NaN);
-  if (Number.isNaN(at.getTime())) throw new UsageError(`${what} must be an ISO-8601 UTC instant like 2026-06-11T12:00:00Z, got ${JSON.stringify(text)}`);
+  if (Number.isNaN(at.getTime()))
+    throw new UsageError(
+      `${what} must be an ISO-8601 UTC instant like 2026-06-11T12:00:00Z, got ${JSON.stringify(text)}`,
+    );
   return at;
 }
 

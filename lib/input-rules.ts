@@ -5,7 +5,7 @@
 // mismatch") or Date ("Invalid time value"). The domain rules live beside their domain (queue/queue-input.ts,
 // app-loop/app-input.ts, telemetry/telemetry-input.ts); the ones every family shares are here. No database or
 // node imports and extension-less imports: the dashboard bundles these through app-loop/leases.ts (see there).
-import { UsageError } from "./errors";
+import { UsageError } from './errors';
 
 export interface NumberRange {
   integer: boolean;
@@ -48,11 +48,7 @@ export function upperBound(range: NumberRange): number {
 
 /** "an integer from 0 to 1000000000", "a number of seconds greater than 0 and at most 86400". */
 export function describeRange(range: NumberRange): string {
-  const kind = range.integer
-    ? range.unit
-      ? "a whole number"
-      : "an integer"
-    : "a number";
+  const kind = range.integer ? (range.unit ? 'a whole number' : 'an integer') : 'a number';
   const what = range.unit ? `${kind} of ${range.unit}` : kind;
   const max = upperBound(range);
   return range.minExclusive
@@ -61,32 +57,19 @@ export function describeRange(range: NumberRange): string {
 }
 
 export function isInRange(value: number, range: NumberRange): boolean {
-  if (!Number.isFinite(value) || (range.integer && !Number.isInteger(value)))
-    return false;
+  if (!Number.isFinite(value) || (range.integer && !Number.isInteger(value))) return false;
   if (range.minExclusive ? value <= range.min : value < range.min) return false;
   return value <= upperBound(range);
 }
 
 /** The value of `--name` parsed from text and checked; the message names the flag, its range and what was given. */
-export function parseInRange(
-  name: string,
-  text: string,
-  range: NumberRange,
-  prefix = "",
-): number {
-  const value = text.trim() === "" ? Number.NaN : Number(text);
+export function parseInRange(name: string, text: string, range: NumberRange, prefix = ''): number {
+  const value = text.trim() === '' ? Number.NaN : Number(text);
   if (isInRange(value, range)) return value;
-  if (
-    range.nonNegativeWording &&
-    !isInRange(value, { ...range, max: Infinity })
-  ) {
-    throw new UsageError(
-      `--${name} must be a non-negative ${range.integer ? "integer" : "number"}.`,
-    );
+  if (range.nonNegativeWording && !isInRange(value, { ...range, max: Infinity })) {
+    throw new UsageError(`--${name} must be a non-negative ${range.integer ? 'integer' : 'number'}.`);
   }
-  throw new UsageError(
-    `${prefix}--${name} must be ${describeRange(range)}, got ${JSON.stringify(text)}`,
-  );
+  throw new UsageError(`${prefix}--${name} must be ${describeRange(range)}, got ${JSON.stringify(text)}`);
 }
 /** finish-task --capture-transcript-lines: pane lines captured before the stop. */
 export const TRANSCRIPT_LINES: NumberRange = {
@@ -106,16 +89,9 @@ export function isTextAllowed(value: string, rule: TextRule): boolean {
   return (rule.trim ? value.trim() : value).length <= rule.maxLength;
 }
 
-export function checkText(
-  name: string,
-  value: string | undefined,
-  rule: TextRule,
-  prefix = "",
-): string | undefined {
+export function checkText(name: string, value: string | undefined, rule: TextRule, prefix = ''): string | undefined {
   if (value !== undefined && !isTextAllowed(value, rule)) {
-    throw new UsageError(
-      `${prefix}--${name} must be at most ${rule.maxLength} characters, got ${value.length}`,
-    );
+    throw new UsageError(`${prefix}--${name} must be at most ${rule.maxLength} characters, got ${value.length}`);
   }
   return value;
 }

@@ -25,7 +25,14 @@ export function tempDir(prefix = 'conveyor-test-'): TempDir {
 export function tempDatabase(now: () => Date = () => new Date()): TempDir & { db: Db } {
   const t = tempDir();
   const db = openDatabase(t.dbPath, { now });
-  return { ...t, db, cleanup: () => { db.close(); t.cleanup(); } };
+  return {
+    ...t,
+    db,
+    cleanup: () => {
+      db.close();
+      t.cleanup();
+    },
+  };
 }
 
 /** A copy of the reference scenario.db (written by agent-conveyor 0.1.12) in a temporary folder. */
@@ -42,14 +49,27 @@ export interface CliResult {
 }
 
 /** Runs the real bin/conveyor; `now` sets CONVEYOR_NOW. */
-export function runCli(args: readonly string[], options: { now?: string; env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {}): Promise<CliResult> {
+export function runCli(
+  args: readonly string[],
+  options: { now?: string; env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolvePromise) => {
     const env = { ...process.env, ...options.env };
     if (options.now) env.CONVEYOR_NOW = options.now;
-    const child = execFile(process.execPath, [CONVEYOR_BIN, ...args], { env, cwd: options.cwd, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error && typeof (error as NodeJS.ErrnoException & { code?: unknown }).code === 'number' ? ((error as unknown as { code: number }).code) : error ? 1 : 0;
-      resolvePromise({ code, stdout, stderr });
-    });
+    const child = execFile(
+      process.execPath,
+      [CONVEYOR_BIN, ...args],
+      { env, cwd: options.cwd, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code =
+          error && typeof (error as NodeJS.ErrnoException & { code?: unknown }).code === 'number'
+            ? (error as unknown as { code: number }).code
+            : error
+              ? 1
+              : 0;
+        resolvePromise({ code, stdout, stderr });
+      },
+    );
     if (options.input !== undefined) child.stdin?.end(options.input);
     else child.stdin?.end();
   });

@@ -16,10 +16,15 @@ const CONVEYOR = join(root, 'bin/conveyor');
 export function conveyor(db, args, now) {
   return new Promise((done, fail) => {
     const env = { ...process.env, ...(now ? { CONVEYOR_NOW: now } : {}) };
-    execFile(process.execPath, [CONVEYOR, ...args, '--path', db], { env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) return fail(new Error(`conveyor ${args.join(' ')}: ${stderr.trim() || error.message}`));
-      done(args.includes('--json') ? JSON.parse(stdout) : stdout);
-    });
+    execFile(
+      process.execPath,
+      [CONVEYOR, ...args, '--path', db],
+      { env, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) return fail(new Error(`conveyor ${args.join(' ')}: ${stderr.trim() || error.message}`));
+        done(args.includes('--json') ? JSON.parse(stdout) : stdout);
+      },
+    );
   });
 }
 
@@ -38,8 +43,18 @@ export async function seedDemo(db) {
   for (const p of DEMO_PAIRS) {
     const args = ['create-disposable-binding', p.task, '--goal', p.goal, '--cwd', dir, '--json'];
     if (p.threads) {
-      args.push('--worker-codex-app-thread-id', `thr-${p.task}-worker`, '--worker-codex-app-thread-title', `Worker: ${p.task}`);
-      args.push('--manager-codex-app-thread-id', `thr-${p.task}-manager`, '--manager-codex-app-thread-title', `Manager: ${p.task}`);
+      args.push(
+        '--worker-codex-app-thread-id',
+        `thr-${p.task}-worker`,
+        '--worker-codex-app-thread-title',
+        `Worker: ${p.task}`,
+      );
+      args.push(
+        '--manager-codex-app-thread-id',
+        `thr-${p.task}-manager`,
+        '--manager-codex-app-thread-title',
+        `Manager: ${p.task}`,
+      );
     }
     await conveyor(db, args, minutesAgo(45));
   }
@@ -52,23 +67,83 @@ export async function seedDemo(db) {
   // (no app threads) and its manager delivery is recorded as blocked; checkout-flow records a skip.
   await conveyor(db, ['app-wakeup-dispatch', 'flaky-tests', '--json']);
   const docs = await conveyor(db, ['app-wakeup-dispatch', 'docs-refresh', '--stale-after', '0', '--json']);
-  await conveyor(db, ['app-wakeup-record-delivery', 'docs-refresh', '--role', 'manager', '--dispatch-receipt', docs.receipt.event_id, '--delivery-status', 'blocked', '--reason', 'no app thread registered yet', '--json']);
+  await conveyor(db, [
+    'app-wakeup-record-delivery',
+    'docs-refresh',
+    '--role',
+    'manager',
+    '--dispatch-receipt',
+    docs.receipt.event_id,
+    '--delivery-status',
+    'blocked',
+    '--reason',
+    'no app thread registered yet',
+    '--json',
+  ]);
   const checkout = await conveyor(db, ['app-wakeup-dispatch', 'checkout-flow', '--json']);
   for (const role of ['manager', 'worker']) {
-    await conveyor(db, ['app-wakeup-record-delivery', 'checkout-flow', '--role', role, '--dispatch-receipt', checkout.receipt.event_id, '--delivery-status', 'skipped', '--reason', 'heartbeat healthy', '--json']);
+    await conveyor(db, [
+      'app-wakeup-record-delivery',
+      'checkout-flow',
+      '--role',
+      role,
+      '--dispatch-receipt',
+      checkout.receipt.event_id,
+      '--delivery-status',
+      'skipped',
+      '--reason',
+      'heartbeat healthy',
+      '--json',
+    ]);
   }
-  await conveyor(db, ['app-autopilot', 'start', 'search-index', '--interval', '2', '--watch-iterations', '1000000', '--json']);
-  await conveyor(db, ['enqueue-nudge-worker', 'checkout-flow', '--message', 'Run the payment e2e suite and report the failures', '--json']);
-  await conveyor(db, ['enqueue-nudge-worker', 'search-index', '--message', 'Compare document counts before switching the alias', '--json']);
-  await conveyor(db, ['enqueue-notify-manager', 'search-index', '--message', 'Reindex finished in 4m12s; counts match', '--json']);
+  await conveyor(db, [
+    'app-autopilot',
+    'start',
+    'search-index',
+    '--interval',
+    '2',
+    '--watch-iterations',
+    '1000000',
+    '--json',
+  ]);
+  await conveyor(db, [
+    'enqueue-nudge-worker',
+    'checkout-flow',
+    '--message',
+    'Run the payment e2e suite and report the failures',
+    '--json',
+  ]);
+  await conveyor(db, [
+    'enqueue-nudge-worker',
+    'search-index',
+    '--message',
+    'Compare document counts before switching the alias',
+    '--json',
+  ]);
+  await conveyor(db, [
+    'enqueue-notify-manager',
+    'search-index',
+    '--message',
+    'Reindex finished in 4m12s; counts match',
+    '--json',
+  ]);
   await conveyor(db, ['dispatch', '--once', '--json']);
 }
 
-const NUDGES = ['Status and evidence?', 'Run the focused tests and report', 'Summarise the diff so far', 'Check the CI logs for the last run'];
+const NUDGES = [
+  'Status and evidence?',
+  'Run the focused tests and report',
+  'Summarise the diff so far',
+  'Check the CI logs for the last run',
+];
 
 /** Keeps the database moving: a real dispatcher plus heartbeats, nudges and receipts. Returns stop(). */
 export function startActivity(db, { intervalMs = 1_500 } = {}) {
-  const dispatcher = spawn(process.execPath, [CONVEYOR, 'dispatch', '--watch', '--interval', '2', '--dispatcher-id', 'dispatch-local', '--path', db], { stdio: 'ignore' });
+  const dispatcher = spawn(
+    process.execPath,
+    [CONVEYOR, 'dispatch', '--watch', '--interval', '2', '--dispatcher-id', 'dispatch-local', '--path', db],
+    { stdio: 'ignore' },
+  );
   let tick = 0;
   let stopped = false;
   const active = DEMO_PAIRS.filter((p) => !p.quietWorker);
@@ -77,7 +152,8 @@ export function startActivity(db, { intervalMs = 1_500 } = {}) {
     const pair = active[tick % active.length];
     const role = tick % 2 === 0 ? 'manager' : 'worker';
     await conveyor(db, ['app-heartbeat', pair.task, '--role', role, '--json']);
-    if (tick % 5 === 0) await conveyor(db, ['enqueue-nudge-worker', pair.task, '--message', NUDGES[tick % NUDGES.length], '--json']);
+    if (tick % 5 === 0)
+      await conveyor(db, ['enqueue-nudge-worker', pair.task, '--message', NUDGES[tick % NUDGES.length], '--json']);
     if (tick % 7 === 0) await conveyor(db, ['worker-inbox', pair.task, '--consume-next', '--json']);
     if (tick % 11 === 0) await conveyor(db, ['app-wakeup-dispatch', 'flaky-tests', '--json']);
   }
@@ -112,7 +188,9 @@ async function main() {
   const stop = startActivity(db);
   let server = null;
   if (!argv.includes('--no-server')) {
-    server = spawn(process.execPath, [join(root, 'scripts/start.mjs'), '--db', db, '--port', port], { stdio: 'inherit' });
+    server = spawn(process.execPath, [join(root, 'scripts/start.mjs'), '--db', db, '--port', port], {
+      stdio: 'inherit',
+    });
     server.on('exit', (code) => {
       stop();
       process.exit(code ?? 0);

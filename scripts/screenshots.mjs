@@ -31,7 +31,10 @@ const url = await new Promise((done) => {
 });
 const flaky = (await conveyor(db, ['tasks', '--json'])).find((t) => t.name === 'flaky-tests');
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu'],
+});
 mkdirSync(out, { recursive: true });
 try {
   for (const scheme of ['light', 'dark']) {

@@ -35,6 +35,19 @@ export function isNextBuildStale() {
   return newestMtime(inputs) > statSync(buildId).mtimeMs;
 }
 
+/**
+ * server/ modules import 'server-only', which fails Next's build when browser code reaches them. This bundle
+ * runs in plain Node, where the package throws unless resolved under React's `react-server` condition, and
+ * Node's --conditions flag would switch React itself too: so the import becomes an empty module here.
+ */
+const serverOnlyIsEmpty = {
+  name: 'server-only-is-empty',
+  setup(builder) {
+    builder.onResolve({ filter: /^server-only$/ }, () => ({ path: 'server-only', namespace: 'server-only' }));
+    builder.onLoad({ filter: /.*/, namespace: 'server-only' }, () => ({ contents: '', loader: 'js' }));
+  },
+};
+
 await build({
   entryPoints: ['server/cli.ts'],
   outfile: 'dist/server.mjs',
@@ -46,10 +59,11 @@ await build({
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [serverOnlyIsEmpty],
 });
 await stopEsbuild(); // its service process would otherwise live as long as the server
 
-if (!dev && !help && (process.env.CONVEYOR_SKIP_BUILD !== '1') && isNextBuildStale()) {
+if (!dev && !help && process.env.CONVEYOR_SKIP_BUILD !== '1' && isNextBuildStale()) {
   console.error('Building the dashboard (next build); this happens once per change of app/.');
   const result = spawnSync(process.execPath, [join(root, 'node_modules/next/dist/bin/next'), 'build'], {
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -18,7 +18,11 @@ afterEach(() => {
 });
 
 function receipts(deck: { db: { prepare(sql: string): { get(): unknown } } }): number {
-  return (deck.db.prepare("select count(*) n from telemetry_events where event_type = 'app_wakeup_dispatch_planned'").get() as { n: number }).n;
+  return (
+    deck.db
+      .prepare("select count(*) n from telemetry_events where event_type = 'app_wakeup_dispatch_planned'")
+      .get() as { n: number }
+  ).n;
 }
 
 async function scenarioServer() {
@@ -69,7 +73,9 @@ interface Reply {
   error?: { message: string; data?: { code?: string } };
 }
 
-async function liveSocket(port: number): Promise<{ ws: WebSocket; replies: Reply[]; waitFor(n: number): Promise<void> }> {
+async function liveSocket(
+  port: number,
+): Promise<{ ws: WebSocket; replies: Reply[]; waitFor(n: number): Promise<void> }> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/api/trpc-ws`, { headers: { Origin: `http://127.0.0.1:${port}` } });
   cleanups.push(() => ws.terminate());
   const replies: Reply[] = [];
@@ -91,7 +97,8 @@ describe('the live socket', () => {
     const deck = await scenarioServer();
     const { ws, replies, waitFor } = await liveSocket(deck.port);
     const total = MAX_SUBSCRIPTIONS_PER_SOCKET + 8;
-    for (let id = 1; id <= total; id++) ws.send(JSON.stringify({ id, method: 'subscription', params: { path: 'live.tasks', input: null } }));
+    for (let id = 1; id <= total; id++)
+      ws.send(JSON.stringify({ id, method: 'subscription', params: { path: 'live.tasks', input: null } }));
     await waitFor(total);
     expect(replies.filter((r) => r.result?.type === 'started')).toHaveLength(MAX_SUBSCRIPTIONS_PER_SOCKET);
     const refused = replies.filter((r) => r.error);
@@ -107,7 +114,9 @@ describe('the live socket', () => {
     const deck = await scenarioServer();
     const before = receipts(deck);
     const { ws, replies, waitFor } = await liveSocket(deck.port);
-    ws.send(JSON.stringify({ id: 1, method: 'mutation', params: { path: 'wake.dispatch', input: { taskId: SCRATCH } } }));
+    ws.send(
+      JSON.stringify({ id: 1, method: 'mutation', params: { path: 'wake.dispatch', input: { taskId: SCRATCH } } }),
+    );
     await waitFor(1);
     expect(replies[0]?.error?.data?.code).toBe('BAD_REQUEST');
     expect(receipts(deck)).toBe(before);
@@ -158,14 +167,18 @@ describe('a write lock held by another process', () => {
     expect(receipts(deck)).toBe(before + 1);
   });
 
-  it('a lock that is never released ends in a clear "database busy" answer and nothing written', { timeout: 30_000 }, async () => {
-    const deck = await scenarioServer();
-    const before = receipts(deck);
-    const lock = await holdWriteLock(deck.dbPath);
-    const res = await post(deck.port, '/api/trpc/wake.dispatch', { taskId: SCRATCH });
-    expect(res.status).toBe(503);
-    expect(res.body).toContain(DATABASE_BUSY_MESSAGE);
-    await lock.release();
-    expect(receipts(deck)).toBe(before);
-  });
+  it(
+    'a lock that is never released ends in a clear "database busy" answer and nothing written',
+    { timeout: 30_000 },
+    async () => {
+      const deck = await scenarioServer();
+      const before = receipts(deck);
+      const lock = await holdWriteLock(deck.dbPath);
+      const res = await post(deck.port, '/api/trpc/wake.dispatch', { taskId: SCRATCH });
+      expect(res.status).toBe(503);
+      expect(res.body).toContain(DATABASE_BUSY_MESSAGE);
+      await lock.release();
+      expect(receipts(deck)).toBe(before);
+    },
+  );
 });

@@ -20,7 +20,8 @@ async function main(): Promise<void> {
   const deck = await startDeckServer(config, { dir: process.env.CONVEYOR_APP_DIR ?? process.cwd() });
   // The URL is the one line a person needs. A generated token appears there, as nobody else knows it;
   // a token the operator set (CONVEYOR_TOKEN) is never printed.
-  const hide = (url: string) => (config.token && !config.tokenGenerated ? url.replace(/\?token=.*$/, '?token=$CONVEYOR_TOKEN') : url);
+  const hide = (url: string) =>
+    config.token && !config.tokenGenerated ? url.replace(/\?token=.*$/, '?token=$CONVEYOR_TOKEN') : url;
   const [first, ...others] = deck.urls.map(hide);
   const lines = [`Conveyor Deck: ${first}`, ...others.map((url) => `  also at ${url}`), `  database ${config.dbPath}`];
   if (kept) lines.push(`  token kept in ${tokenFilePath(config.dbPath)} (delete it to make a new one)`);

@@ -1,5 +1,6 @@
 // The dashboard's configuration, parsed once from flags and environment (flags win). Empty environment
 // values count as missing. The database location follows the CLI's rule (lib/store/location.ts).
+import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
@@ -60,20 +61,25 @@ export type Env = Record<string, string | undefined>;
 export function parseConfig(argv: readonly string[], env: Env = process.env, cwd = process.cwd()): DeckConfig {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = Env.safeParse(cleaned);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const e = parsed.data;
   let port = e.PORT ?? DEFAULT_PORT;
   let host = e.HOST ?? DEFAULT_HOST;
   let dbFlag: string | undefined; // WORKERCTL_DB (validated above) is read by resolveDatabasePath, as for the CLI
   let readOnly = e.CONVEYOR_READ_ONLY === '1' || e.CONVEYOR_READ_ONLY === 'true';
   let dev = false;
-  const allowedHosts = (e.CONVEYOR_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '');
+  const allowedHosts = (e.CONVEYOR_ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h !== '');
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     switch (arg) {
       case '--port': {
         const n = Number(flagValue(argv, i++, arg));
-        if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new ConfigError('--port must be an integer from 0 to 65535');
+        if (!Number.isInteger(n) || n < 0 || n > 65_535)
+          throw new ConfigError('--port must be an integer from 0 to 65535');
         port = n;
         break;
       }
@@ -103,5 +109,14 @@ export function parseConfig(argv: readonly string[], env: Env = process.env, cwd
     token = randomBytes(24).toString('base64url');
     tokenGenerated = true;
   }
-  return { host, port, dbPath: resolveDatabasePath({ path: dbFlag, env: env as NodeJS.ProcessEnv, cwd }), token, tokenGenerated, readOnly, dev, allowedHosts };
+  return {
+    host,
+    port,
+    dbPath: resolveDatabasePath({ path: dbFlag, env: env as NodeJS.ProcessEnv, cwd }),
+    token,
+    tokenGenerated,
+    readOnly,
+    dev,
+    allowedHosts,
+  };
 }

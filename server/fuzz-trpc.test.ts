@@ -13,7 +13,15 @@ import { appRouter, createCaller } from './routers/_app.js';
 const dir = scenarioCopy();
 const db = openDatabase(dir.dbPath);
 const feed = new CommitFeed(db, dir.dbPath);
-const call = createCaller({ db, dbPath: dir.dbPath, feed, tail: new LiveTail(db, feed), now: () => new Date('2026-11-24T21:50:00Z'), readOnly: false, socket: null });
+const call = createCaller({
+  db,
+  dbPath: dir.dbPath,
+  feed,
+  tail: new LiveTail(db, feed),
+  now: () => new Date('2026-11-24T21:50:00Z'),
+  readOnly: false,
+  socket: null,
+});
 let tried = 0;
 let crashes = 0;
 
@@ -30,12 +38,60 @@ const procedures = Object.entries(appRouter._def.procedures as unknown as Record
   .map(([path]) => path);
 
 const TASKS = ['task-376c0427-9b1b-43c1-89df-90c6185e1427', 'app-loop', 'cli-loop', 'scratch-loop', 'no-such-task'];
-const KEYS = ['taskId', 'role', 'dispatchReceipt', 'deliveryStatus', 'threadId', 'reason', 'recordedBy', 'staleAfterSeconds', 'dispatcherId',
-  'interval', 'watchIterations', 'limit', 'before', 'search', 'eventTypes', 'actors', 'status', 'from', 'to', 'id', 'lastEventId', 'cursor', 'format'];
+const KEYS = [
+  'taskId',
+  'role',
+  'dispatchReceipt',
+  'deliveryStatus',
+  'threadId',
+  'reason',
+  'recordedBy',
+  'staleAfterSeconds',
+  'dispatcherId',
+  'interval',
+  'watchIterations',
+  'limit',
+  'before',
+  'search',
+  'eventTypes',
+  'actors',
+  'status',
+  'from',
+  'to',
+  'id',
+  'lastEventId',
+  'cursor',
+  'format',
+];
 
 const hostile = fc.oneof(
-  fc.constantFrom<unknown>(-1, 0, 1e308, -1e308, Number.MAX_SAFE_INTEGER, 3.5, 'NaN', '', ' ', null, true, [], {}, 'worker', 'manager', 'sent', 'skipped', 'blocked',
-    'telemetry-does-not-exist', 'telemetry-ccb1eedb-f63e-4615-aa82-e25bac24be84', '<img src=x onerror=alert(1)>', "' or 1=1 --", '"', 'NEAR(', '*'),
+  fc.constantFrom<unknown>(
+    -1,
+    0,
+    1e308,
+    -1e308,
+    Number.MAX_SAFE_INTEGER,
+    3.5,
+    'NaN',
+    '',
+    ' ',
+    null,
+    true,
+    [],
+    {},
+    'worker',
+    'manager',
+    'sent',
+    'skipped',
+    'blocked',
+    'telemetry-does-not-exist',
+    'telemetry-ccb1eedb-f63e-4615-aa82-e25bac24be84',
+    '<img src=x onerror=alert(1)>',
+    "' or 1=1 --",
+    '"',
+    'NEAR(',
+    '*',
+  ),
   fc.constantFrom(...TASKS),
   fc.string({ unit: 'grapheme', maxLength: 30 }),
   fc.string({ maxLength: 10 }).map((s) => s.repeat(10_000)),
@@ -45,7 +101,11 @@ const hostile = fc.oneof(
 );
 const input = fc.oneof(
   fc.dictionary(fc.constantFrom(...KEYS), hostile, { maxKeys: 6 }),
-  fc.record({ taskId: fc.constantFrom(...TASKS) }, { requiredKeys: [] }).chain((base) => fc.dictionary(fc.constantFrom(...KEYS), hostile, { maxKeys: 5 }).map((rest) => ({ ...rest, ...base }))),
+  fc
+    .record({ taskId: fc.constantFrom(...TASKS) }, { requiredKeys: [] })
+    .chain((base) =>
+      fc.dictionary(fc.constantFrom(...KEYS), hostile, { maxKeys: 5 }).map((rest) => ({ ...rest, ...base })),
+    ),
   hostile,
 );
 
@@ -68,7 +128,10 @@ describe('tRPC procedures under hostile input', () => {
         } catch (error) {
           const clean = error instanceof TRPCError && EXPECTED.has(error.code) && error.message.trim() !== '';
           if (!clean) crashes++;
-          expect(clean, `${path}(${JSON.stringify(value)?.slice(0, 200)}) -> ${error instanceof TRPCError ? error.code : ''} ${String(error).slice(0, 300)}`).toBe(true);
+          expect(
+            clean,
+            `${path}(${JSON.stringify(value)?.slice(0, 200)}) -> ${error instanceof TRPCError ? error.code : ''} ${String(error).slice(0, 300)}`,
+          ).toBe(true);
         }
       }),
       { numRuns: 600, seed: 20261125 },
@@ -77,7 +140,9 @@ describe('tRPC procedures under hostile input', () => {
 
   it('leaves the database whole: integrity ok, telemetry and FTS agree, every delivery names a real receipt', () => {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    const counts = db.prepare('select (select count(*) from telemetry_events) t, (select count(*) from telemetry_events_fts) f').get() as { t: number; f: number };
+    const counts = db
+      .prepare('select (select count(*) from telemetry_events) t, (select count(*) from telemetry_events_fts) f')
+      .get() as { t: number; f: number };
     expect(counts.f).toBe(counts.t);
     const orphans = db
       .prepare(

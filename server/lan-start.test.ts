@@ -5,10 +5,9 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDir } from '../lib/testing.js';
-import { rawRequest } from './testing.js';
+import { rawRequest, SERVER_ENTRY_ARGS } from './testing.js';
 import { tokenFilePath } from './token-file.js';
 
 const kills: Array<() => void> = [];
@@ -18,7 +17,7 @@ afterEach(() => {
 
 /** Starts the real server entry and resolves with what it printed once it is listening. */
 function start(dbPath: string): Promise<{ printed: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'server/cli.ts'), '--host', '0.0.0.0', '--port', '0', '--db', dbPath], {
+  const child = spawn(process.execPath, [...SERVER_ENTRY_ARGS, '--host', '0.0.0.0', '--port', '0', '--db', dbPath], {
     env: { ...process.env, CONVEYOR_APP_DIR: REPO_ROOT, CONVEYOR_QUIET: '1', CONVEYOR_TOKEN: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -28,7 +27,10 @@ function start(dbPath: string): Promise<{ printed: string; stop(): Promise<void>
     child.stdout.on('data', (d: Buffer) => {
       printed += d.toString();
       if (/ {2}database /.test(printed)) {
-        resolve({ printed, stop: () => new Promise((done) => (child.once('exit', () => done()), child.kill('SIGTERM'))) });
+        resolve({
+          printed,
+          stop: () => new Promise((done) => (child.once('exit', () => done()), child.kill('SIGTERM'))),
+        });
       }
     });
     child.once('exit', (code) => reject(new Error(`server exited ${code}: ${printed}`)));
@@ -40,29 +42,33 @@ const ownAddress = Object.values(networkInterfaces())
   .find((i) => i && !i.internal && i.family === 'IPv4')?.address;
 
 describe('the dashboard bound beyond loopback', () => {
-  it('prints a link a teammate can open, serves its Host with the token, and keeps the token across a restart', { timeout: 90_000 }, async () => {
-    const dir = tempDir('conveyor-lan-');
-    kills.push(() => dir.cleanup());
-    const first = await start(dir.dbPath);
-    const link = /Conveyor Deck: (http:\/\/(\S+?):(\d+)\/\?token=(\S+))/.exec(first.printed);
-    expect(link, first.printed).not.toBeNull();
-    const [, , host, port, token] = link!;
-    if (ownAddress) expect(host).toBe(ownAddress);
-    expect(first.printed).toContain(`also at http://127.0.0.1:${port}/`);
-    expect(statSync(tokenFilePath(dir.dbPath)).mode & 0o777).toBe(0o600);
+  it(
+    'prints a link a teammate can open, serves its Host with the token, and keeps the token across a restart',
+    { timeout: 90_000 },
+    async () => {
+      const dir = tempDir('conveyor-lan-');
+      kills.push(() => dir.cleanup());
+      const first = await start(dir.dbPath);
+      const link = /Conveyor Deck: (http:\/\/(\S+?):(\d+)\/\?token=(\S+))/.exec(first.printed);
+      expect(link, first.printed).not.toBeNull();
+      const [, , host, port, token] = link!;
+      if (ownAddress) expect(host).toBe(ownAddress);
+      expect(first.printed).toContain(`also at http://127.0.0.1:${port}/`);
+      expect(statSync(tokenFilePath(dir.dbPath)).mode & 0o777).toBe(0o600);
 
-    const lanHost = { Host: `${host}:${port}` };
-    const denied = await rawRequest(Number(port), { path: '/api/trpc/system.info', headers: lanHost });
-    expect(denied.status).toBe(401);
-    const served = await rawRequest(Number(port), {
-      path: '/api/trpc/system.info',
-      headers: { ...lanHost, Authorization: `Bearer ${decodeURIComponent(token!)}` },
-    });
-    expect(served.status).toBe(200);
-    await first.stop();
+      const lanHost = { Host: `${host}:${port}` };
+      const denied = await rawRequest(Number(port), { path: '/api/trpc/system.info', headers: lanHost });
+      expect(denied.status).toBe(401);
+      const served = await rawRequest(Number(port), {
+        path: '/api/trpc/system.info',
+        headers: { ...lanHost, Authorization: `Bearer ${decodeURIComponent(token!)}` },
+      });
+      expect(served.status).toBe(200);
+      await first.stop();
 
-    const second = await start(dir.dbPath);
-    expect(/\?token=(\S+)/.exec(second.printed)?.[1]).toBe(token);
-    await second.stop();
-  });
+      const second = await start(dir.dbPath);
+      expect(/\?token=(\S+)/.exec(second.printed)?.[1]).toBe(token);
+      await second.stop();
+    },
+  );
 });

@@ -1,4 +1,6 @@
 // JSON lines on stderr, one event per line. Never pass tokens or whole attribute payloads here.
+import 'server-only';
+
 type Fields = Record<string, unknown>;
 
 function write(level: 'info' | 'warn' | 'error', msg: string, fields: Fields): void {

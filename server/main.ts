@@ -1,5 +1,6 @@
 // One HTTP server on one port: /api/trpc/ → tRPC over HTTP, upgrade /api/trpc-ws → tRPC over websocket,
 // everything else → Next. Every request and upgrade passes the security check first (security.ts).
+import 'server-only';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -34,9 +35,12 @@ export class StartupError extends Error {
 
 function listenFailure(error: NodeJS.ErrnoException, config: DeckConfig): string {
   const where = `${config.host}:${config.port}`;
-  if (error.code === 'EADDRINUSE') return `port ${config.port} is already in use on ${config.host}; pick another with --port N (0 picks a free one)`;
-  if (error.code === 'EADDRNOTAVAIL') return `this machine has no address ${config.host}; use --host with one of its addresses (default 127.0.0.1)`;
-  if (error.code === 'EACCES') return `not allowed to listen on ${where}; ports below 1024 need privileges, pick another with --port N`;
+  if (error.code === 'EADDRINUSE')
+    return `port ${config.port} is already in use on ${config.host}; pick another with --port N (0 picks a free one)`;
+  if (error.code === 'EADDRNOTAVAIL')
+    return `this machine has no address ${config.host}; use --host with one of its addresses (default 127.0.0.1)`;
+  if (error.code === 'EACCES')
+    return `not allowed to listen on ${where}; ports below 1024 need privileges, pick another with --port N`;
   return `cannot listen on ${where}: ${error.message}`;
 }
 export const LIVE_PATH = '/api/trpc-ws';
@@ -77,9 +81,20 @@ export interface DeckServer {
   close(): Promise<void>;
 }
 
-async function loadNext(config: DeckConfig, dir: string, server: Server): Promise<{ handle: RequestHandler; upgrade: UpgradeHandler }> {
+async function loadNext(
+  config: DeckConfig,
+  dir: string,
+  server: Server,
+): Promise<{ handle: RequestHandler; upgrade: UpgradeHandler }> {
   const { default: next } = await import('next');
-  const app = next({ dev: config.dev, dir, hostname: config.host, port: config.port, httpServer: server, quiet: !config.dev });
+  const app = next({
+    dev: config.dev,
+    dir,
+    hostname: config.host,
+    port: config.port,
+    httpServer: server,
+    quiet: !config.dev,
+  });
   await app.prepare();
   return { handle: app.getRequestHandler(), upgrade: app.getUpgradeHandler() };
 }
@@ -106,7 +121,9 @@ export function reachableAt(host: string, port: number): string[] {
   if (host !== '0.0.0.0' && host !== '::') return [`http://${bracket(host)}:${port}/`];
   const own = Object.values(networkInterfaces())
     .flat()
-    .filter((i) => i !== undefined && !i.internal && (host === '::' || i.family === 'IPv4') && !i.address.startsWith('fe80'))
+    .filter(
+      (i) => i !== undefined && !i.internal && (host === '::' || i.family === 'IPv4') && !i.address.startsWith('fe80'),
+    )
     .map((i) => `http://${bracket(i!.address)}:${port}/`);
   return [...own, `http://127.0.0.1:${port}/`];
 }
@@ -129,7 +146,10 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
     readOnly: config.readOnly,
     openedFile: fileIdentity(config.dbPath),
   };
-  const createContext = ({ res }: { res: unknown }): DeckContext => ({ ...deps, socket: res instanceof WebSocket ? res : null });
+  const createContext = ({ res }: { res: unknown }): DeckContext => ({
+    ...deps,
+    socket: res instanceof WebSocket ? res : null,
+  });
   // Hosts are known once the port is (port 0 picks one); no request can arrive before listen() returns.
   const policy: SecurityPolicy = { hosts: new Set<string>(), token: config.token };
 
@@ -169,7 +189,12 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  const live = applyWSSHandler({ wss, router: appRouter, createContext, keepAlive: { enabled: true, ...(options.keepAlive ?? { pingMs: 30_000, pongWaitMs: 10_000 }) } });
+  const live = applyWSSHandler({
+    wss,
+    router: appRouter,
+    createContext,
+    keepAlive: { enabled: true, ...(options.keepAlive ?? { pingMs: 30_000, pongWaitMs: 10_000 }) },
+  });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -226,6 +251,11 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
         resolve();
       });
     }));
-  log.info('listening', { url: base, db: config.dbPath, readOnly: config.readOnly, tokenRequired: config.token !== null });
+  log.info('listening', {
+    url: base,
+    db: config.dbPath,
+    readOnly: config.readOnly,
+    tokenRequired: config.token !== null,
+  });
   return { server, db, feed, wss, port, url, urls, close };
 }

@@ -16,7 +16,9 @@ describe('the database file replaced under a running server', () => {
     try {
       const deck = await testServer({ dbPath: dir.dbPath });
       const info = async () =>
-        JSON.parse((await rawRequest(deck.port, { path: '/api/trpc/system.info' })).body).result.data as { databaseReplaced: boolean };
+        JSON.parse((await rawRequest(deck.port, { path: '/api/trpc/system.info' })).body).result.data as {
+          databaseReplaced: boolean;
+        };
       expect((await info()).databaseReplaced).toBe(false);
 
       rmSync(dirname(dir.dbPath), { recursive: true, force: true });

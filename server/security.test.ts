@@ -34,9 +34,19 @@ describe('Host and Origin checks (loopback, no token)', () => {
     const own = `http://127.0.0.1:${deck.port}`;
     expect((await rawRequest(deck.port, { path: INFO, headers: { Origin: own } })).status).toBe(200);
     expect((await rawRequest(deck.port, { path: INFO, headers: { Origin: 'http://evil.example' } })).status).toBe(403);
-    const post = await rawRequest(deck.port, { path: '/api/trpc/wake.dispatch', method: 'POST', headers: { Origin: 'http://evil.example', 'Content-Type': 'application/json' }, body: '{}' });
+    const post = await rawRequest(deck.port, {
+      path: '/api/trpc/wake.dispatch',
+      method: 'POST',
+      headers: { Origin: 'http://evil.example', 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(post.status).toBe(403);
-    const hidden = await rawRequest(deck.port, { path: '/api/trpc/wake.dispatch', method: 'POST', headers: { 'Sec-Fetch-Site': 'cross-site' }, body: '{}' });
+    const hidden = await rawRequest(deck.port, {
+      path: '/api/trpc/wake.dispatch',
+      method: 'POST',
+      headers: { 'Sec-Fetch-Site': 'cross-site' },
+      body: '{}',
+    });
     expect(hidden.status).toBe(403);
   });
 
@@ -52,7 +62,10 @@ describe('Host and Origin checks (loopback, no token)', () => {
 
   it('puts CSP, nosniff and frame-ancestors on every response, refusals included', async () => {
     const deck = await testServer();
-    for (const res of [await rawRequest(deck.port, { path: INFO }), await rawRequest(deck.port, { path: INFO, headers: { Host: 'x.example' } })]) {
+    for (const res of [
+      await rawRequest(deck.port, { path: INFO }),
+      await rawRequest(deck.port, { path: INFO, headers: { Host: 'x.example' } }),
+    ]) {
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(String(res.headers['content-security-policy'])).toContain("frame-ancestors 'none'");
       expect(String(res.headers['content-security-policy'])).toContain("default-src 'self'");
@@ -67,9 +80,16 @@ describe('token', () => {
     const deck = await testServer({ env: { CONVEYOR_TOKEN: token } });
     const own = `http://127.0.0.1:${deck.port}`;
     expect((await rawRequest(deck.port, { path: INFO })).status).toBe(401);
-    expect((await rawRequest(deck.port, { path: INFO, headers: { Cookie: 'conveyor_token=wrong-token-wrong-token' } })).status).toBe(401);
-    expect((await rawRequest(deck.port, { path: INFO, headers: { Cookie: `conveyor_token=${token}` } })).status).toBe(200);
-    expect((await rawRequest(deck.port, { path: INFO, headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect(
+      (await rawRequest(deck.port, { path: INFO, headers: { Cookie: 'conveyor_token=wrong-token-wrong-token' } }))
+        .status,
+    ).toBe(401);
+    expect((await rawRequest(deck.port, { path: INFO, headers: { Cookie: `conveyor_token=${token}` } })).status).toBe(
+      200,
+    );
+    expect((await rawRequest(deck.port, { path: INFO, headers: { Authorization: `Bearer ${token}` } })).status).toBe(
+      200,
+    );
     expect(await upgradeStatus(deck.port, { Origin: own })).toBe(401);
     expect(await upgradeStatus(deck.port, { Origin: own, Cookie: `conveyor_token=${token}` })).toBe(101);
   });

@@ -2,6 +2,7 @@
 // checkRequest before anything else runs, and it fails closed: an unknown Host is refused (421, DNS
 // rebinding), a foreign Origin is refused (403, CSRF and cross-site websocket hijacking), an upgrade
 // without an Origin is refused, and when a token is configured a request without it is refused (401).
+import 'server-only';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hostname, networkInterfaces } from 'node:os';
@@ -38,7 +39,8 @@ export function allowedHosts(options: { host: string; port: number; extra?: read
   }
   const hosts = new Set<string>();
   for (const n of names) hosts.add(hostWithPort(n, options.port));
-  for (const extra of options.extra ?? []) hosts.add(/:\d+$/.test(extra) ? extra.toLowerCase() : hostWithPort(extra, options.port));
+  for (const extra of options.extra ?? [])
+    hosts.add(/:\d+$/.test(extra) ? extra.toLowerCase() : hostWithPort(extra, options.port));
   return hosts;
 }
 
@@ -103,14 +105,17 @@ function requestPath(url: string | undefined): string | null {
 /** The decision for one request or upgrade. `isUpgrade` makes the Origin header mandatory. */
 export function checkRequest(req: IncomingMessage, policy: SecurityPolicy, isUpgrade = false): Verdict {
   const pathname = requestPath(req.url);
-  if (pathname === null) return { ok: false, status: 400, message: 'Bad request: the target must be a path on this server' };
+  if (pathname === null)
+    return { ok: false, status: 400, message: 'Bad request: the target must be a path on this server' };
   const host = req.headers.host?.toLowerCase();
   if (!host || !policy.hosts.has(host)) return { ok: false, status: 421, message: 'Misdirected request: unknown Host' };
   if (isCrossSiteSubrequest(req, pathname)) return { ok: false, status: 403, message: 'Forbidden: cross-site request' };
 
   const origin = req.headers.origin;
-  if (origin !== undefined && origin !== `http://${host}`) return { ok: false, status: 403, message: 'Forbidden: foreign Origin' };
-  if (isUpgrade && origin === undefined) return { ok: false, status: 403, message: 'Forbidden: websocket upgrade without Origin' };
+  if (origin !== undefined && origin !== `http://${host}`)
+    return { ok: false, status: 403, message: 'Forbidden: foreign Origin' };
+  if (isUpgrade && origin === undefined)
+    return { ok: false, status: 403, message: 'Forbidden: websocket upgrade without Origin' };
 
   if (policy.token === null) return { ok: true };
   if (isSameToken(presentedToken(req), policy.token)) return { ok: true };
@@ -175,7 +180,12 @@ export function refuse(res: ServerResponse, verdict: { status: number; message: 
   res.end(`${verdict.message}\n`);
 }
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 421: 'Misdirected Request' };
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  421: 'Misdirected Request',
+};
 
 /** Answers a refused upgrade on the raw socket with a status line, then closes it. */
 export function refuseUpgrade(socket: { end(data: string): void; destroy(): void }, status: number): void {

@@ -2,11 +2,11 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDir, type TempDir } from '../lib/testing.js';
+import { SERVER_ENTRY_ARGS } from './testing.js';
 
-let cleanups: Array<() => void> = [];
+const cleanups: Array<() => void> = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
@@ -19,7 +19,7 @@ interface Exit {
 
 /** Runs the server's entry and waits for it to exit on its own (the test's timeout is the deadline). */
 function startServer(args: string[]): Promise<Exit> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'server/cli.ts'), ...args], {
+  const child = spawn(process.execPath, [...SERVER_ENTRY_ARGS, ...args], {
     env: { ...process.env, CONVEYOR_APP_DIR: REPO_ROOT },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,5 +1,6 @@
 // A generated access token outlives a restart: it is kept beside the database (owner-only, 0600), so the
 // link a teammate was given and the tabs already open keep working after the dashboard restarts.
+import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,16 +1,16 @@
 // The access token is never written to the server's output: not at start (when the operator set it), not
 // when a request brings a wrong one, a right one or one in the query string.
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDir } from '../lib/testing.js';
+import { SERVER_ENTRY_ARGS } from './testing.js';
 
 const TOKEN = 'secret-token-5b7f0c2d9e1a4b3c';
 
 describe('token secrecy', () => {
   it('the server logs neither the configured token nor tokens that requests bring', { timeout: 60_000 }, async () => {
     const dir = tempDir('conveyor-token-');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'server/cli.ts'), '--port', '0', '--db', dir.dbPath], {
+    const child = spawn(process.execPath, [...SERVER_ENTRY_ARGS, '--port', '0', '--db', dir.dbPath], {
       env: { ...process.env, CONVEYOR_TOKEN: TOKEN, CONVEYOR_APP_DIR: REPO_ROOT },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -37,8 +37,12 @@ describe('token secrecy', () => {
       expect(link.status).toBe(303);
       await fetch(`${origin}/api/trpc/no.such.procedure?token=${TOKEN}`);
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      // A server that already exited (it failed to start) sends no second 'exit' to wait for.
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
       dir.cleanup();
     }
     expect(output).toContain('Conveyor Deck: http://');

@@ -1,6 +1,7 @@
 // tRPC, read top to bottom: the context every procedure gets, initialisation (error shape), the base
 // procedure (domain errors → tRPC codes, one log line per failure) and the guard that read-only mode puts
 // on every mutation.
+import 'server-only';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import type { WebSocket } from 'ws';
@@ -38,7 +39,9 @@ const t = initTRPC.context<DeckContext>().create({
     return {
       ...shape,
       // A readable sentence for the page ("limit: Too big: expected number to be <=500"), the details beside it.
-      message: invalid ? `Invalid input: ${invalid.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}` : shape.message,
+      message: invalid
+        ? `Invalid input: ${invalid.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`
+        : shape.message,
       data: { ...shape.data, stack: undefined, issues: invalid ? z.flattenError(invalid) : null },
     };
   },
@@ -63,7 +66,12 @@ const domainErrors = t.middleware(async ({ next, path, type }) => {
     throw new TRPCError({ code, message: cause.message, cause });
   }
   if (result.error.code === 'INTERNAL_SERVER_ERROR') {
-    log.error('procedure failed', { path, type, durationMs: Math.round(performance.now() - started), error: result.error.message });
+    log.error('procedure failed', {
+      path,
+      type,
+      durationMs: Math.round(performance.now() - started),
+      error: result.error.message,
+    });
   }
   return result;
 });
@@ -73,7 +81,10 @@ export const DATABASE_REPLACED_MESSAGE =
 
 const writable = t.middleware(({ ctx, next, type }) => {
   if (type === 'mutation' && ctx.readOnly) {
-    throw new TRPCError({ code: 'FORBIDDEN', message: 'This dashboard is read-only (--read-only): actions are disabled.' });
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: 'This dashboard is read-only (--read-only): actions are disabled.',
+    });
   }
   // A write to a file the path no longer names would be acknowledged and then be read by nobody.
   if (ctx.openedFile && !stillNamesFile(ctx.dbPath, ctx.openedFile)) {
@@ -106,7 +117,10 @@ const socketBounds = t.middleware(async ({ ctx, type, next }) => {
   }
   const open = subscriptionsBySocket.get(socket) ?? 0;
   if (open >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
-    throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `At most ${MAX_SUBSCRIPTIONS_PER_SOCKET} live subscriptions per socket.` });
+    throw new TRPCError({
+      code: 'TOO_MANY_REQUESTS',
+      message: `At most ${MAX_SUBSCRIPTIONS_PER_SOCKET} live subscriptions per socket.`,
+    });
   }
   subscriptionsBySocket.set(socket, open + 1);
   const result = await next();
@@ -123,7 +137,9 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
 
 function isDatabaseBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_LOCKED');
+  return (
+    typeof code === 'string' && (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_LOCKED')
+  );
 }
 
 /**
@@ -132,13 +148,15 @@ function isDatabaseBusy(error: unknown): boolean {
  * feed with it); it waits here, between whole transactions, which a busy failure left unwritten.
  */
 const BUSY_RETRY_DELAYS_MS = [10, 25, 50, 100, 200, 400, 800, 1_000, 1_000, 1_000];
-export const DATABASE_BUSY_MESSAGE = 'Database busy: another process holds the write lock. Nothing was written; retrying.';
+export const DATABASE_BUSY_MESSAGE =
+  'Database busy: another process holds the write lock. Nothing was written; retrying.';
 
 const retryWhileBusy = t.middleware(async ({ next }) => {
   for (const delayMs of [...BUSY_RETRY_DELAYS_MS, null]) {
     const result = await next();
     if (result.ok || !isDatabaseBusy(result.error.cause)) return result;
-    if (delayMs === null) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: DATABASE_BUSY_MESSAGE, cause: result.error.cause });
+    if (delayMs === null)
+      throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: DATABASE_BUSY_MESSAGE, cause: result.error.cause });
     await new Promise((resolve) => setTimeout(resolve, delayMs));
   }
   throw new Error('unreachable');

@@ -13,14 +13,28 @@ function setup() {
   return { ...t, cli };
 }
 
-async function pair(cli: (args: string[], now?: string) => Promise<CliResult>, task = 'app-loop', threads = true): Promise<void> {
+async function pair(
+  cli: (args: string[], now?: string) => Promise<CliResult>,
+  task = 'app-loop',
+  threads = true,
+): Promise<void> {
   const flags = threads
-    ? ['--worker-codex-app-thread-id', 'thr-w', '--worker-codex-app-thread-title', 'Worker thread', '--manager-codex-app-thread-id', 'thr-m', '--manager-codex-app-thread-title', 'Manager thread']
+    ? [
+        '--worker-codex-app-thread-id',
+        'thr-w',
+        '--worker-codex-app-thread-title',
+        'Worker thread',
+        '--manager-codex-app-thread-id',
+        'thr-m',
+        '--manager-codex-app-thread-title',
+        'Manager thread',
+      ]
     : [];
   const made = await cli(['create-disposable-binding', task, ...flags, '--json']);
   expect(made.code, made.stderr).toBe(0);
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the CLI's JSON, read by deep paths and asserted
 function json(result: CliResult): Record<string, any> {
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout);
@@ -34,24 +48,95 @@ function expectRefusal(result: CliResult, message: RegExp): void {
 
 describe('app commands: refusals (exit 2, message on stderr, nothing on stdout)', () => {
   it.each([
-    ['--thread-id on app-wakeup-dispatch', ['app-wakeup-dispatch', 'app-loop', '--thread-id', 'thr-w', '--json'], /--thread-id/],
-    ['--task instead of the task argument (0.1.12 ignores --task here)', ['app-wakeup-dispatch', '--task', 'app-loop'], /app-wakeup-dispatch command requires a task\./],
-    ['--flag=value (never a flag in 0.1.12)', ['app-wakeup-dispatch', 'app-loop', '--stale-after=5'], /^Unsupported TypeScript runtime option: --stale-after=5$/m],
+    [
+      '--thread-id on app-wakeup-dispatch',
+      ['app-wakeup-dispatch', 'app-loop', '--thread-id', 'thr-w', '--json'],
+      /--thread-id/,
+    ],
+    [
+      '--task instead of the task argument (0.1.12 ignores --task here)',
+      ['app-wakeup-dispatch', '--task', 'app-loop'],
+      /app-wakeup-dispatch command requires a task\./,
+    ],
+    [
+      '--flag=value (never a flag in 0.1.12)',
+      ['app-wakeup-dispatch', 'app-loop', '--stale-after=5'],
+      /^Unsupported TypeScript runtime option: --stale-after=5$/m,
+    ],
     ['app-heartbeat without --role', ['app-heartbeat', 'app-loop', '--json'], /--role/],
     ['app-heartbeat with --role reviewer', ['app-heartbeat', 'app-loop', '--role', 'reviewer'], /--role/],
-    ['a negative --stale-after', ['app-heartbeat', 'app-loop', '--role', 'worker', '--stale-after', '-1'], /--stale-after/],
+    [
+      'a negative --stale-after',
+      ['app-heartbeat', 'app-loop', '--role', 'worker', '--stale-after', '-1'],
+      /--stale-after/,
+    ],
     ['a non-numeric --stale-after', ['app-loop-status', 'app-loop', '--stale-after', 'soon'], /--stale-after/],
-    ['app-heartbeat for an unknown task', ['app-heartbeat', 'no-such-task', '--role', 'worker'], /Unknown task: no-such-task/],
+    [
+      'app-heartbeat for an unknown task',
+      ['app-heartbeat', 'no-such-task', '--role', 'worker'],
+      /Unknown task: no-such-task/,
+    ],
     ['app-loop-status for an unknown task', ['app-loop-status', 'no-such-task'], /no-such-task/],
     ['app-loop-status without a task', ['app-loop-status'], /task/],
     ['a second task argument', ['app-wakeup-plan', 'app-loop', 'extra'], /extra/],
-    ['--dispatcher-id on record-delivery', ['app-wakeup-record-delivery', 'app-loop', '--role', 'worker', '--dispatch-receipt', 'x', '--delivery-status', 'skipped', '--dispatcher-id', 'd'], /--dispatcher-id/],
-    ['--stale-after on record-delivery', ['app-wakeup-record-delivery', 'app-loop', '--role', 'worker', '--dispatch-receipt', 'x', '--delivery-status', 'skipped', '--stale-after', '5'], /--stale-after/],
-    ['record-delivery with an unknown receipt', ['app-wakeup-record-delivery', 'app-loop', '--role', 'worker', '--dispatch-receipt', 'telemetry-nope', '--delivery-status', 'skipped'], /telemetry-nope/],
+    [
+      '--dispatcher-id on record-delivery',
+      [
+        'app-wakeup-record-delivery',
+        'app-loop',
+        '--role',
+        'worker',
+        '--dispatch-receipt',
+        'x',
+        '--delivery-status',
+        'skipped',
+        '--dispatcher-id',
+        'd',
+      ],
+      /--dispatcher-id/,
+    ],
+    [
+      '--stale-after on record-delivery',
+      [
+        'app-wakeup-record-delivery',
+        'app-loop',
+        '--role',
+        'worker',
+        '--dispatch-receipt',
+        'x',
+        '--delivery-status',
+        'skipped',
+        '--stale-after',
+        '5',
+      ],
+      /--stale-after/,
+    ],
+    [
+      'record-delivery with an unknown receipt',
+      [
+        'app-wakeup-record-delivery',
+        'app-loop',
+        '--role',
+        'worker',
+        '--dispatch-receipt',
+        'telemetry-nope',
+        '--delivery-status',
+        'skipped',
+      ],
+      /telemetry-nope/,
+    ],
     ['app-autopilot without an action', ['app-autopilot', '--json'], /action/],
     ['app-autopilot with an unknown action', ['app-autopilot', 'pause', 'app-loop'], /pause/],
-    ['app-autopilot with a fractional --watch-iterations', ['app-autopilot', 'start', 'app-loop', '--watch-iterations', '1.5'], /--watch-iterations/],
-    ['create-disposable-binding for a task that is already bound', ['create-disposable-binding', 'app-loop', '--worker', 'w2', '--manager', 'm2'], /already has an active binding/],
+    [
+      'app-autopilot with a fractional --watch-iterations',
+      ['app-autopilot', 'start', 'app-loop', '--watch-iterations', '1.5'],
+      /--watch-iterations/,
+    ],
+    [
+      'create-disposable-binding for a task that is already bound',
+      ['create-disposable-binding', 'app-loop', '--worker', 'w2', '--manager', 'm2'],
+      /already has an active binding/,
+    ],
   ])('%s', async (_what, args, message) => {
     const { cli } = setup();
     await pair(cli);
@@ -61,8 +146,11 @@ describe('app commands: refusals (exit 2, message on stderr, nothing on stdout)'
   it('accepts and ignores --dry-run and other universal flags, writing as without them (0.1.12)', async () => {
     const { cli } = setup();
     await pair(cli);
-    const receipts = async () => json(await cli(['telemetry', '--task', 'app-loop', '--event-type', 'app_wakeup_dispatch_planned', '--json']));
-    const dispatched = json(await cli(['app-wakeup-dispatch', 'app-loop', '--dry-run', '--limit', '3', '--all', '--json']));
+    const receipts = async () =>
+      json(await cli(['telemetry', '--task', 'app-loop', '--event-type', 'app_wakeup_dispatch_planned', '--json']));
+    const dispatched = json(
+      await cli(['app-wakeup-dispatch', 'app-loop', '--dry-run', '--limit', '3', '--all', '--json']),
+    );
     expect(dispatched.receipt.event_type).toBe('app_wakeup_dispatch_planned');
     expect((await cli(['app-wakeup-dispatch', 'app-loop', '--dry-run'])).code).toBe(0);
     expect(await receipts()).toHaveLength(2);
@@ -79,7 +167,10 @@ describe('app commands: refusals (exit 2, message on stderr, nothing on stdout)'
     await pair(cli);
     expect((await cli(['finish-task', 'app-loop', '--reason', 'done'])).code).toBe(0);
     expectRefusal(await cli(['app-loop-status', 'app-loop', '--json']), /No active binding for task: app-loop/);
-    expectRefusal(await cli(['app-heartbeat', 'app-loop', '--role', 'worker', '--json']), /No active bound worker session/);
+    expectRefusal(
+      await cli(['app-heartbeat', 'app-loop', '--role', 'worker', '--json']),
+      /No active bound worker session/,
+    );
     expectRefusal(await cli(['app-wakeup-dispatch', 'app-loop']), /No active binding/);
     expectRefusal(await cli(['app-autopilot', 'start', 'app-loop']), /No active binding/);
   });
@@ -98,12 +189,24 @@ describe('app commands: a loop going stale and being woken', () => {
     expect(staleAfter180.worker.lease).toMatchObject({ age_seconds: 180, state: 'healthy' });
     const stale = json(await cli(['app-loop-status', 'app-loop', '--json'], '2026-06-11T12:03:01Z'));
     expect(stale.worker.lease).toMatchObject({ age_seconds: 181, state: 'stale' });
-    expect(stale.next_actions.map((a: { kind: string }) => a.kind)).toEqual(['start_dispatch', 'wake_manager', 'wake_worker']);
+    expect(stale.next_actions.map((a: { kind: string }) => a.kind)).toEqual([
+      'start_dispatch',
+      'wake_manager',
+      'wake_worker',
+    ]);
 
     const text = await cli(['app-loop-status', 'app-loop'], T_LATER);
     expect(text.stdout).toBe(
-      ['App loop app-loop: attention required', 'Dispatch dispatch-local: missing', 'Manager app-loop-manager: stale', 'Worker app-loop-worker: stale',
-        'Next: start_dispatch - Dispatcher dispatch-local is missing.', 'Next: wake_manager - Manager heartbeat is stale.', 'Next: wake_worker - Worker heartbeat is stale.', ''].join('\n'),
+      [
+        'App loop app-loop: attention required',
+        'Dispatch dispatch-local: missing',
+        'Manager app-loop-manager: stale',
+        'Worker app-loop-worker: stale',
+        'Next: start_dispatch - Dispatcher dispatch-local is missing.',
+        'Next: wake_manager - Manager heartbeat is stale.',
+        'Next: wake_worker - Worker heartbeat is stale.',
+        '',
+      ].join('\n'),
     );
 
     const plan = json(await cli(['app-wakeup-plan', 'app-loop', '--json'], T_LATER));
@@ -118,18 +221,79 @@ describe('app commands: a loop going stale and being woken', () => {
     expect(dispatchText.stdout).toContain('worker: ready_to_send - worker heartbeat is stale.');
     expect(dispatchText.stdout).toContain('Thread: Worker thread thr-w');
 
-    const sent = json(await cli(['app-wakeup-record-delivery', 'app-loop', '--role', 'worker', '--dispatch-receipt', receiptId!, '--delivery-status', 'sent', '--thread-id', 'thr-w', '--reason', 'ok', '--json'], T_LATER));
-    expect(sent.delivery).toMatchObject({ status: 'sent', source_action_status: 'ready_to_send', thread_id: 'thr-w', reason: 'ok' });
-    expect(sent.source.dispatcher.command).toBe(`conveyor dispatch --watch --dispatcher-id 'dispatch-local' --path '${dbPath}'`);
-    const again = await cli(['app-wakeup-record-delivery', 'app-loop', '--role', 'worker', '--dispatch-receipt', receiptId!, '--delivery-status', 'sent', '--thread-id', 'thr-w'], T_LATER);
+    const sent = json(
+      await cli(
+        [
+          'app-wakeup-record-delivery',
+          'app-loop',
+          '--role',
+          'worker',
+          '--dispatch-receipt',
+          receiptId!,
+          '--delivery-status',
+          'sent',
+          '--thread-id',
+          'thr-w',
+          '--reason',
+          'ok',
+          '--json',
+        ],
+        T_LATER,
+      ),
+    );
+    expect(sent.delivery).toMatchObject({
+      status: 'sent',
+      source_action_status: 'ready_to_send',
+      thread_id: 'thr-w',
+      reason: 'ok',
+    });
+    expect(sent.source.dispatcher.command).toBe(
+      `conveyor dispatch --watch --dispatcher-id 'dispatch-local' --path '${dbPath}'`,
+    );
+    const again = await cli(
+      [
+        'app-wakeup-record-delivery',
+        'app-loop',
+        '--role',
+        'worker',
+        '--dispatch-receipt',
+        receiptId!,
+        '--delivery-status',
+        'sent',
+        '--thread-id',
+        'thr-w',
+      ],
+      T_LATER,
+    );
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/^App wakeup delivery sent recorded for worker on app-loop\.\nSource receipt: telemetry-\S+\nReceipt: telemetry-\S+\n/);
+    expect(again.stdout).toMatch(
+      /^App wakeup delivery sent recorded for worker on app-loop\.\nSource receipt: telemetry-\S+\nReceipt: telemetry-\S+\n/,
+    );
     expectRefusal(
-      await cli(['app-wakeup-record-delivery', 'app-loop', '--role', 'manager', '--dispatch-receipt', receiptId!, '--delivery-status', 'sent', '--thread-id', 'thr-m'], T_LATER),
+      await cli(
+        [
+          'app-wakeup-record-delivery',
+          'app-loop',
+          '--role',
+          'manager',
+          '--dispatch-receipt',
+          receiptId!,
+          '--delivery-status',
+          'sent',
+          '--thread-id',
+          'thr-m',
+        ],
+        T_LATER,
+      ),
       /skipped_healthy/,
     );
 
-    const started = json(await cli(['app-autopilot', 'start', 'app-loop', '--interval', '2.5', '--watch-iterations', '7', '--json'], T_LATER));
+    const started = json(
+      await cli(
+        ['app-autopilot', 'start', 'app-loop', '--interval', '2.5', '--watch-iterations', '7', '--json'],
+        T_LATER,
+      ),
+    );
     expect(started.plan.control.dispatcher_command).toContain('--watch-iterations 7 --interval 2.5');
     const status = await cli(['app-autopilot', 'status', 'app-loop'], T_LATER);
     expect(status.stdout).toMatch(/^App autopilot status for app-loop: active\n/);

@@ -15,14 +15,56 @@ describe('manager commands on the command line', () => {
     expect(denied).toMatchObject({ code: 1, stderr: '' });
     expect(JSON.parse(denied.stdout).reasons).toEqual(['missing_manager_config']);
     expect((await cli(['manager-config', 'mgr', '--dry-run', ...path])).code).toBe(2);
-    const config = JSON.parse((await cli(['manager-config', 'mgr', '--permit', 'context.spawn_reviewer', '--epilogue', 'draft-pr', ...path])).stdout);
+    const config = JSON.parse(
+      (await cli(['manager-config', 'mgr', '--permit', 'context.spawn_reviewer', '--epilogue', 'draft-pr', ...path]))
+        .stdout,
+    );
     expect(config.permissions.context).toEqual(['spawn_reviewer']);
-    expect((await cli(['epilogue', 'mgr', '--step', 'draft-pr', ...path])).stdout).toMatch(/^epilogue draft-pr: \[\{"latest_run":/);
-    await cli(['continuation', 'mgr', '--submit', 'worker', '--from-stdin', '--correlation-id', 'c1', ...path], '{"next":"a"}');
-    await cli(['continuation', 'mgr', '--submit', 'manager', '--from-stdin', '--correlation-id', 'c1', ...path], '{"agree":true}');
-    const dry = await cli(['continuation-reviewer', 'mgr', '--correlation-id', 'c1', '--reviewer-session-id', 'r', '--manager-session-id', 'm', '--dry-run', ...path, '--reviewer-command', '--', 'rev', '--path', 'x']);
+    expect((await cli(['epilogue', 'mgr', '--step', 'draft-pr', ...path])).stdout).toMatch(
+      /^epilogue draft-pr: \[\{"latest_run":/,
+    );
+    await cli(
+      ['continuation', 'mgr', '--submit', 'worker', '--from-stdin', '--correlation-id', 'c1', ...path],
+      '{"next":"a"}',
+    );
+    await cli(
+      ['continuation', 'mgr', '--submit', 'manager', '--from-stdin', '--correlation-id', 'c1', ...path],
+      '{"agree":true}',
+    );
+    const dry = await cli([
+      'continuation-reviewer',
+      'mgr',
+      '--correlation-id',
+      'c1',
+      '--reviewer-session-id',
+      'r',
+      '--manager-session-id',
+      'm',
+      '--dry-run',
+      ...path,
+      '--reviewer-command',
+      '--',
+      'rev',
+      '--path',
+      'x',
+    ]);
     expect(JSON.parse(dry.stdout).reviewer_command).toEqual(['rev', '--path', 'x']);
-    const added = JSON.parse((await cli(['criteria', 'mgr', '--add', '--criterion', 'docs', '--source', 'user_requested', '--status', 'accepted', ...path])).stdout);
+    const added = JSON.parse(
+      (
+        await cli([
+          'criteria',
+          'mgr',
+          '--add',
+          '--criterion',
+          'docs',
+          '--source',
+          'user_requested',
+          '--status',
+          'accepted',
+          ...path,
+        ])
+      ).stdout,
+    );
     expect(Object.keys(added)).toEqual(['affected_criterion', 'criteria', 'summary', 'task']);
     expect((await cli(['finish-task', 'mgr', '--reason', 'r', '--require-criteria-audit', ...path])).code).toBe(1);
   });

@@ -12,25 +12,106 @@ const COMMANDS_DIR = join(__dirname, '..', 'lib', 'cli', 'commands');
 
 // agent-conveyor 0.1.12's commands, written out here rather than read from the table under test.
 const UPSTREAM_COMMANDS = [
-  'app-autopilot', 'app-heartbeat', 'app-loop-status', 'app-wakeup-dispatch', 'app-wakeup-plan',
-  'app-wakeup-record-delivery', 'audit', 'bind', 'capture', 'classify', 'commands', 'compact-worker', 'continuation',
-  'continuation-reviewer', 'create', 'create-disposable-binding', 'criteria', 'criteria-plan', 'cycle', 'dashboard',
-  'db-doctor', 'deregister', 'discover', 'dispatch', 'divergences', 'doctor', 'doctor-self', 'enqueue-continue-iteration',
-  'enqueue-notify-manager', 'enqueue-nudge-worker', 'epilogue', 'events', 'export-task', 'finish-task', 'handoff',
-  'idle-check', 'import-compat', 'ingest', 'install-skills', 'interrupt', 'list', 'loop-evidence', 'loop-status',
-  'loop-templates', 'loop-triggers', 'manager-ack', 'manager-config', 'manager-inbox', 'manager-permission',
-  'manager-recipes', 'mutation-audit', 'nudge', 'open', 'open-manager', 'open-worker', 'pair', 'prune', 'qa-plan',
-  'qa-run', 'ralph-loop-presets', 'reconcile', 'record-decision', 'register-manager', 'register-worker', 'replay',
-  'request-worker-compact', 'runs', 'search', 'session-inbox', 'session-interrupt', 'session-nudge', 'sessions',
-  'start', 'start-manager', 'start-test', 'start-worker', 'status', 'stop', 'stop-task', 'tail', 'tasks', 'telemetry',
-  'transcript-capture', 'transcript-prune', 'transcript-show', 'unbind', 'update-status', 'worker-ack',
+  'app-autopilot',
+  'app-heartbeat',
+  'app-loop-status',
+  'app-wakeup-dispatch',
+  'app-wakeup-plan',
+  'app-wakeup-record-delivery',
+  'audit',
+  'bind',
+  'capture',
+  'classify',
+  'commands',
+  'compact-worker',
+  'continuation',
+  'continuation-reviewer',
+  'create',
+  'create-disposable-binding',
+  'criteria',
+  'criteria-plan',
+  'cycle',
+  'dashboard',
+  'db-doctor',
+  'deregister',
+  'discover',
+  'dispatch',
+  'divergences',
+  'doctor',
+  'doctor-self',
+  'enqueue-continue-iteration',
+  'enqueue-notify-manager',
+  'enqueue-nudge-worker',
+  'epilogue',
+  'events',
+  'export-task',
+  'finish-task',
+  'handoff',
+  'idle-check',
+  'import-compat',
+  'ingest',
+  'install-skills',
+  'interrupt',
+  'list',
+  'loop-evidence',
+  'loop-status',
+  'loop-templates',
+  'loop-triggers',
+  'manager-ack',
+  'manager-config',
+  'manager-inbox',
+  'manager-permission',
+  'manager-recipes',
+  'mutation-audit',
+  'nudge',
+  'open',
+  'open-manager',
+  'open-worker',
+  'pair',
+  'prune',
+  'qa-plan',
+  'qa-run',
+  'ralph-loop-presets',
+  'reconcile',
+  'record-decision',
+  'register-manager',
+  'register-worker',
+  'replay',
+  'request-worker-compact',
+  'runs',
+  'search',
+  'session-inbox',
+  'session-interrupt',
+  'session-nudge',
+  'sessions',
+  'start',
+  'start-manager',
+  'start-test',
+  'start-worker',
+  'status',
+  'stop',
+  'stop-task',
+  'tail',
+  'tasks',
+  'telemetry',
+  'transcript-capture',
+  'transcript-prune',
+  'transcript-show',
+  'unbind',
+  'update-status',
+  'worker-ack',
   'worker-inbox',
 ];
 
 async function inProcess(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: {}, cwd: process.cwd() });
+  const code = await main(argv, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    env: {},
+    cwd: process.cwd(),
+  });
   return { code, stdout, stderr };
 }
 
@@ -60,9 +141,13 @@ describe('the command table', () => {
 
   it('loads each implemented command from the file named after it, in its family folder', async () => {
     for (const entry of implementedCommands()) {
-      expect(existsSync(join(COMMANDS_DIR, entry.family, `${entry.name}.ts`)), `${entry.family}/${entry.name}.ts`).toBe(true);
+      expect(existsSync(join(COMMANDS_DIR, entry.family, `${entry.name}.ts`)), `${entry.family}/${entry.name}.ts`).toBe(
+        true,
+      );
       // The loader's own text names its file (Vitest rewrites the import's specifier, so .js or .ts).
-      expect(entry.load.toString(), entry.name).toMatch(new RegExp(`/commands/${entry.family}/${entry.name}\\.[jt]s['"]`));
+      expect(entry.load.toString(), entry.name).toMatch(
+        new RegExp(`/commands/${entry.family}/${entry.name}\\.[jt]s['"]`),
+      );
       const def = (await entry.load()).default;
       expect(def.name, entry.name).toBe(entry.name);
       expect(def.help, entry.name).toMatch(usageLine(entry.name));
@@ -96,7 +181,9 @@ describe('the command table', () => {
     for (const entry of notImplementedCommands()) {
       const result = await inProcess([entry.name, '--help']);
       expect(result, entry.name).toMatchObject({ code: 2, stdout: '' });
-      expect(result.stderr, entry.name).toContain(`${entry.name} is an agent-conveyor 0.1.12 command that conveyor does not implement yet`);
+      expect(result.stderr, entry.name).toContain(
+        `${entry.name} is an agent-conveyor 0.1.12 command that conveyor does not implement yet`,
+      );
     }
   });
 
@@ -104,7 +191,9 @@ describe('the command table', () => {
     const result = await inProcess(['--help']);
     expect(result.code).toBe(0);
     for (const entry of implementedCommands()) {
-      expect(result.stdout).toMatch(new RegExp(`^  ${entry.name} +${entry.summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+      expect(result.stdout).toMatch(
+        new RegExp(`^  ${entry.name} +${entry.summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'),
+      );
     }
     const rest = result.stdout.slice(result.stdout.indexOf('Not implemented yet'));
     for (const entry of notImplementedCommands()) expect(rest).toMatch(new RegExp(`\\b${entry.name}(,|\\n)`));

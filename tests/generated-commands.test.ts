@@ -58,7 +58,8 @@ it('runs every generated command as printed, with exit 0', async () => {
   /** Runs a generated command; long-running or waiting ones are first given something finite to do. */
   async function run(command: string, now: string): Promise<ShellResult> {
     let line = command;
-    if (/^conveyor dispatch --watch /.test(command) && !command.includes('--watch-iterations')) line = `${command} --watch-iterations 1 --interval 0`;
+    if (/^conveyor dispatch --watch /.test(command) && !command.includes('--watch-iterations'))
+      line = `${command} --watch-iterations 1 --interval 0`;
     const inbox = /^conveyor (worker|manager)-inbox '([^']+)'/.exec(command);
     if (inbox) {
       // Queue one item so that --wait returns at once instead of waiting out its timeout.
@@ -74,12 +75,33 @@ it('runs every generated command as printed, with exit 0', async () => {
   const runJson = async (command: string, now: string) => JSON.parse((await run(command, now)).stdout);
 
   // Bootstrap: one pair with app threads, one without.
-  const loop = JSON.parse((await conveyor('create-disposable-binding gen-loop --worker-codex-app-thread-id thr-w --manager-codex-app-thread-id thr-m --json', T0)).stdout);
+  const loop = JSON.parse(
+    (
+      await conveyor(
+        'create-disposable-binding gen-loop --worker-codex-app-thread-id thr-w --manager-codex-app-thread-id thr-m --json',
+        T0,
+      )
+    ).stdout,
+  );
   const bare = JSON.parse((await conveyor('create-disposable-binding gen-bare --json', T0)).stdout);
   const hb = loop.heartbeat_recommendations;
-  collect(hb.manager.poll_command, hb.worker.poll_command, hb.manager.direct_inbox_command, hb.worker.direct_inbox_command);
-  collect(hb.status_command, hb.wakeup_plan_command, hb.wakeup_dispatch_command, hb.teardown_policy.terminal_closeout_command);
-  collect(loop.worker.communication.poll_command, loop.manager.communication.poll_command, bare.heartbeat_recommendations.wakeup_dispatch_command);
+  collect(
+    hb.manager.poll_command,
+    hb.worker.poll_command,
+    hb.manager.direct_inbox_command,
+    hb.worker.direct_inbox_command,
+  );
+  collect(
+    hb.status_command,
+    hb.wakeup_plan_command,
+    hb.wakeup_dispatch_command,
+    hb.teardown_policy.terminal_closeout_command,
+  );
+  collect(
+    loop.worker.communication.poll_command,
+    loop.manager.communication.poll_command,
+    bare.heartbeat_recommendations.wakeup_dispatch_command,
+  );
   collectText(hb.manager.prompt);
   collectText(hb.worker.prompt);
   collectText(loop.worker_handoff);
@@ -88,7 +110,12 @@ it('runs every generated command as printed, with exit 0', async () => {
 
   // Everything stale an hour later: status, plan and dispatch say what to run.
   const status = await runJson(hb.status_command, T1);
-  collect(status.manager.poll_command, status.worker.poll_command, status.manager.direct_inbox_command, status.worker.direct_inbox_command);
+  collect(
+    status.manager.poll_command,
+    status.worker.poll_command,
+    status.manager.direct_inbox_command,
+    status.worker.direct_inbox_command,
+  );
   status.next_actions.forEach((a: { prompt: string }) => collectText(a.prompt));
   const plan = await runJson(hb.wakeup_plan_command, T1);
   collect(plan.dispatcher.command);
@@ -100,7 +127,10 @@ it('runs every generated command as printed, with exit 0', async () => {
   collect(ready.dispatcher.command);
   for (const action of ready.actions) {
     collectText(action.prompt);
-    const sent = templates.sent.replace('<role>', action.role).replace('<receipt.event_id>', ready.receipt.event_id).replace('<action.thread.id>', action.thread.id);
+    const sent = templates.sent
+      .replace('<role>', action.role)
+      .replace('<receipt.event_id>', ready.receipt.event_id)
+      .replace('<action.thread.id>', action.thread.id);
     collect(sent);
     await run(sent, T1);
   }
@@ -110,7 +140,9 @@ it('runs every generated command as printed, with exit 0', async () => {
   collect(beat.next.poll_command, beat.next.direct_inbox_command);
   const skippedRound = await runJson(hb.wakeup_dispatch_command, T1);
   expect(skippedRound.actions[0].status).toBe('skipped_healthy');
-  const skipped = templates.skipped.replace('<role>', 'manager').replace('<receipt.event_id>', skippedRound.receipt.event_id);
+  const skipped = templates.skipped
+    .replace('<role>', 'manager')
+    .replace('<receipt.event_id>', skippedRound.receipt.event_id);
   collect(skipped);
   await run(skipped, T1);
 
@@ -118,13 +150,17 @@ it('runs every generated command as printed, with exit 0', async () => {
   const blockedRound = await runJson(bare.heartbeat_recommendations.wakeup_dispatch_command, T1);
   expect(blockedRound.summary.blocked).toBe(2);
   for (const role of ['manager', 'worker']) {
-    const blocked = bare.heartbeat_recommendations.delivery_receipt_commands.blocked.replace('<role>', role).replace('<receipt.event_id>', blockedRound.receipt.event_id);
+    const blocked = bare.heartbeat_recommendations.delivery_receipt_commands.blocked
+      .replace('<role>', role)
+      .replace('<receipt.event_id>', blockedRound.receipt.event_id);
     collect(blocked);
     await run(blocked, T1);
   }
 
   // Autopilot controls and automation prompts.
-  const autopilot = JSON.parse((await conveyor('app-autopilot start gen-loop --watch-iterations 1 --interval 0 --json', T1)).stdout);
+  const autopilot = JSON.parse(
+    (await conveyor('app-autopilot start gen-loop --watch-iterations 1 --interval 0 --json', T1)).stdout,
+  );
   const control = autopilot.plan.control;
   collect(control.dispatcher_command, control.status_command, control.wakeup_dispatch_command, control.stop_command);
   autopilot.plan.automation_specs.forEach((s: { prompt: string }) => collectText(s.prompt));
@@ -135,7 +171,8 @@ it('runs every generated command as printed, with exit 0', async () => {
 
   // Everything else that was printed, the closeout last (it finishes the task).
   const closeout = hb.teardown_policy.terminal_closeout_command;
-  for (const command of [...generated].filter((c) => !ran.has(c) && c !== closeout && !isTemplate(c))) await run(command, T1);
+  for (const command of [...generated].filter((c) => !ran.has(c) && c !== closeout && !isTemplate(c)))
+    await run(command, T1);
   await run(closeout, T1);
 
   const notRun = [...generated].filter((c) => !ran.has(c) && !isTemplate(c));
@@ -143,9 +180,19 @@ it('runs every generated command as printed, with exit 0', async () => {
   // Distinct commands, by subcommand: all of them were produced and run.
   const subcommands = new Set([...ran].map((c) => c.split(' ')[1]));
   expect([...subcommands].sort()).toEqual([
-    'app-autopilot', 'app-heartbeat', 'app-loop-status', 'app-wakeup-dispatch', 'app-wakeup-plan', 'app-wakeup-record-delivery',
-    'dispatch', 'finish-task', 'manager-inbox', 'worker-inbox',
+    'app-autopilot',
+    'app-heartbeat',
+    'app-loop-status',
+    'app-wakeup-dispatch',
+    'app-wakeup-plan',
+    'app-wakeup-record-delivery',
+    'dispatch',
+    'finish-task',
+    'manager-inbox',
+    'worker-inbox',
   ]);
   // The prompts embed the same three delivery templates the recommendations list.
-  expect([...generated].filter(isTemplate).sort()).toEqual([templates.blocked, templates.sent, templates.skipped].sort());
+  expect([...generated].filter(isTemplate).sort()).toEqual(
+    [templates.blocked, templates.sent, templates.skipped].sort(),
+  );
 });

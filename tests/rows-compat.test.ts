@@ -62,9 +62,37 @@ function parseSqlValues(line: string): Value[] {
 
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z$/;
 const ISO_S = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
-const ID = /\b(session-token|session|task|binding|command|dispatch|telemetry|run)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g;
+const ID =
+  /\b(session-token|session|task|binding|command|dispatch|telemetry|run)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g;
 // Sentences, names and paths: their wording or value is not a format.
-const FREE_TEXT = new Set(['summary', 'error', 'message', 'reason', 'prompt', 'last_agent_message', 'name', 'goal', 'task', 'worker', 'manager', 'worker_session', 'manager_session', 'source_session', 'target_session', 'source_session_name', 'target_session_name', 'cwd', 'codex_session_path', 'codex_session_id', 'identity_token', 'idempotency_key', 'correlation_id', 'session', 'criterion', 'direct_inbox_command']);
+const FREE_TEXT = new Set([
+  'summary',
+  'error',
+  'message',
+  'reason',
+  'prompt',
+  'last_agent_message',
+  'name',
+  'goal',
+  'task',
+  'worker',
+  'manager',
+  'worker_session',
+  'manager_session',
+  'source_session',
+  'target_session',
+  'source_session_name',
+  'target_session_name',
+  'cwd',
+  'codex_session_path',
+  'codex_session_id',
+  'identity_token',
+  'idempotency_key',
+  'correlation_id',
+  'session',
+  'criterion',
+  'direct_inbox_command',
+]);
 
 function maskString(value: string, key: string): string {
   if (ISO_MS.test(value)) return '<TS.ms>';
@@ -73,7 +101,11 @@ function maskString(value: string, key: string): string {
     ID.lastIndex = 0;
     const masked = value.replace(ID, (_m, prefix: string) => `<${prefix}>`);
     const structured = masked.replace(/:\d+$/, ':<n>');
-    return /^(<[a-z-]+>[:]?)+$|^<[a-z-]+>(:[a-z_]+:<[a-z-]+>)+(:<n>)?$/.test(structured) ? structured : FREE_TEXT.has(key) ? 'text' : masked;
+    return /^(<[a-z-]+>[:]?)+$|^<[a-z-]+>(:[a-z_]+:<[a-z-]+>)+(:<n>)?$/.test(structured)
+      ? structured
+      : FREE_TEXT.has(key)
+        ? 'text'
+        : masked;
   }
   ID.lastIndex = 0;
   return FREE_TEXT.has(key) ? 'text' : `text`;
@@ -84,7 +116,12 @@ function mask(value: unknown, key: string): unknown {
   if (typeof value === 'number') return 'num';
   if (typeof value === 'boolean') return 'bool';
   if (Array.isArray(value)) return value.map((v) => mask(v, key));
-  if (typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, mask((value as Record<string, unknown>)[k], k)]));
+  if (typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, mask((value as Record<string, unknown>)[k], k)]),
+    );
   const text = String(value);
   if (key.endsWith('_json')) return mask(JSON.parse(text), key.replace(/_json$/, ''));
   return maskString(text, key);
@@ -96,8 +133,17 @@ function signature(columns: readonly string[], row: readonly unknown[]): string 
 
 // Which column tells rows of one table apart as "the same kind of thing".
 const KIND: Record<string, string | null> = {
-  tasks: null, sessions: 'role', bindings: null, commands: 'type', command_attempts: 'state', routed_notifications: 'signal_type',
-  codex_events: 'subtype', events: 'type', telemetry_events: 'event_type', manager_decisions: null, agent_observations: null,
+  tasks: null,
+  sessions: 'role',
+  bindings: null,
+  commands: 'type',
+  command_attempts: 'state',
+  routed_notifications: 'signal_type',
+  codex_events: 'subtype',
+  events: 'type',
+  telemetry_events: 'event_type',
+  manager_decisions: null,
+  agent_observations: null,
 };
 
 const reference = parseRowsTxt(readFileSync(join(FIXTURES, 'rows.txt'), 'utf8'));
@@ -131,12 +177,32 @@ afterAll(() => copy.cleanup());
 describe('reading scenario.db written by 0.1.12', () => {
   it('lists its tasks, sessions, commands with attempts, telemetry and inboxes as the reference CLI did', async () => {
     const tasks = JSON.parse((await cli(['tasks', '--json'])).stdout) as Array<{ name: string; state: string }>;
-    expect(tasks.map((t) => `${t.name}:${t.state}`)).toEqual(['app-loop:done', 'scratch-loop:managed', 'cli-loop:done']);
-    const sessions = JSON.parse((await cli(['sessions', '--state', 'all'])).stdout) as Array<{ name: string; communication: { session_kind: string } }>;
-    expect(sessions.map((s) => s.name)).toEqual(['app-worker', 'app-manager', 'scratch-loop-worker', 'scratch-loop-manager', 'cli-worker', 'cli-manager']);
+    expect(tasks.map((t) => `${t.name}:${t.state}`)).toEqual([
+      'app-loop:done',
+      'scratch-loop:managed',
+      'cli-loop:done',
+    ]);
+    const sessions = JSON.parse((await cli(['sessions', '--state', 'all'])).stdout) as Array<{
+      name: string;
+      communication: { session_kind: string };
+    }>;
+    expect(sessions.map((s) => s.name)).toEqual([
+      'app-worker',
+      'app-manager',
+      'scratch-loop-worker',
+      'scratch-loop-manager',
+      'cli-worker',
+      'cli-manager',
+    ]);
     expect(new Set(sessions.map((s) => s.communication.session_kind))).toEqual(new Set(['codex_app']));
-    const commands = JSON.parse((await cli(['commands', '--task', 'app-loop', '--attempts', '--json'])).stdout) as Array<{ type: string; attempt_history: unknown[] }>;
-    expect(commands.map((c) => `${c.type}:${c.attempt_history.length}`)).toEqual(['nudge_worker:1', 'nudge_worker:1', 'finish_task:0']);
+    const commands = JSON.parse(
+      (await cli(['commands', '--task', 'app-loop', '--attempts', '--json'])).stdout,
+    ) as Array<{ type: string; attempt_history: unknown[] }>;
+    expect(commands.map((c) => `${c.type}:${c.attempt_history.length}`)).toEqual([
+      'nudge_worker:1',
+      'nudge_worker:1',
+      'finish_task:0',
+    ]);
     const telemetry = JSON.parse((await cli(['telemetry', '--task', 'app-loop', '--json'])).stdout) as unknown[];
     expect(telemetry).toHaveLength(30);
     const inbox = JSON.parse((await cli(['session-inbox', 'app-manager', '--json'])).stdout) as { items: unknown[] };
@@ -150,7 +216,10 @@ describe('reading scenario.db written by 0.1.12', () => {
 describe('writing to a copy of scenario.db', () => {
   it('adds rows with the columns and formats 0.1.12 writes for the same kinds of rows', async () => {
     const rollout = join(copy.dir, 'rollout-scratch-worker.jsonl');
-    writeFileSync(rollout, '{"type":"session_meta","timestamp":"2026-11-25T10:00:00.000Z","payload":{"id":"codex-scratch-loop-worker","cwd":"/home/dev/conveyor-demo/run","originator":"codex_cli_rs"}}\n');
+    writeFileSync(
+      rollout,
+      '{"type":"session_meta","timestamp":"2026-11-25T10:00:00.000Z","payload":{"id":"codex-scratch-loop-worker","cwd":"/home/dev/conveyor-demo/run","originator":"codex_cli_rs"}}\n',
+    );
     const steps: string[][] = [
       ['register-worker', '--name', 'scratch-loop-worker', '--pid', '43001', '--codex-session', rollout],
       ['tasks', '--create', 'compat-loop', '--goal', 'Compatibility'],
@@ -160,8 +229,17 @@ describe('writing to a copy of scenario.db', () => {
       ['deregister', 'scratch-loop-worker'],
     ];
     for (const args of steps) await cli(args);
-    writeFileSync(rollout, '{"type":"event_msg","timestamp":"2026-11-25T10:00:01.000Z","payload":{"type":"task_complete","turn_id":"turn-1","last_agent_message":"Done."}}\n', { flag: 'a' });
-    for (const args of [['ingest', 'scratch-loop-worker'], ['dispatch', '--once'], ['manager-inbox', 'scratch-loop', '--consume-next', '--json'], ['finish-task', 'scratch-loop', '--reason', 'Compatible']]) {
+    writeFileSync(
+      rollout,
+      '{"type":"event_msg","timestamp":"2026-11-25T10:00:01.000Z","payload":{"type":"task_complete","turn_id":"turn-1","last_agent_message":"Done."}}\n',
+      { flag: 'a' },
+    );
+    for (const args of [
+      ['ingest', 'scratch-loop-worker'],
+      ['dispatch', '--once'],
+      ['manager-inbox', 'scratch-loop', '--consume-next', '--json'],
+      ['finish-task', 'scratch-loop', '--reason', 'Compatible'],
+    ]) {
       const result = await cli(args);
       expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
     }
@@ -197,8 +275,12 @@ describe('writing to a copy of scenario.db', () => {
     const fresh = tempDatabase();
     try {
       for (const [table, ref] of reference) {
-        if (table.startsWith('telemetry_events_fts_') || table === 'sqlite_sequence' || ref.columns.length === 0) continue; // rows.txt names no columns of an empty table
-        const columns = fresh.db.prepare(`select * from ${table} limit 0`).columns().map((c) => c.name);
+        if (table.startsWith('telemetry_events_fts_') || table === 'sqlite_sequence' || ref.columns.length === 0)
+          continue; // rows.txt names no columns of an empty table
+        const columns = fresh.db
+          .prepare(`select * from ${table} limit 0`)
+          .columns()
+          .map((c) => c.name);
         expect(columns, table).toEqual(ref.columns);
       }
     } finally {

@@ -12,7 +12,8 @@ type Spec = Outputs['automation']['status']['plan']['automation_specs'][number];
 export function rruleInWords(rrule: string): string {
   const parts = Object.fromEntries(rrule.split(';').map((p) => p.split('=') as [string, string]));
   const n = Number(parts.INTERVAL ?? '1');
-  const unit = { SECONDLY: 'second', MINUTELY: 'minute', HOURLY: 'hour', DAILY: 'day', WEEKLY: 'week' }[parts.FREQ ?? ''] ?? null;
+  const unit =
+    { SECONDLY: 'second', MINUTELY: 'minute', HOURLY: 'hour', DAILY: 'day', WEEKLY: 'week' }[parts.FREQ ?? ''] ?? null;
   if (!unit) return rrule;
   return n === 1 ? `every ${unit}` : `every ${n} ${unit}s`;
 }
@@ -29,7 +30,10 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
   const stop = trpc.automation.stop.useMutation({ onSuccess: done });
   const plan = status.data?.plan;
   // status answers with default dispatcher bounds; right after a start, show the command that start printed.
-  const dispatcherCommand = (start.isSuccess && !stop.isSuccess ? start.data.plan.control.dispatcher_command : null) ?? plan?.control.dispatcher_command ?? '';
+  const dispatcherCommand =
+    (start.isSuccess && !stop.isSuccess ? start.data.plan.control.dispatcher_command : null) ??
+    plan?.control.dispatcher_command ??
+    '';
   const active = plan?.desired_state === 'active';
   const error = start.error ?? stop.error;
   return (
@@ -41,8 +45,10 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
         <>
           <p>
             Autopilot: <span className={`badge autopilot-${active ? 'on' : 'off'}`}>{plan.desired_state}</span>
-            {plan.last_policy_event ? <span className="muted"> since {plan.last_policy_event.recorded_at}</span> : null} · dispatcher{' '}
-            <code>{status.data?.dispatcherId}</code> {plan.dispatcher.state}
+            {plan.last_policy_event ? (
+              <span className="muted"> since {plan.last_policy_event.recorded_at}</span>
+            ) : null}{' '}
+            · dispatcher <code>{status.data?.dispatcherId}</code> {plan.dispatcher.state}
           </p>
           {!readOnly ? (
             <form
@@ -50,28 +56,68 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
               aria-label="Start autopilot"
               onSubmit={(e) => {
                 e.preventDefault();
-                start.mutate({ taskId, intervalSeconds: Number(interval), watchIterations: Number(iterations), dispatcherId: dispatcher });
+                start.mutate({
+                  taskId,
+                  intervalSeconds: Number(interval),
+                  watchIterations: Number(iterations),
+                  dispatcherId: dispatcher,
+                });
               }}
             >
               <label>
-                Interval (s) <input type="number" min={0} max={86400} step="any" value={interval} onChange={(e) => setInterval(e.target.value)} style={{ width: '6rem' }} />
+                Interval (s){' '}
+                <input
+                  type="number"
+                  min={0}
+                  max={86400}
+                  step="any"
+                  value={interval}
+                  onChange={(e) => setInterval(e.target.value)}
+                  style={{ width: '6rem' }}
+                />
               </label>
               <label>
-                Watch iterations <input type="number" min={0} max={1000000000} value={iterations} onChange={(e) => setIterations(e.target.value)} style={{ width: '8rem' }} />
+                Watch iterations{' '}
+                <input
+                  type="number"
+                  min={0}
+                  max={1000000000}
+                  value={iterations}
+                  onChange={(e) => setIterations(e.target.value)}
+                  style={{ width: '8rem' }}
+                />
               </label>
               <label>
-                Dispatcher id <input value={dispatcher} maxLength={200} onChange={(e) => setDispatcher(e.target.value)} style={{ width: '10rem' }} />
+                Dispatcher id{' '}
+                <input
+                  value={dispatcher}
+                  maxLength={200}
+                  onChange={(e) => setDispatcher(e.target.value)}
+                  style={{ width: '10rem' }}
+                />
               </label>
               <button type="submit" disabled={start.isPending}>
                 Start autopilot
               </button>
-              <button type="button" disabled={stop.isPending || !active} onClick={() => stop.mutate({ taskId, dispatcherId: status.data?.dispatcherId })}>
+              <button
+                type="button"
+                disabled={stop.isPending || !active}
+                onClick={() => stop.mutate({ taskId, dispatcherId: status.data?.dispatcherId })}
+              >
                 Stop autopilot
               </button>
             </form>
           ) : null}
           <p role="status" className="status-line">
-            {error ? <span className="error-text">{error.message}</span> : start.isSuccess ? 'Autopilot started' : stop.isSuccess ? 'Autopilot stopped' : '\u00a0'}
+            {error ? (
+              <span className="error-text">{error.message}</span>
+            ) : start.isSuccess ? (
+              'Autopilot started'
+            ) : stop.isSuccess ? (
+              'Autopilot stopped'
+            ) : (
+              '\u00a0'
+            )}
           </p>
           <div className="row">
             <code className="command">{dispatcherCommand}</code>
@@ -116,7 +162,9 @@ function SpecCard({ spec }: { spec: Spec }) {
         <pre>{spec.prompt}</pre>
       </details>
       <div className="row">
-        {spec.can_create ? <CopyButton text={JSON.stringify(spec, null, 2)} label={`Copy ${spec.role} spec as JSON`} /> : null}
+        {spec.can_create ? (
+          <CopyButton text={JSON.stringify(spec, null, 2)} label={`Copy ${spec.role} spec as JSON`} />
+        ) : null}
         <CopyButton text={spec.prompt} label={`Copy ${spec.role} automation prompt`} />
       </div>
     </article>
@@ -142,7 +190,8 @@ function Recommendations({ rec }: { rec: NonNullable<Outputs['automation']['reco
       <ul aria-label="Heartbeat recommendation commands">
         {commands.map(([label, command]) => (
           <li key={label}>
-            {label}: <code className="command">{command}</code> <CopyButton text={command} label={`Copy ${label.toLowerCase()} command`} />
+            {label}: <code className="command">{command}</code>{' '}
+            <CopyButton text={command} label={`Copy ${label.toLowerCase()} command`} />
           </li>
         ))}
       </ul>

@@ -9,9 +9,11 @@ export function EmptyDatabase({ dbPath }: { dbPath: string | null }) {
     <section aria-labelledby="empty-heading" className="empty">
       <h1 id="empty-heading">No tasks yet</h1>
       <p>
-        This database has no tasks{dbPath ? (
+        This database has no tasks
+        {dbPath ? (
           <>
-            {' '}(<code>{dbPath}</code>)
+            {' '}
+            (<code>{dbPath}</code>)
           </>
         ) : null}
         . Create a manager/worker pair and it appears here at once:
@@ -32,8 +34,9 @@ export function NoReceipts() {
     <section className="empty" aria-label="No receipts">
       <p>No dispatch receipts yet.</p>
       <p>
-        A receipt is written each time wake-ups are dispatched: press <strong>Dispatch wake-ups</strong> on a task page, or run{' '}
-        <code>bin/conveyor app-wakeup-dispatch TASK --json</code>. Deliveries recorded against it (sent, skipped, blocked) then show here.
+        A receipt is written each time wake-ups are dispatched: press <strong>Dispatch wake-ups</strong> on a task page,
+        or run <code>bin/conveyor app-wakeup-dispatch TASK --json</code>. Deliveries recorded against it (sent, skipped,
+        blocked) then show here.
       </p>
     </section>
   );

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef } from 'react';
 
 /**
  * When to write what the feed brought. The first write in a frame happens at once (a zero timeout, so the
@@ -16,7 +16,8 @@ export class FrameGate {
 
   request(): void {
     if (this.timer !== null || this.queued) return;
-    if (this.frame !== null) this.queued = true; // this frame has had its write
+    if (this.frame !== null)
+      this.queued = true; // this frame has had its write
     else this.timer = setTimeout(() => this.run(), 0);
   }
 
@@ -46,7 +47,11 @@ export class FrameGate {
  */
 export function useFrameBatches<T>(apply: (batch: T[]) => void): (items: readonly T[]) => void {
   const state = useRef({ pending: [] as T[], apply, gate: null as FrameGate | null });
-  state.current.apply = apply;
+  // Taken on commit, not during render (a render may be thrown away); a layout effect runs before any
+  // later message or frame callback can apply a batch, so a batch never meets an older render's `apply`.
+  useLayoutEffect(() => {
+    state.current.apply = apply;
+  });
   useEffect(() => {
     const s = state.current;
     return () => {

@@ -23,8 +23,8 @@ export function Inboxes({ taskId }: { taskId: string }) {
             <ul aria-label={`${box.role} inbox`}>
               {box.items.map((item) => (
                 <li key={item.id}>
-                  <code>{item.signal_type}</code> from {item.source_session_name ?? '?'} at {item.created_at} ({item.delivery_mode}, {item.state}):{' '}
-                  {messageOf(item.payload as Record<string, unknown>)}
+                  <code>{item.signal_type}</code> from {item.source_session_name ?? '?'} at {item.created_at} (
+                  {item.delivery_mode}, {item.state}): {messageOf(item.payload as Record<string, unknown>)}
                 </li>
               ))}
             </ul>

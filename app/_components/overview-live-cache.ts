@@ -18,10 +18,21 @@ const ROW_REFRESH_MS = 100;
 
 function withEvent(row: Row, event: LiveEvent): Row {
   if (row.newest_event && row.newest_event.seq >= event.seq) return row;
-  const newest = { seq: event.seq, id: event.id, timestamp: event.timestamp, actor: event.actor, event_type: event.event_type, summary: event.summary };
+  const newest = {
+    seq: event.seq,
+    id: event.id,
+    timestamp: event.timestamp,
+    actor: event.actor,
+    event_type: event.event_type,
+    summary: event.summary,
+  };
   if (event.event_type === 'app_heartbeat' && (event.actor === 'manager' || event.actor === 'worker')) {
     const role = event.actor;
-    return { ...row, newest_event: newest, [role]: { ...row[role], lease: renewedLease(row[role].lease, event.timestamp, new Date()) } };
+    return {
+      ...row,
+      newest_event: newest,
+      [role]: { ...row[role], lease: renewedLease(row[role].lease, event.timestamp, new Date()) },
+    };
   }
   return { ...row, newest_event: newest };
 }
@@ -53,7 +64,12 @@ export function useOverviewLiveCache(from: number | null): void {
       for (const taskId of ids) {
         void utils.overview.row.fetch({ taskId }, { staleTime: 0 }).then((fresh) => {
           utils.overview.list.setData(undefined, (old) =>
-            old && fresh ? { ...old, tasks: old.tasks.map((t) => (t.id === fresh.id ? { ...fresh, newest_event: newestOf(t, fresh) } : t)) } : old,
+            old && fresh
+              ? {
+                  ...old,
+                  tasks: old.tasks.map((t) => (t.id === fresh.id ? { ...fresh, newest_event: newestOf(t, fresh) } : t)),
+                }
+              : old,
           );
         });
       }
@@ -90,7 +106,8 @@ export function useOverviewLiveCache(from: number | null): void {
           }
         : old,
     );
-    for (const [taskId, events] of byTask) if (events.some((e) => needsRowRefresh(e.event_type))) refreshRowsSoon(taskId);
+    for (const [taskId, events] of byTask)
+      if (events.some((e) => needsRowRefresh(e.event_type))) refreshRowsSoon(taskId);
   });
   trpc.live.telemetryBatches.useSubscription(from === null ? skipToken : { lastEventId: from }, {
     onData: ({ data: events }) => push(events),

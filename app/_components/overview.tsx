@@ -15,7 +15,17 @@ import { formatAge, ageOf, useNow } from './use-now';
 type Overview = Outputs['overview']['list'];
 type Row = Overview['tasks'][number];
 
-const STATE_FILTERS = ['all', 'attention', 'open', 'finished', 'candidate', 'managed', 'paused', 'done', 'failed'] as const;
+const STATE_FILTERS = [
+  'all',
+  'attention',
+  'open',
+  'finished',
+  'candidate',
+  'managed',
+  'paused',
+  'done',
+  'failed',
+] as const;
 type StateFilter = (typeof STATE_FILTERS)[number];
 
 export function OverviewView() {
@@ -83,7 +93,14 @@ export function OverviewView() {
           </select>
         </label>
         <label>
-          Name <input type="search" value={name} onChange={(e) => setName(e.target.value)} placeholder="filter by name" maxLength={200} />
+          Name{' '}
+          <input
+            type="search"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="filter by name"
+            maxLength={200}
+          />
         </label>
       </div>
       <ul className="task-list" aria-label="Tasks">
@@ -96,14 +113,29 @@ export function OverviewView() {
   );
 }
 
-function TaskCard({ row, reasons, now, dispatch }: { row: Row; reasons: string[]; now: Date; dispatch: Overview['dispatch'] }) {
+function TaskCard({
+  row,
+  reasons,
+  now,
+  dispatch,
+}: {
+  row: Row;
+  reasons: string[];
+  now: Date;
+  dispatch: Overview['dispatch'];
+}) {
   const pending = row.manager.pending_inbox + row.worker.pending_inbox;
   return (
-    <li className={`task-card${reasons.length > 0 ? ' needs-person' : ''}${row.finished ? ' finished' : ''}`} aria-label={`Task ${row.name}`}>
+    <li
+      className={`task-card${reasons.length > 0 ? ' needs-person' : ''}${row.finished ? ' finished' : ''}`}
+      aria-label={`Task ${row.name}`}
+    >
       <div className="task-title">
         <Link href={`/tasks/${encodeURIComponent(row.id)}`}>{row.name}</Link>
         <span className={`badge state-${row.state}`}>{row.finished ? `finished (${row.state})` : row.state}</span>
-        <span className={`badge autopilot-${row.autopilot.active ? 'on' : 'off'}`}>autopilot {row.autopilot.active ? 'on' : 'off'}</span>
+        <span className={`badge autopilot-${row.autopilot.active ? 'on' : 'off'}`}>
+          autopilot {row.autopilot.active ? 'on' : 'off'}
+        </span>
       </div>
       <p className="goal">{row.goal}</p>
       {reasons.length > 0 ? (
@@ -118,7 +150,8 @@ function TaskCard({ row, reasons, now, dispatch }: { row: Row; reasons: string[]
         <LeaseBadge label={`worker ${row.worker.name ?? '(none)'}`} lease={row.worker.lease} now={now} />
         {row.finished ? null : <LeaseBadge label={`dispatch ${dispatch.dispatcher_id}`} lease={dispatch} now={now} />}
         <span className="badge">
-          inbox {pending} pending{pending > 0 ? ` (manager ${row.manager.pending_inbox}, worker ${row.worker.pending_inbox})` : ''}
+          inbox {pending} pending
+          {pending > 0 ? ` (manager ${row.manager.pending_inbox}, worker ${row.worker.pending_inbox})` : ''}
         </span>
       </div>
       <p className="newest">

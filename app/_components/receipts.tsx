@@ -34,14 +34,18 @@ export function ReceiptsView() {
   const [filter, setFilter] = useState<Filter>({ taskId: '', role: '', status: '', from: '', to: '' });
   const input = useMemo(() => ({ filter: toInput(filter), limit: 50 }), [filter]);
   const tasks = trpc.overview.list.useQuery(undefined);
-  const pages = trpc.receipts.list.useInfiniteQuery(input, { getNextPageParam: (last) => last.nextBefore ?? undefined, initialCursor: null });
+  const pages = trpc.receipts.list.useInfiniteQuery(input, {
+    getNextPageParam: (last) => last.nextBefore ?? undefined,
+    initialCursor: null,
+  });
   const utils = trpc.useUtils();
   const [exportError, setExportError] = useState<string | null>(null);
   trpc.live.telemetry.useSubscription(
     { lastEventId: null },
     {
       onData: ({ data }) => {
-        if (data.event_type === 'app_wakeup_dispatch_planned' || data.event_type === 'app_wakeup_delivery_recorded') void reread(utils.receipts.list);
+        if (data.event_type === 'app_wakeup_dispatch_planned' || data.event_type === 'app_wakeup_delivery_recorded')
+          void reread(utils.receipts.list);
       },
     },
   );
@@ -74,7 +78,10 @@ export function ReceiptsView() {
         </label>
         <label>
           Role{' '}
-          <select value={filter.role} onChange={(e) => setFilter({ ...filter, role: e.target.value as Filter['role'] })}>
+          <select
+            value={filter.role}
+            onChange={(e) => setFilter({ ...filter, role: e.target.value as Filter['role'] })}
+          >
             <option value="">all</option>
             {ROLES.map((r) => (
               <option key={r} value={r}>
@@ -85,7 +92,10 @@ export function ReceiptsView() {
         </label>
         <label>
           Status{' '}
-          <select value={filter.status} onChange={(e) => setFilter({ ...filter, status: e.target.value as Filter['status'] })}>
+          <select
+            value={filter.status}
+            onChange={(e) => setFilter({ ...filter, status: e.target.value as Filter['status'] })}
+          >
             <option value="">all</option>
             {RECEIPT_STATUS_FILTERS.map((s) => (
               <option key={s} value={s}>
@@ -95,10 +105,20 @@ export function ReceiptsView() {
           </select>
         </label>
         <label>
-          From <input type="datetime-local" value={filter.from} onChange={(e) => setFilter({ ...filter, from: e.target.value })} />
+          From{' '}
+          <input
+            type="datetime-local"
+            value={filter.from}
+            onChange={(e) => setFilter({ ...filter, from: e.target.value })}
+          />
         </label>
         <label>
-          To <input type="datetime-local" value={filter.to} onChange={(e) => setFilter({ ...filter, to: e.target.value })} />
+          To{' '}
+          <input
+            type="datetime-local"
+            value={filter.to}
+            onChange={(e) => setFilter({ ...filter, to: e.target.value })}
+          />
         </label>
         <button type="button" onClick={() => void exportAs('json')}>
           Export JSON
@@ -113,7 +133,9 @@ export function ReceiptsView() {
       <p className="muted">Times are UTC.</p>
       {pages.isError ? <p role="alert">{pages.error.message}</p> : null}
       {pages.data && receipts.length === 0 && !pages.hasNextPage ? <NoReceipts /> : null}
-      {pages.data && receipts.length === 0 && pages.hasNextPage ? <p className="muted">None of the newest receipts read so far match; older ones may.</p> : null}
+      {pages.data && receipts.length === 0 && pages.hasNextPage ? (
+        <p className="muted">None of the newest receipts read so far match; older ones may.</p>
+      ) : null}
       {receipts.length > 0 ? (
         <div className="table-wrap">
           <table aria-label="Receipts">
@@ -128,7 +150,11 @@ export function ReceiptsView() {
               </tr>
             </thead>
             <tbody>
-              {receipts.flatMap((r) => r.actions.map((a, i) => <ReceiptRow key={`${r.event_id}-${a.role}`} receipt={r} action={a} first={i === 0} />))}
+              {receipts.flatMap((r) =>
+                r.actions.map((a, i) => (
+                  <ReceiptRow key={`${r.event_id}-${a.role}`} receipt={r} action={a} first={i === 0} />
+                )),
+              )}
             </tbody>
           </table>
         </div>
@@ -142,7 +168,15 @@ export function ReceiptsView() {
   );
 }
 
-function ReceiptRow({ receipt, action, first }: { receipt: Receipt; action: Receipt['actions'][number]; first: boolean }) {
+function ReceiptRow({
+  receipt,
+  action,
+  first,
+}: {
+  receipt: Receipt;
+  action: Receipt['actions'][number];
+  first: boolean;
+}) {
   return (
     <tr className={action.outstanding ? 'outstanding' : undefined}>
       <td>
@@ -164,7 +198,8 @@ function ReceiptRow({ receipt, action, first }: { receipt: Receipt; action: Rece
         {action.deliveries.length === 0 ? <span className="muted">none</span> : null}
         {action.deliveries.map((d) => (
           <div key={d.event_id}>
-            <span className={`badge status-${d.status}`}>{d.status}</span> <span className="tabular">{d.recorded_at}</span> by <strong>{d.recorded_by}</strong>
+            <span className={`badge status-${d.status}`}>{d.status}</span>{' '}
+            <span className="tabular">{d.recorded_at}</span> by <strong>{d.recorded_by}</strong>
             {d.thread_id ? (
               <>
                 {' '}

@@ -26,10 +26,13 @@ export function TaskView({ taskId }: { taskId: string }) {
   const [filters, setFilters] = useState<TimelineFilters>({ eventType: '', actor: '', search: '' });
   // The live feed starts where the first timeline page ended; after that wsLink tracks the last id itself.
   // Only the cursor is selected: the page does not re-render when live rows go into the list.
-  const startCursor = trpc.timeline.page.useInfiniteQuery(timelineInput(taskId, { eventType: '', actor: '', search: '' }), {
-    ...timelinePaging,
-    select: (data) => data.pages[0]?.cursor,
-  }).data;
+  const startCursor = trpc.timeline.page.useInfiniteQuery(
+    timelineInput(taskId, { eventType: '', actor: '', search: '' }),
+    {
+      ...timelinePaging,
+      select: (data) => data.pages[0]?.cursor,
+    },
+  ).data;
   const [from, setFrom] = useState<number | null>(null);
   if (from === null && startCursor !== undefined) setFrom(startCursor);
 
@@ -49,8 +52,12 @@ export function TaskView({ taskId }: { taskId: string }) {
         <div className="section-head">
           <h1 id="task-heading">{task.name}</h1>
           <p>
-            <span className={`badge state-${task.state}`}>{task.finished ? `finished (${task.state})` : task.state}</span>{' '}
-            <span className={`badge autopilot-${task.autopilot.active ? 'on' : 'off'}`}>autopilot {task.autopilot.active ? 'on' : 'off'}</span>
+            <span className={`badge state-${task.state}`}>
+              {task.finished ? `finished (${task.state})` : task.state}
+            </span>{' '}
+            <span className={`badge autopilot-${task.autopilot.active ? 'on' : 'off'}`}>
+              autopilot {task.autopilot.active ? 'on' : 'off'}
+            </span>
             {readOnly && info.data ? <span className="badge"> read-only</span> : null}
           </p>
         </div>

@@ -49,14 +49,27 @@ export function matchesFilters(event: TimelineEvent, f: TimelineFilters): boolea
 
 function time(ts: string): string {
   const d = new Date(ts);
-  return Number.isNaN(d.getTime()) ? ts : d.toISOString().replace('T', ' ').replace(/\.\d{3}Z$|Z$/, ' UTC');
+  return Number.isNaN(d.getTime())
+    ? ts
+    : d
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d{3}Z$|Z$/, ' UTC');
 }
 
 /**
  * What a row shows. Memoized: a live batch renders only its new rows; the rows already shown keep their
  * content (their wrapper, rendered by the list, only gets its new index).
  */
-const RowContent = memo(function RowContent({ event, open, onToggle }: { event: TimelineEvent; open: boolean; onToggle: (seq: number) => void }) {
+const RowContent = memo(function RowContent({
+  event,
+  open,
+  onToggle,
+}: {
+  event: TimelineEvent;
+  open: boolean;
+  onToggle: (seq: number) => void;
+}) {
   return (
     <>
       <button type="button" className="event-open" aria-expanded={open} onClick={() => onToggle(event.seq)}>
@@ -78,7 +91,13 @@ const RowContent = memo(function RowContent({ event, open, onToggle }: { event: 
  * the form with it would touch its inputs each time (React sets their attributes again), which repaints the
  * page around the list.
  */
-const FilterForm = memo(function FilterForm({ filters, onFilters }: { filters: TimelineFilters; onFilters: (f: TimelineFilters) => void }) {
+const FilterForm = memo(function FilterForm({
+  filters,
+  onFilters,
+}: {
+  filters: TimelineFilters;
+  onFilters: (f: TimelineFilters) => void;
+}) {
   const types = trpc.timeline.eventTypes.useQuery();
   const [searchDraft, setSearchDraft] = useState(filters.search);
   return (
@@ -104,7 +123,10 @@ const FilterForm = memo(function FilterForm({ filters, onFilters }: { filters: T
       </label>
       <label>
         Role{' '}
-        <select value={filters.actor} onChange={(e) => onFilters({ ...filters, actor: e.target.value as TimelineFilters['actor'] })}>
+        <select
+          value={filters.actor}
+          onChange={(e) => onFilters({ ...filters, actor: e.target.value as TimelineFilters['actor'] })}
+        >
           <option value="">all</option>
           {ACTORS.map((a) => (
             <option key={a} value={a}>
@@ -114,7 +136,14 @@ const FilterForm = memo(function FilterForm({ filters, onFilters }: { filters: T
         </select>
       </label>
       <label>
-        Search <input type="search" value={searchDraft} maxLength={200} onChange={(e) => setSearchDraft(e.target.value)} placeholder="words in summary or attributes" />
+        Search{' '}
+        <input
+          type="search"
+          value={searchDraft}
+          maxLength={200}
+          onChange={(e) => setSearchDraft(e.target.value)}
+          placeholder="words in summary or attributes"
+        />
       </label>
       <button type="submit">Search</button>
       {filters.search ? (
@@ -193,7 +222,8 @@ export const Timeline = memo(function Timeline({
         {/* Not a live region: under a stream it would change many times a second and drown a screen reader.
             Its own layer (.timeline-count): a new count repaints these few characters, not the whole page. */}
         <p className="muted tabular timeline-count">
-          {events.length} {events.length === 1 ? 'event' : 'events'} loaded{pages.hasNextPage ? ' (older load on scroll)' : ''}
+          {events.length} {events.length === 1 ? 'event' : 'events'} loaded
+          {pages.hasNextPage ? ' (older load on scroll)' : ''}
           {filters.search.trim() ? ' · search results are not live' : ''}
         </p>
       </div>
@@ -215,14 +245,25 @@ export const Timeline = memo(function Timeline({
               }
               const isOpen = open.has(event.seq);
               return (
-                <div key={item.key} role="listitem" data-index={item.index} data-open={isOpen || undefined} ref={virtualizer.measureElement} className="timeline-row">
+                <div
+                  key={item.key}
+                  role="listitem"
+                  data-index={item.index}
+                  data-open={isOpen || undefined}
+                  ref={virtualizer.measureElement}
+                  className="timeline-row"
+                >
                   <RowContent event={event} open={isOpen} onToggle={toggle} />
                 </div>
               );
             })}
           </div>
         </div>
-        {!pages.isPending && events.length === 0 ? <p className="muted" style={{ padding: '0.6rem' }}>No events match.</p> : null}
+        {!pages.isPending && events.length === 0 ? (
+          <p className="muted" style={{ padding: '0.6rem' }}>
+            No events match.
+          </p>
+        ) : null}
       </div>
     </section>
   );

@@ -46,7 +46,10 @@ function addToTimeline(utils: Utils, taskId: string, filters: TimelineFilters, b
     if (events.length <= LIVE_WINDOW) return { ...old, pages: [{ ...head, events }, ...old.pages.slice(1)] };
     // Past the window, keep only the newest rows; older ones load again on scroll from the new end.
     const kept = events.slice(0, LIVE_WINDOW);
-    return { pages: [{ ...head, events: kept, nextBefore: kept.at(-1)?.seq ?? null }], pageParams: [old.pageParams[0] ?? null] };
+    return {
+      pages: [{ ...head, events: kept, nextBefore: kept.at(-1)?.seq ?? null }],
+      pageParams: [old.pageParams[0] ?? null],
+    };
   });
 }
 
@@ -104,11 +107,18 @@ export function useLiveTask(taskId: string, from: number | null, filters: Timeli
   // Applied with the latest render's closure, so `filters` is the one on screen when the batch lands.
   const push = useFrameBatches((batch: TimelineEvent[]) => {
     addToTimeline(utils, taskId, ALL, batch);
-    if (filters.eventType || filters.actor) addToTimeline(utils, taskId, filters, batch.filter((e) => matchesFilters(e, filters)));
+    if (filters.eventType || filters.actor)
+      addToTimeline(
+        utils,
+        taskId,
+        filters,
+        batch.filter((e) => matchesFilters(e, filters)),
+      );
     const beats: Partial<Record<'manager' | 'worker', string>> = {};
     const panels = new Set<Panel>();
     for (const event of batch) {
-      if (event.event_type === 'app_heartbeat' && (event.actor === 'manager' || event.actor === 'worker')) beats[event.actor] = event.timestamp;
+      if (event.event_type === 'app_heartbeat' && (event.actor === 'manager' || event.actor === 'worker'))
+        beats[event.actor] = event.timestamp;
       for (const panel of panelsOf(event)) panels.add(panel);
     }
     if (beats.manager || beats.worker) {

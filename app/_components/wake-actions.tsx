@@ -58,13 +58,25 @@ export function WakeActions({ taskId, readOnly, finished }: { taskId: string; re
           disabled={readOnly || finished || dispatch.isPending}
           aria-busy={dispatch.isPending}
           onClick={() => dispatch.mutate({ taskId })}
-          title={readOnly ? 'read-only dashboard' : finished ? 'the task is finished' : 'runs app-wakeup-dispatch and writes its receipt'}
+          title={
+            readOnly
+              ? 'read-only dashboard'
+              : finished
+                ? 'the task is finished'
+                : 'runs app-wakeup-dispatch and writes its receipt'
+          }
         >
           Dispatch wake-ups
         </button>
       </div>
       <p role="status" className="status-line">
-        {dispatch.error ? <span className="error-text">{dispatch.error.message}</span> : dispatch.isSuccess ? `Receipt ${dispatch.data.receipt.event_id} written` : '\u00a0'}
+        {dispatch.error ? (
+          <span className="error-text">{dispatch.error.message}</span>
+        ) : dispatch.isSuccess ? (
+          `Receipt ${dispatch.data.receipt.event_id} written`
+        ) : (
+          '\u00a0'
+        )}
       </p>
       {!readOnly ? <DisplayNameField /> : null}
       {latest.isError ? <p role="alert">{latest.error.message}</p> : null}
@@ -72,7 +84,8 @@ export function WakeActions({ taskId, readOnly, finished }: { taskId: string; re
       {receipt ? (
         <>
           <p className="muted">
-            Newest receipt <code>{receipt.event_id}</code> at {receipt.recorded_at}; dispatcher {receipt.dispatcher.state ?? 'unknown'}
+            Newest receipt <code>{receipt.event_id}</code> at {receipt.recorded_at}; dispatcher{' '}
+            {receipt.dispatcher.state ?? 'unknown'}
             {receipt.dispatcher.required ? ' (required: start it with the command below)' : ''}.
           </p>
           {receipt.dispatcher.required && receipt.dispatcher.command ? (
@@ -83,7 +96,13 @@ export function WakeActions({ taskId, readOnly, finished }: { taskId: string; re
           ) : null}
           <div className="actions-grid">
             {receipt.actions.map((action) => (
-              <ActionCard key={action.role} taskId={taskId} receiptId={receipt.event_id} action={action} readOnly={readOnly} />
+              <ActionCard
+                key={action.role}
+                taskId={taskId}
+                receiptId={receipt.event_id}
+                action={action}
+                readOnly={readOnly}
+              />
             ))}
           </div>
         </>
@@ -92,7 +111,17 @@ export function WakeActions({ taskId, readOnly, finished }: { taskId: string; re
   );
 }
 
-function ActionCard({ taskId, receiptId, action, readOnly }: { taskId: string; receiptId: string; action: Action; readOnly: boolean }) {
+function ActionCard({
+  taskId,
+  receiptId,
+  action,
+  readOnly,
+}: {
+  taskId: string;
+  receiptId: string;
+  action: Action;
+  readOnly: boolean;
+}) {
   const utils = trpc.useUtils();
   const name = useDisplayName();
   const [reason, setReason] = useState('');
@@ -148,7 +177,12 @@ function ActionCard({ taskId, receiptId, action, readOnly }: { taskId: string; r
         <>
           <label className="row">
             Reason (optional){' '}
-            <input value={reason} maxLength={2000} onChange={(e) => setReason(e.target.value)} aria-label={`${action.role} delivery reason`} />
+            <input
+              value={reason}
+              maxLength={2000}
+              onChange={(e) => setReason(e.target.value)}
+              aria-label={`${action.role} delivery reason`}
+            />
           </label>
           <div className="row">
             {DELIVERY_STATUSES.map((status) => {
@@ -188,7 +222,13 @@ function ActionCard({ taskId, receiptId, action, readOnly }: { taskId: string; r
             })}
           </ul>
           <p role="status" className="status-line">
-            {record.error ? <span className="error-text">{record.error.message}</span> : record.isSuccess ? `Recorded ${record.data.delivery.status} for ${record.data.delivery.role}` : '\u00a0'}
+            {record.error ? (
+              <span className="error-text">{record.error.message}</span>
+            ) : record.isSuccess ? (
+              `Recorded ${record.data.delivery.status} for ${record.data.delivery.role}`
+            ) : (
+              '\u00a0'
+            )}
           </p>
         </>
       ) : null}

@@ -46,7 +46,10 @@ export function TRPCProvider({ children }: { children: ReactNode }) {
         defaultOptions: {
           queries: { staleTime: Number.POSITIVE_INFINITY, refetchOnWindowFocus: false, retry: 1 },
           // "Database busy" means nothing was written, so the action is safe to try again (BusyNotice says so).
-          mutations: { retry: (failures, error) => isDatabaseBusy(error) && failures < 4, retryDelay: (n) => 500 * 2 ** n },
+          mutations: {
+            retry: (failures, error) => isDatabaseBusy(error) && failures < 4,
+            retryDelay: (n) => 500 * 2 ** n,
+          },
         },
       }),
   );

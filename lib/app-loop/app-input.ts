@@ -1,19 +1,15 @@
 // The inputs of the app-* layer, one rule each, read by the app-* commands and by the dashboard's automation and
 // wake routers: the lease window (--stale-after), the dispatcher bounds app-autopilot prints into its command, and
 // the text of a recorded delivery.
-import {
-  SECONDS_PER_YEAR,
-  type NumberRange,
-  type TextRule,
-} from "../input-rules";
-import { WATCH_INTERVAL_SECONDS, WATCH_ITERATIONS } from "../queue/queue-input";
+import { SECONDS_PER_YEAR, type NumberRange, type TextRule } from '../input-rules';
+import { WATCH_INTERVAL_SECONDS, WATCH_ITERATIONS } from '../queue/queue-input';
 
 /** --stale-after: a lease older than this many seconds is stale (fractions allowed, as in 0.1.12). */
 export const STALE_AFTER_SECONDS: NumberRange = {
   integer: false,
   min: 0,
   max: SECONDS_PER_YEAR,
-  unit: "seconds",
+  unit: 'seconds',
 };
 /** app-autopilot --interval: the same rule as the dispatch --interval it is printed into. */
 export const AUTOPILOT_INTERVAL_SECONDS: NumberRange = WATCH_INTERVAL_SECONDS;

@@ -45,13 +45,24 @@ export interface AutomationSpec {
 
 export interface AutopilotPlan {
   automation_specs: AutomationSpec[];
-  control: { dispatcher_command: string; note: string; status_command: string; stop_command: string; wakeup_dispatch_command: string };
+  control: {
+    dispatcher_command: string;
+    note: string;
+    status_command: string;
+    stop_command: string;
+    wakeup_dispatch_command: string;
+  };
   desired_state: DesiredState;
   dispatcher: { command: string; required: boolean; state: LeaseState };
   interval_minutes: number;
   last_policy_event: Receipt | null;
   status: LoopStatus;
-  summary: { blocked_automations: number; creatable_automations: number; dispatcher_required: boolean; total_automations: number };
+  summary: {
+    blocked_automations: number;
+    creatable_automations: number;
+    dispatcher_required: boolean;
+    total_automations: number;
+  };
   task: TaskRef;
 }
 
@@ -120,8 +131,18 @@ function boundOr(value: number | undefined, fallback: number, flag: string, rang
 function buildPlan(db: Db, action: AutopilotAction, input: AutopilotInput, now: Date): AutopilotPlan {
   const dispatcherId = dispatcherIdOrDefault(input.dispatcherId);
   const bounds = {
-    watchIterations: boundOr(input.watchIterations, DEFAULT_WATCH_ITERATIONS, 'watch-iterations', AUTOPILOT_WATCH_ITERATIONS),
-    intervalSeconds: boundOr(input.intervalSeconds, DEFAULT_DISPATCH_INTERVAL_SECONDS, 'interval', AUTOPILOT_INTERVAL_SECONDS),
+    watchIterations: boundOr(
+      input.watchIterations,
+      DEFAULT_WATCH_ITERATIONS,
+      'watch-iterations',
+      AUTOPILOT_WATCH_ITERATIONS,
+    ),
+    intervalSeconds: boundOr(
+      input.intervalSeconds,
+      DEFAULT_DISPATCH_INTERVAL_SECONDS,
+      'interval',
+      AUTOPILOT_INTERVAL_SECONDS,
+    ),
   };
   const status = getLoopStatus(db, { ...input, dispatcherId }, now);
   const dbPath = databasePathOf(db);
@@ -130,7 +151,12 @@ function buildPlan(db: Db, action: AutopilotAction, input: AutopilotInput, now: 
   const specs = (['manager', 'worker'] as const).map((role) => automationSpec(status, role, dbPath));
   const creatable = specs.filter((s) => s.can_create).length;
   const dispatcher = dispatcherCommand(dispatcherId, dbPath, bounds);
-  const derived: DesiredState = last?.event_type === POLICY_TYPES.start ? 'active' : last?.event_type === POLICY_TYPES.stop ? 'stopped' : 'unconfigured';
+  const derived: DesiredState =
+    last?.event_type === POLICY_TYPES.start
+      ? 'active'
+      : last?.event_type === POLICY_TYPES.stop
+        ? 'stopped'
+        : 'unconfigured';
   return {
     automation_specs: specs,
     control: {

@@ -22,13 +22,37 @@ export function heartbeatCommand(task: string, role: Role, dbPath: string): stri
 
 /** The role's inbox poll (pull delivery): consume the next item, waiting up to a minute. */
 export function inboxCommand(task: string, role: Role, dbPath: string): string {
-  return command(`${role}-inbox`, shellQuote(task), '--consume-next', '--wait', '--timeout', '60', '--path', shellQuote(dbPath), '--json');
+  return command(
+    `${role}-inbox`,
+    shellQuote(task),
+    '--consume-next',
+    '--wait',
+    '--timeout',
+    '60',
+    '--path',
+    shellQuote(dbPath),
+    '--json',
+  );
 }
 
 /** A long-running dispatcher; bounded by `watchIterations`/`intervalSeconds` when given (autopilot). */
-export function dispatcherCommand(dispatcherId: string, dbPath: string, bounds?: { watchIterations: number; intervalSeconds: number }): string {
-  const loop = bounds ? ['--watch-iterations', String(bounds.watchIterations), '--interval', String(bounds.intervalSeconds)] : [];
-  return command('dispatch', '--watch', ...loop, '--dispatcher-id', shellQuote(dispatcherId), '--path', shellQuote(dbPath));
+export function dispatcherCommand(
+  dispatcherId: string,
+  dbPath: string,
+  bounds?: { watchIterations: number; intervalSeconds: number },
+): string {
+  const loop = bounds
+    ? ['--watch-iterations', String(bounds.watchIterations), '--interval', String(bounds.intervalSeconds)]
+    : [];
+  return command(
+    'dispatch',
+    '--watch',
+    ...loop,
+    '--dispatcher-id',
+    shellQuote(dispatcherId),
+    '--path',
+    shellQuote(dbPath),
+  );
 }
 
 export function loopStatusCommand(task: string, dbPath: string): string {
@@ -46,7 +70,11 @@ export function wakeupDispatchCommand(task: string, dbPath: string, dispatcherId
 }
 
 /** Literal placeholders of the delivery templates, filled from an app-wakeup-dispatch result. */
-export const DELIVERY_PLACEHOLDERS = { role: '<role>', receipt: '<receipt.event_id>', threadId: '<action.thread.id>' } as const;
+export const DELIVERY_PLACEHOLDERS = {
+  role: '<role>',
+  receipt: '<receipt.event_id>',
+  threadId: '<action.thread.id>',
+} as const;
 
 export function recordDeliveryCommand(
   task: string,
@@ -86,5 +114,13 @@ export function autopilotCommand(action: 'status' | 'stop', task: string, dbPath
 }
 
 export function closeoutCommand(task: string, dbPath: string): string {
-  return command('finish-task', shellQuote(task), '--reason', shellQuote('Verified terminal closeout'), '--require-criteria-audit', '--path', shellQuote(dbPath));
+  return command(
+    'finish-task',
+    shellQuote(task),
+    '--reason',
+    shellQuote('Verified terminal closeout'),
+    '--require-criteria-audit',
+    '--path',
+    shellQuote(dbPath),
+  );
 }

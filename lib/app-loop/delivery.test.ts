@@ -3,7 +3,17 @@ import { ConflictError, NotFoundError, UsageError } from '../errors.js';
 import { appendTelemetry } from '../telemetry/telemetry.js';
 import { createTask } from '../tasks/tasks.js';
 import { checkDelivery, recordDelivery, type DeliveryInput } from './delivery.js';
-import { appPair, at, dispatchHeartbeatAt, heartbeatAt, removeThread, T0, TASK, telemetryCount, type Pair } from './fixture.test-support.js';
+import {
+  appPair,
+  at,
+  dispatchHeartbeatAt,
+  heartbeatAt,
+  removeThread,
+  T0,
+  TASK,
+  telemetryCount,
+  type Pair,
+} from './fixture.test-support.js';
 import { dispatchWakeup } from './wake-dispatch.js';
 
 /** A receipt whose manager action is skipped_healthy and worker action ready_to_send (or blocked without thread). */
@@ -24,7 +34,12 @@ const base = (dispatchReceipt: string, extra: Partial<DeliveryInput>): DeliveryI
 });
 
 /** The write refuses with `error`, writes nothing, and checkDelivery gives the very same reason. */
-function expectRefused(pair: Pair, input: DeliveryInput, error: new (...args: never[]) => Error, message: RegExp): void {
+function expectRefused(
+  pair: Pair,
+  input: DeliveryInput,
+  error: new (...args: never[]) => Error,
+  message: RegExp,
+): void {
   const before = telemetryCount(pair.db, 'app_wakeup_delivery_recorded');
   expect(() => recordDelivery(pair.db, input, at(60))).toThrow(error);
   let thrown = '';
@@ -53,11 +68,30 @@ describe('recordDelivery accepts', () => {
       status: 'sent',
       thread_id: 'thread-worker',
     });
-    expect(result.receipt).toMatchObject({ event_type: 'app_wakeup_delivery_recorded', recorded_at: '2026-06-11T12:01:00Z' });
-    expect(result.source).toMatchObject({ dispatch_receipt: id, dispatch_required: false, dispatcher: { required: false, state: 'healthy' } });
-    const row = pair.db.prepare('select actor, severity, correlation_json, attributes_json from telemetry_events where id = ?').get(result.receipt.event_id) as { actor: string; severity: string; correlation_json: string; attributes_json: string };
+    expect(result.receipt).toMatchObject({
+      event_type: 'app_wakeup_delivery_recorded',
+      recorded_at: '2026-06-11T12:01:00Z',
+    });
+    expect(result.source).toMatchObject({
+      dispatch_receipt: id,
+      dispatch_required: false,
+      dispatcher: { required: false, state: 'healthy' },
+    });
+    const row = pair.db
+      .prepare('select actor, severity, correlation_json, attributes_json from telemetry_events where id = ?')
+      .get(result.receipt.event_id) as {
+      actor: string;
+      severity: string;
+      correlation_json: string;
+      attributes_json: string;
+    };
     expect(row).toMatchObject({ actor: 'manager', severity: 'info' });
-    expect(JSON.parse(row.correlation_json)).toEqual({ command: 'app-wakeup-record-delivery', dispatch_receipt: id, role: 'worker', thread_id: 'thread-worker' });
+    expect(JSON.parse(row.correlation_json)).toEqual({
+      command: 'app-wakeup-record-delivery',
+      dispatch_receipt: id,
+      role: 'worker',
+      thread_id: 'thread-worker',
+    });
     expect(JSON.parse(row.attributes_json)).toEqual({
       delivery_status: 'sent',
       dispatch_receipt: id,
@@ -74,14 +108,31 @@ describe('recordDelivery accepts', () => {
   it('skipped for a skipped_healthy action, keeping the action thread id', () => {
     const pair = appPair();
     const result = recordDelivery(pair.db, base(receipt(pair), { role: 'manager', deliveryStatus: 'skipped' }), at(60));
-    expect(result.delivery).toMatchObject({ status: 'skipped', source_action_status: 'skipped_healthy', source_send_ready: false, thread_id: 'thread-manager', reason: null });
+    expect(result.delivery).toMatchObject({
+      status: 'skipped',
+      source_action_status: 'skipped_healthy',
+      source_send_ready: false,
+      thread_id: 'thread-manager',
+      reason: null,
+    });
   });
 
   it('blocked for a blocked_missing_thread action, with warning severity', () => {
     const pair = appPair();
-    const result = recordDelivery(pair.db, base(receipt(pair, { workerThread: false }), { deliveryStatus: 'blocked', reason: 'missing app thread id' }), at(120));
-    expect(result.delivery).toMatchObject({ status: 'blocked', source_action_status: 'blocked_missing_thread', source_send_ready: false, thread_id: null });
-    const row = pair.db.prepare('select severity from telemetry_events where id = ?').get(result.receipt.event_id) as { severity: string };
+    const result = recordDelivery(
+      pair.db,
+      base(receipt(pair, { workerThread: false }), { deliveryStatus: 'blocked', reason: 'missing app thread id' }),
+      at(120),
+    );
+    expect(result.delivery).toMatchObject({
+      status: 'blocked',
+      source_action_status: 'blocked_missing_thread',
+      source_send_ready: false,
+      thread_id: null,
+    });
+    const row = pair.db.prepare('select severity from telemetry_events where id = ?').get(result.receipt.event_id) as {
+      severity: string;
+    };
     expect(row.severity).toBe('warning');
   });
 
@@ -99,7 +150,14 @@ describe('recordDelivery accepts', () => {
     const id = receipt(pair);
     const withUser = recordDelivery(pair.db, base(id, { threadId: 'thread-worker', recordedBy: 'Ada' }), at(60));
     const without = recordDelivery(pair.db, base(id, { threadId: 'thread-worker' }), at(60));
-    const attrs = (eventId: string) => JSON.parse((pair.db.prepare('select attributes_json from telemetry_events where id = ?').get(eventId) as { attributes_json: string }).attributes_json);
+    const attrs = (eventId: string) =>
+      JSON.parse(
+        (
+          pair.db.prepare('select attributes_json from telemetry_events where id = ?').get(eventId) as {
+            attributes_json: string;
+          }
+        ).attributes_json,
+      );
     expect(attrs(withUser.receipt.event_id).recorded_by).toBe('Ada');
     expect(attrs(without.receipt.event_id)).not.toHaveProperty('recorded_by');
   });
@@ -108,12 +166,22 @@ describe('recordDelivery accepts', () => {
 describe('recordDelivery refuses', () => {
   it('sent for a skipped_healthy action', () => {
     const pair = appPair();
-    expectRefused(pair, base(receipt(pair), { role: 'manager', threadId: 'thread-manager' }), ConflictError, /sent.*manager.*skipped_healthy/);
+    expectRefused(
+      pair,
+      base(receipt(pair), { role: 'manager', threadId: 'thread-manager' }),
+      ConflictError,
+      /sent.*manager.*skipped_healthy/,
+    );
   });
 
   it('sent for a blocked_missing_thread action', () => {
     const pair = appPair();
-    expectRefused(pair, base(receipt(pair, { workerThread: false }), { threadId: 'thread-worker' }), ConflictError, /sent.*worker.*blocked_missing_thread/);
+    expectRefused(
+      pair,
+      base(receipt(pair, { workerThread: false }), { threadId: 'thread-worker' }),
+      ConflictError,
+      /sent.*worker.*blocked_missing_thread/,
+    );
   });
 
   it('sent without --thread-id', () => {
@@ -128,58 +196,116 @@ describe('recordDelivery refuses', () => {
 
   it('skipped for a ready_to_send action', () => {
     const pair = appPair();
-    expectRefused(pair, base(receipt(pair), { deliveryStatus: 'skipped' }), ConflictError, /skipped.*worker.*ready_to_send/);
+    expectRefused(
+      pair,
+      base(receipt(pair), { deliveryStatus: 'skipped' }),
+      ConflictError,
+      /skipped.*worker.*ready_to_send/,
+    );
   });
 
   it('blocked for a ready_to_send action (0.1.12 has no failed-send record)', () => {
     const pair = appPair();
-    expectRefused(pair, base(receipt(pair), { deliveryStatus: 'blocked', reason: 'send failed' }), ConflictError, /blocked.*worker.*ready_to_send/);
+    expectRefused(
+      pair,
+      base(receipt(pair), { deliveryStatus: 'blocked', reason: 'send failed' }),
+      ConflictError,
+      /blocked.*worker.*ready_to_send/,
+    );
   });
 
   it('skipped for a blocked_missing_thread action', () => {
     const pair = appPair();
-    expectRefused(pair, base(receipt(pair, { workerThread: false }), { deliveryStatus: 'skipped' }), ConflictError, /skipped.*blocked_missing_thread/);
+    expectRefused(
+      pair,
+      base(receipt(pair, { workerThread: false }), { deliveryStatus: 'skipped' }),
+      ConflictError,
+      /skipped.*blocked_missing_thread/,
+    );
   });
 
   it('blocked for a skipped_healthy action', () => {
     const pair = appPair();
-    expectRefused(pair, base(receipt(pair), { role: 'manager', deliveryStatus: 'blocked' }), ConflictError, /blocked.*manager.*skipped_healthy/);
+    expectRefused(
+      pair,
+      base(receipt(pair), { role: 'manager', deliveryStatus: 'blocked' }),
+      ConflictError,
+      /blocked.*manager.*skipped_healthy/,
+    );
   });
 
   it('an unknown receipt id', () => {
     const pair = appPair();
-    expectRefused(pair, base('telemetry-does-not-exist', { deliveryStatus: 'skipped' }), NotFoundError, /telemetry-does-not-exist/);
+    expectRefused(
+      pair,
+      base('telemetry-does-not-exist', { deliveryStatus: 'skipped' }),
+      NotFoundError,
+      /telemetry-does-not-exist/,
+    );
   });
 
   it('a receipt of another task', () => {
     const pair = appPair();
     const id = receipt(pair);
     createTask(pair.db, { name: 'other-task', goal: 'g' }, T0);
-    expectRefused(pair, { ...base(id, { deliveryStatus: 'skipped' }), task: 'other-task' }, ConflictError, /another task.*other-task/);
+    expectRefused(
+      pair,
+      { ...base(id, { deliveryStatus: 'skipped' }), task: 'other-task' },
+      ConflictError,
+      /another task.*other-task/,
+    );
   });
 
   it('a telemetry event that is not a wake dispatch receipt', () => {
     const pair = appPair();
     const task = pair.db.prepare('select id from tasks where name = ?').get(TASK) as { id: string };
-    const { id } = appendTelemetry(pair.db, { taskId: task.id, timestamp: '2026-06-11T12:00:00Z', actor: 'operator', eventType: 'app_autopilot_started', summary: 's', correlation: { dispatcher_id: 'dispatch-local' } });
-    expectRefused(pair, base(id, { deliveryStatus: 'skipped' }), ConflictError, /app_autopilot_started.*app_wakeup_dispatch_planned/);
+    const { id } = appendTelemetry(pair.db, {
+      taskId: task.id,
+      timestamp: '2026-06-11T12:00:00Z',
+      actor: 'operator',
+      eventType: 'app_autopilot_started',
+      summary: 's',
+      correlation: { dispatcher_id: 'dispatch-local' },
+    });
+    expectRefused(
+      pair,
+      base(id, { deliveryStatus: 'skipped' }),
+      ConflictError,
+      /app_autopilot_started.*app_wakeup_dispatch_planned/,
+    );
   });
 
   it.each([
     ['has no action for the role', { actions: [], summary: { dispatcher_required: false } }, /no worker wake action/],
     ['has no actions array', { summary: { dispatcher_required: false } }, /missing its actions/],
     ['has no dispatcher_required summary', { actions: [] }, /dispatcher_required/],
-    ['names an unknown action status', { actions: [{ role: 'worker', status: 'sent_somehow' }], summary: { dispatcher_required: false } }, /sent_somehow/],
+    [
+      'names an unknown action status',
+      { actions: [{ role: 'worker', status: 'sent_somehow' }], summary: { dispatcher_required: false } },
+      /sent_somehow/,
+    ],
   ])('a receipt that %s', (_what, attributes, message) => {
     const pair = appPair();
     const task = pair.db.prepare('select id from tasks where name = ?').get(TASK) as { id: string };
-    const { id } = appendTelemetry(pair.db, { taskId: task.id, timestamp: '2026-06-11T12:00:00Z', actor: 'manager', eventType: 'app_wakeup_dispatch_planned', summary: 's', attributes });
+    const { id } = appendTelemetry(pair.db, {
+      taskId: task.id,
+      timestamp: '2026-06-11T12:00:00Z',
+      actor: 'manager',
+      eventType: 'app_wakeup_dispatch_planned',
+      summary: 's',
+      attributes,
+    });
     expectRefused(pair, base(id, { deliveryStatus: 'skipped' }), ConflictError, message);
   });
 
   it('an unknown task', () => {
     const pair = appPair();
-    expectRefused(pair, { ...base(receipt(pair), { deliveryStatus: 'skipped' }), task: 'no-such-task' }, NotFoundError, /Unknown task: no-such-task/);
+    expectRefused(
+      pair,
+      { ...base(receipt(pair), { deliveryStatus: 'skipped' }), task: 'no-such-task' },
+      NotFoundError,
+      /Unknown task: no-such-task/,
+    );
   });
 
   it.each([

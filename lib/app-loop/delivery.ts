@@ -70,7 +70,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function readReceiptAttributes(receiptId: string, text: string): { actions: SourceAction[]; dispatchRequired: boolean; dispatcher: Record<string, unknown> } {
+function readReceiptAttributes(
+  receiptId: string,
+  text: string,
+): { actions: SourceAction[]; dispatchRequired: boolean; dispatcher: Record<string, unknown> } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -97,7 +100,8 @@ function validateDelivery(db: Db, input: DeliveryInput): ValidDelivery {
   const receiptId = input.dispatchReceipt;
   if (!receiptId) throw new UsageError(`${command} needs --dispatch-receipt <receipt id from app-wakeup-dispatch>`);
   const status = input.deliveryStatus;
-  if (!DELIVERY_STATUSES.includes(status as DeliveryStatus)) throw new UsageError(`${command} needs --delivery-status sent, skipped or blocked`);
+  if (!DELIVERY_STATUSES.includes(status as DeliveryStatus))
+    throw new UsageError(`${command} needs --delivery-status sent, skipped or blocked`);
   const deliveryStatus = status as DeliveryStatus;
   const task = requireTask(db, input.task);
 
@@ -108,25 +112,35 @@ function validateDelivery(db: Db, input: DeliveryInput): ValidDelivery {
     .get(receiptId);
   if (!row) throw new NotFoundError('receipt', receiptId, `Unknown app wakeup dispatch receipt: ${receiptId}`);
   if (row.event_type !== DISPATCH_RECEIPT_TYPE) {
-    throw new ConflictError(`Receipt ${receiptId} is an ${row.event_type} event, not an ${DISPATCH_RECEIPT_TYPE} receipt.`);
+    throw new ConflictError(
+      `Receipt ${receiptId} is an ${row.event_type} event, not an ${DISPATCH_RECEIPT_TYPE} receipt.`,
+    );
   }
-  if (row.task_id !== task.id) throw new ConflictError(`Receipt ${receiptId} was written for another task, not for ${task.name}.`);
+  if (row.task_id !== task.id)
+    throw new ConflictError(`Receipt ${receiptId} was written for another task, not for ${task.name}.`);
   const receipt = readReceiptAttributes(receiptId, row.attributes_json);
   const action = receipt.actions.find((a) => a.role === role);
   if (!action) throw new ConflictError(`Receipt ${receiptId} holds no ${role} wake action.`);
   if (!WAKE_ACTION_STATUSES.includes(action.status as WakeActionStatus)) {
-    throw new ConflictError(`Unknown wake action status in receipt ${receiptId}: ${typeof action.status === 'string' ? action.status : '(missing)'}.`);
+    throw new ConflictError(
+      `Unknown wake action status in receipt ${receiptId}: ${typeof action.status === 'string' ? action.status : '(missing)'}.`,
+    );
   }
   const sourceStatus = action.status as WakeActionStatus;
   const isSendReady = action.send_ready === true;
   if (sourceStatus !== SOURCE_STATUS_FOR[deliveryStatus] || (deliveryStatus === 'sent' && !isSendReady)) {
-    throw new ConflictError(`Cannot record a ${deliveryStatus} wakeup for the ${role}: its source action is ${sourceStatus}.`);
+    throw new ConflictError(
+      `Cannot record a ${deliveryStatus} wakeup for the ${role}: its source action is ${sourceStatus}.`,
+    );
   }
   const actionThreadId = typeof action.thread_id === 'string' ? action.thread_id : null;
   if (deliveryStatus === 'sent') {
-    if (!input.threadId) throw new UsageError(`${command} --delivery-status sent needs --thread-id (the thread the prompt was sent to).`);
+    if (!input.threadId)
+      throw new UsageError(`${command} --delivery-status sent needs --thread-id (the thread the prompt was sent to).`);
     if (input.threadId !== actionThreadId) {
-      throw new ConflictError(`Thread id mismatch for the ${role}: the source action targets ${actionThreadId ?? '(none)'}, not ${input.threadId}.`);
+      throw new ConflictError(
+        `Thread id mismatch for the ${role}: the source action targets ${actionThreadId ?? '(none)'}, not ${input.threadId}.`,
+      );
     }
   }
   return {
@@ -176,7 +190,12 @@ export function recordDelivery(db: Db, input: DeliveryInput, now: Date): Deliver
     eventType: DELIVERY_RECEIPT_TYPE,
     severity: valid.status === 'sent' ? 'info' : 'warning',
     summary: `Wake-up for the ${valid.role} of ${valid.task.name} recorded as ${valid.status}.`,
-    correlation: { command: 'app-wakeup-record-delivery', dispatch_receipt: valid.receiptId, role: valid.role, thread_id: valid.threadId },
+    correlation: {
+      command: 'app-wakeup-record-delivery',
+      dispatch_receipt: valid.receiptId,
+      role: valid.role,
+      thread_id: valid.threadId,
+    },
     attributes,
   });
   return {
@@ -189,7 +208,11 @@ export function recordDelivery(db: Db, input: DeliveryInput, now: Date): Deliver
       thread_id: valid.threadId,
     },
     receipt: { event_id: id, event_type: DELIVERY_RECEIPT_TYPE, recorded_at: at },
-    source: { dispatch_receipt: valid.receiptId, dispatch_required: valid.dispatchRequired, dispatcher: valid.dispatcher },
+    source: {
+      dispatch_receipt: valid.receiptId,
+      dispatch_required: valid.dispatchRequired,
+      dispatcher: valid.dispatcher,
+    },
     task: { id: valid.task.id, name: valid.task.name },
   };
 }

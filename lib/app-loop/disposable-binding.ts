@@ -127,7 +127,12 @@ export interface DisposableSession {
 }
 
 export interface HeartbeatRecommendations {
-  applies_when: { can_receive_push: false; delivery_mode: 'pull_required'; receive_style: 'pull'; session_kind: 'codex_app' };
+  applies_when: {
+    can_receive_push: false;
+    delivery_mode: 'pull_required';
+    receive_style: 'pull';
+    session_kind: 'codex_app';
+  };
   delivery_receipt_commands: { blocked: string; note: string; sent: string; skipped: string };
   interval_minutes: number;
   manager: RoleHeartbeat;
@@ -183,11 +188,19 @@ const DISPOSABLE_BINDING_EVENT = 'disposable_binding_created';
 
 /** Whether the task's pair was ever bound by create-disposable-binding. */
 export function isDisposableTask(db: Db, taskId: string): boolean {
-  return db.prepare<[string, string], { one: number }>('select 1 as one from events where task_id = ? and type = ? limit 1').get(taskId, DISPOSABLE_BINDING_EVENT) !== undefined;
+  return (
+    db
+      .prepare<[string, string], { one: number }>('select 1 as one from events where task_id = ? and type = ? limit 1')
+      .get(taskId, DISPOSABLE_BINDING_EVENT) !== undefined
+  );
 }
 
 /** The heartbeat recommendations of a disposable pair; null for a pair bound another way. */
-export function heartbeatRecommendationsOfTask(db: Db, task: { id: string; name: string }, dbPath: string): HeartbeatRecommendations | null {
+export function heartbeatRecommendationsOfTask(
+  db: Db,
+  task: { id: string; name: string },
+  dbPath: string,
+): HeartbeatRecommendations | null {
   return isDisposableTask(db, task.id) ? heartbeatRecommendations(task.name, dbPath) : null;
 }
 
@@ -200,7 +213,12 @@ export function heartbeatRecommendations(task: string, dbPath: string): Heartbea
     prompt,
   });
   return {
-    applies_when: { can_receive_push: false, delivery_mode: 'pull_required', receive_style: 'pull', session_kind: 'codex_app' },
+    applies_when: {
+      can_receive_push: false,
+      delivery_mode: 'pull_required',
+      receive_style: 'pull',
+      session_kind: 'codex_app',
+    },
     delivery_receipt_commands: {
       ...receipts,
       note: 'Use these only after app-wakeup-dispatch, filling <role>, <receipt.event_id> and <action.thread.id> from its JSON; record sent only for actions with send_ready=true.',
@@ -210,12 +228,14 @@ export function heartbeatRecommendations(task: string, dbPath: string): Heartbea
     note: 'Dispatch fills the inboxes of pull-required sessions, but an idle Codex app / no-tmux session only polls when a heartbeat automation or an operator wakes it.',
     status_command: loopStatusCommand(task, dbPath),
     teardown_policy: {
-      idle_poll: 'Never delete, pause, or disable a manager or worker heartbeat because a poll found nothing; an empty inbox is just a quiet interval.',
+      idle_poll:
+        'Never delete, pause, or disable a manager or worker heartbeat because a poll found nothing; an empty inbox is just a quiet interval.',
       owner: 'manager_or_operator',
       terminal_closeout:
         'Heartbeats are torn down only by the manager or the operator: after a terminal manager decision and a verified task closeout, or on an explicit operator instruction.',
       terminal_closeout_command: closeoutCommand(task, dbPath),
-      worker_rule: 'The worker must not own loop teardown and never removes a heartbeat automation because polls were idle.',
+      worker_rule:
+        'The worker must not own loop teardown and never removes a heartbeat automation because polls were idle.',
     },
     wakeup_dispatch_command: wakeupDispatchCommand(task, dbPath),
     wakeup_plan_command: wakeupPlanCommand(task, dbPath),
@@ -260,7 +280,10 @@ function replayCommands(
 function writeRollout(sessionDir: string, name: string, cwd: string): { path: string; codexSessionId: string } {
   const codexSessionId = `codex-${sessionSlug(name)}`;
   const path = join(sessionDir, `rollout-${sessionSlug(name)}.jsonl`);
-  const record = { payload: { cwd, id: codexSessionId, originator: 'conveyor create-disposable-binding' }, type: 'session_meta' };
+  const record = {
+    payload: { cwd, id: codexSessionId, originator: 'conveyor create-disposable-binding' },
+    type: 'session_meta',
+  };
   try {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, `${JSON.stringify(record)}\n`);
@@ -279,68 +302,101 @@ export function createDisposableBinding(db: Db, input: DisposableBindingInput, n
   const taskName = requireName(input.task, 'the task name');
   const workerName = requireName(input.worker ?? `${taskName}-worker`, '--worker');
   const managerName = requireName(input.manager ?? `${taskName}-manager`, '--manager');
-  if (workerName === managerName) throw new UsageError('create-disposable-binding: --worker and --manager must name different sessions');
+  if (workerName === managerName)
+    throw new UsageError('create-disposable-binding: --worker and --manager must name different sessions');
   const dbPath = databasePathOf(db);
   const cwd = resolve(input.cwd ?? process.cwd());
   const sessionDir = resolve(input.sessionDir ?? join(dirname(dbPath), 'disposable-sessions'));
 
   // Refuse before any file is written.
   const existing = findTask(db, taskName);
-  if (existing && isTerminal(existing)) throw new ConflictError(`task ${existing.name} is ${existing.state}; create a new task for a new disposable binding`);
-  if (existing && activeBindingForTask(db, existing.id)) throw new ConflictError(`task ${existing.name} already has an active binding`);
-  for (const [name, role] of [[workerName, 'worker'], [managerName, 'manager']] as const) {
+  if (existing && isTerminal(existing))
+    throw new ConflictError(
+      `task ${existing.name} is ${existing.state}; create a new task for a new disposable binding`,
+    );
+  if (existing && activeBindingForTask(db, existing.id))
+    throw new ConflictError(`task ${existing.name} already has an active binding`);
+  for (const [name, role] of [
+    [workerName, 'worker'],
+    [managerName, 'manager'],
+  ] as const) {
     const session = findSession(db, name);
-    if (session && session.role !== role) throw new ConflictError(`session ${name} is already registered as a ${session.role}; cannot use it as the ${role}`);
-    if (session && liveBindingOfSession(db, session.id)) throw new ConflictError(`session ${name} is already in an active binding`);
+    if (session && session.role !== role)
+      throw new ConflictError(
+        `session ${name} is already registered as a ${session.role}; cannot use it as the ${role}`,
+      );
+    if (session && liveBindingOfSession(db, session.id))
+      throw new ConflictError(`session ${name} is already in an active binding`);
   }
 
   const workerRollout = writeRollout(sessionDir, workerName, cwd);
   const managerRollout = writeRollout(sessionDir, managerName, cwd);
   const at = isoMillis(now);
   const pid = input.pid ?? process.pid;
-  const written = db.transaction(() => {
-    const task = existing ?? createTask(db, { name: taskName, goal: input.goal ?? DEFAULT_DISPOSABLE_GOAL, summary: input.summary ?? null }, now);
-    setTaskState(db, task.id, 'managed', at);
-    const register = (name: string, role: Role, rollout: { path: string; codexSessionId: string }, threadId?: string, threadTitle?: string) =>
-      upsertSession(
-        db,
-        {
-          name,
-          role,
-          pid,
-          cwd,
-          codexSessionPath: rollout.path,
-          codexSessionId: rollout.codexSessionId,
-          tmuxSession: null,
-          codexAppThreadId: threadId ?? null,
-          codexAppThreadTitle: threadTitle ?? null,
-          via: 'create-disposable-binding',
-        },
-        at,
-      );
-    const worker = register(workerName, 'worker', workerRollout, input.workerThreadId, input.workerThreadTitle);
-    const manager = register(managerName, 'manager', managerRollout, input.managerThreadId, input.managerThreadTitle);
-    const live = createBinding(db, task, workerName, managerName, at);
-    return { task, worker, manager, bindingId: live.binding.id };
-  }).immediate();
+  const written = db
+    .transaction(() => {
+      const task =
+        existing ??
+        createTask(
+          db,
+          { name: taskName, goal: input.goal ?? DEFAULT_DISPOSABLE_GOAL, summary: input.summary ?? null },
+          now,
+        );
+      setTaskState(db, task.id, 'managed', at);
+      const register = (
+        name: string,
+        role: Role,
+        rollout: { path: string; codexSessionId: string },
+        threadId?: string,
+        threadTitle?: string,
+      ) =>
+        upsertSession(
+          db,
+          {
+            name,
+            role,
+            pid,
+            cwd,
+            codexSessionPath: rollout.path,
+            codexSessionId: rollout.codexSessionId,
+            tmuxSession: null,
+            codexAppThreadId: threadId ?? null,
+            codexAppThreadTitle: threadTitle ?? null,
+            via: 'create-disposable-binding',
+          },
+          at,
+        );
+      const worker = register(workerName, 'worker', workerRollout, input.workerThreadId, input.workerThreadTitle);
+      const manager = register(managerName, 'manager', managerRollout, input.managerThreadId, input.managerThreadTitle);
+      const live = createBinding(db, task, workerName, managerName, at);
+      return { task, worker, manager, bindingId: live.binding.id };
+    })
+    .immediate();
 
   // As in 0.1.12 the loop policy is validated only now: a bad --max-iterations leaves the binding in place.
   const loop = input.loop;
-  const wantsRun = loop !== undefined && (loop.template !== undefined || (loop.requiredBeforeContinue ?? []).length > 0);
+  const wantsRun =
+    loop !== undefined && (loop.template !== undefined || (loop.requiredBeforeContinue ?? []).length > 0);
   const metadata = wantsRun ? loopRunMetadata(loop) : null;
-  const run = db.transaction((): RunRecord | null => {
-    const record =
-      metadata === null
-        ? null
-        : insertPolicyRecord(db, { taskId: written.task.id, taskName: written.task.name, name: loop?.runName, metadata }, now);
-    appendEvent(db, {
-      createdAt: at,
-      type: DISPOSABLE_BINDING_EVENT,
-      taskId: written.task.id,
-      payload: { binding_id: written.bindingId, manager: managerName, run: record?.name ?? null, worker: workerName },
-    });
-    return record;
-  }).immediate();
+  const run = db
+    .transaction((): RunRecord | null => {
+      const record =
+        metadata === null
+          ? null
+          : insertPolicyRecord(
+              db,
+              { taskId: written.task.id, taskName: written.task.name, name: loop?.runName, metadata },
+              now,
+            );
+      appendEvent(db, {
+        createdAt: at,
+        type: DISPOSABLE_BINDING_EVENT,
+        taskId: written.task.id,
+        payload: { binding_id: written.bindingId, manager: managerName, run: record?.name ?? null, worker: workerName },
+      });
+      return record;
+    })
+    .immediate();
 
   const session = (row: typeof written.worker, role: Role, rolloutPath: string): DisposableSession => ({
     codex_app_thread_id: row.codex_app_thread_id,

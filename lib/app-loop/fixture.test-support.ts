@@ -36,7 +36,12 @@ export function appPair(options: { registeredAt?: Date; threads?: boolean } = {}
       manager: 'app-manager',
       cwd: t.dir,
       ...(threads
-        ? { workerThreadId: 'thread-worker', workerThreadTitle: 'Worker App', managerThreadId: 'thread-manager', managerThreadTitle: 'Manager App' }
+        ? {
+            workerThreadId: 'thread-worker',
+            workerThreadTitle: 'Worker App',
+            managerThreadId: 'thread-manager',
+            managerThreadTitle: 'Manager App',
+          }
         : {}),
     },
     options.registeredAt ?? at(-3600),
@@ -54,7 +59,9 @@ export function clearLease(pair: Pair, role: Role): void {
 }
 
 export function removeThread(pair: Pair, role: Role): void {
-  pair.db.prepare('update sessions set codex_app_thread_id = null, codex_app_thread_title = null where name = ?').run(`app-${role}`);
+  pair.db
+    .prepare('update sessions set codex_app_thread_id = null, codex_app_thread_title = null where name = ?')
+    .run(`app-${role}`);
 }
 
 /** What one pass of `conveyor dispatch --watch` leaves behind: a dispatch_watch_heartbeat for its id. */
@@ -72,5 +79,6 @@ export function dispatchHeartbeatAt(pair: Pair, when: Date, dispatcherId = 'disp
 }
 
 export function telemetryCount(db: Db, eventType: string): number {
-  return (db.prepare('select count(*) as n from telemetry_events where event_type = ?').get(eventType) as { n: number }).n;
+  return (db.prepare('select count(*) as n from telemetry_events where event_type = ?').get(eventType) as { n: number })
+    .n;
 }

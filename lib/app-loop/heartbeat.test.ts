@@ -14,12 +14,22 @@ describe('recordHeartbeat', () => {
     expect(result.next.direct_inbox_command).toContain(`manager-inbox '${TASK}' --consume-next`);
     expect(result.status.manager.lease).toMatchObject({ age_seconds: 0, state: 'healthy' });
     expect(result.status.worker.lease.state).toBe('stale');
-    const session = pair.db.prepare("select last_heartbeat_at from sessions where name = 'app-manager'").get() as { last_heartbeat_at: string };
+    const session = pair.db.prepare("select last_heartbeat_at from sessions where name = 'app-manager'").get() as {
+      last_heartbeat_at: string;
+    };
     expect(session.last_heartbeat_at).toBe('2026-06-11T12:00:00Z');
-    const event = pair.db.prepare("select actor, task_id, correlation_json, attributes_json from telemetry_events where event_type = 'app_heartbeat'").get() as Record<string, string>;
+    const event = pair.db
+      .prepare(
+        "select actor, task_id, correlation_json, attributes_json from telemetry_events where event_type = 'app_heartbeat'",
+      )
+      .get() as Record<string, string>;
     expect(event.actor).toBe('manager');
     expect(JSON.parse(event.correlation_json as string)).toEqual({ command: 'app-heartbeat' });
-    expect(JSON.parse(event.attributes_json as string)).toMatchObject({ role: 'manager', task: TASK, direct_inbox_command: result.next.direct_inbox_command });
+    expect(JSON.parse(event.attributes_json as string)).toMatchObject({
+      role: 'manager',
+      task: TASK,
+      direct_inbox_command: result.next.direct_inbox_command,
+    });
   });
 
   it.each(['', 'reviewer', undefined])('refuses role %j', (role) => {
@@ -29,7 +39,9 @@ describe('recordHeartbeat', () => {
 
   it('refuses an unknown task', () => {
     const pair = appPair();
-    expect(() => recordHeartbeat(pair.db, { task: 'no-such-task', role: 'worker' }, T0)).toThrow(/Unknown task: no-such-task/);
+    expect(() => recordHeartbeat(pair.db, { task: 'no-such-task', role: 'worker' }, T0)).toThrow(
+      /Unknown task: no-such-task/,
+    );
   });
 
   it('refuses a gone session and writes nothing', () => {
@@ -43,12 +55,16 @@ describe('recordHeartbeat', () => {
     const pair = appPair();
     pair.db.prepare("update bindings set state = 'ended'").run();
     pair.db.prepare("update tasks set state = 'done'").run();
-    expect(() => recordHeartbeat(pair.db, { task: TASK, role: 'worker' }, T0)).toThrow(/No active bound worker session/);
+    expect(() => recordHeartbeat(pair.db, { task: TASK, role: 'worker' }, T0)).toThrow(
+      /No active bound worker session/,
+    );
   });
 
   it('refuses a negative --stale-after before writing', () => {
     const pair = appPair();
-    expect(() => recordHeartbeat(pair.db, { task: TASK, role: 'worker', staleAfterSeconds: -1 }, T0)).toThrow(UsageError);
+    expect(() => recordHeartbeat(pair.db, { task: TASK, role: 'worker', staleAfterSeconds: -1 }, T0)).toThrow(
+      UsageError,
+    );
     expect(telemetryCount(pair.db, 'app_heartbeat')).toBe(0);
   });
 });

@@ -45,14 +45,22 @@ function boundActiveSessionId(db: Db, taskId: string, role: Role): string | unde
 
 export function recordHeartbeat(db: Db, input: HeartbeatInput, now: Date): HeartbeatResult {
   const role = requireRole(input.role, 'app-heartbeat');
-  const loopInput = { staleAfterSeconds: staleAfterOrDefault(input.staleAfterSeconds), dispatcherId: dispatcherIdOrDefault(input.dispatcherId) };
+  const loopInput = {
+    staleAfterSeconds: staleAfterOrDefault(input.staleAfterSeconds),
+    dispatcherId: dispatcherIdOrDefault(input.dispatcherId),
+  };
   const task = requireTask(db, input.task);
   const dbPath = databasePathOf(db);
   const at = isoSeconds(now);
   const directInbox = inboxCommand(task.name, role, dbPath);
   db.transaction(() => {
     const sessionId = boundActiveSessionId(db, task.id, role);
-    if (!sessionId) throw new NotFoundError('session', `${task.name}/${role}`, `No active bound ${role} session for task ${task.name}.`);
+    if (!sessionId)
+      throw new NotFoundError(
+        'session',
+        `${task.name}/${role}`,
+        `No active bound ${role} session for task ${task.name}.`,
+      );
     db.prepare('update sessions set last_heartbeat_at = ? where id = ?').run(at, sessionId);
     appendTelemetry(db, {
       taskId: task.id,

@@ -6,7 +6,12 @@ const NOW = new Date('2026-06-11T12:00:00Z');
 
 describe('leaseOf', () => {
   it('is healthy when fresh', () => {
-    expect(leaseOf('2026-06-11T11:59:50Z', NOW, 180)).toEqual({ age_seconds: 10, last_heartbeat_at: '2026-06-11T11:59:50Z', stale_after_seconds: 180, state: 'healthy' });
+    expect(leaseOf('2026-06-11T11:59:50Z', NOW, 180)).toEqual({
+      age_seconds: 10,
+      last_heartbeat_at: '2026-06-11T11:59:50Z',
+      stale_after_seconds: 180,
+      state: 'healthy',
+    });
   });
 
   it('is still healthy exactly at the stale boundary (inclusive)', () => {
@@ -18,7 +23,12 @@ describe('leaseOf', () => {
   });
 
   it('is missing without a stamp', () => {
-    expect(leaseOf(null, NOW, 180)).toEqual({ age_seconds: null, last_heartbeat_at: null, stale_after_seconds: 180, state: 'missing' });
+    expect(leaseOf(null, NOW, 180)).toEqual({
+      age_seconds: null,
+      last_heartbeat_at: null,
+      stale_after_seconds: 180,
+      state: 'missing',
+    });
   });
 
   it('floors millisecond stamps and clamps future stamps to age 0', () => {
@@ -67,7 +77,12 @@ describe('staleAtOf and leaseStateAt', () => {
         const read = timedLeaseOf(stamp, NOW, staleAfter);
         for (const offsetMs of [0, 499, 500, 999, 1_000, 12_000, 13_000, 179_999, 180_000, 181_000, 3_600_000]) {
           const later = new Date(NOW.getTime() + offsetMs);
-          expect([stamp, staleAfter, offsetMs, leaseStateAt(read, later)]).toEqual([stamp, staleAfter, offsetMs, leaseOf(stamp, later, staleAfter).state]);
+          expect([stamp, staleAfter, offsetMs, leaseStateAt(read, later)]).toEqual([
+            stamp,
+            staleAfter,
+            offsetMs,
+            leaseOf(stamp, later, staleAfter).state,
+          ]);
         }
       }
     }
@@ -77,7 +92,13 @@ describe('staleAtOf and leaseStateAt', () => {
     const old = timedLeaseOf('2026-06-11T11:50:00Z', NOW, 60);
     expect(old.state).toBe('stale');
     const renewed = renewedLease(old, '2026-06-11T11:59:59Z', NOW);
-    expect(renewed).toEqual({ age_seconds: 1, last_heartbeat_at: '2026-06-11T11:59:59Z', stale_after_seconds: 60, stale_at: '2026-06-11T12:01:00.000Z', state: 'healthy' });
+    expect(renewed).toEqual({
+      age_seconds: 1,
+      last_heartbeat_at: '2026-06-11T11:59:59Z',
+      stale_after_seconds: 60,
+      stale_at: '2026-06-11T12:01:00.000Z',
+      state: 'healthy',
+    });
     expect(leaseStateAt(renewed, new Date('2026-06-11T12:01:00Z'))).toBe('stale');
   });
 });

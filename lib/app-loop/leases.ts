@@ -84,7 +84,8 @@ export function leaseStateAt(lease: Pick<TimedLease, 'last_heartbeat_at' | 'stal
 /** Validates a threshold given by a caller (CLI flag or dashboard input); fractions are allowed. */
 export function staleAfterOrDefault(value: number | undefined): number {
   if (value === undefined) return DEFAULT_STALE_AFTER_SECONDS;
-  if (!isInRange(value, STALE_AFTER_SECONDS)) throw new UsageError(`--stale-after must be ${describeRange(STALE_AFTER_SECONDS)}, got ${value}`);
+  if (!isInRange(value, STALE_AFTER_SECONDS))
+    throw new UsageError(`--stale-after must be ${describeRange(STALE_AFTER_SECONDS)}, got ${value}`);
   return value;
 }
 

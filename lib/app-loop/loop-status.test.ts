@@ -12,8 +12,17 @@ describe('getLoopStatus leases', () => {
     heartbeatAt(pair, 'worker', at(-30));
     const status = getLoopStatus(pair.db, { task: TASK }, T0);
     expect(status.ok).toBe(true);
-    expect(status.dispatch).toEqual({ dispatcher_id: 'dispatch-local', last_heartbeat_at: '2026-06-11T11:59:10Z', state: 'healthy' });
-    expect(status.manager.lease).toEqual({ age_seconds: 40, last_heartbeat_at: '2026-06-11T11:59:20Z', stale_after_seconds: 180, state: 'healthy' });
+    expect(status.dispatch).toEqual({
+      dispatcher_id: 'dispatch-local',
+      last_heartbeat_at: '2026-06-11T11:59:10Z',
+      state: 'healthy',
+    });
+    expect(status.manager.lease).toEqual({
+      age_seconds: 40,
+      last_heartbeat_at: '2026-06-11T11:59:20Z',
+      stale_after_seconds: 180,
+      state: 'healthy',
+    });
     expect(status.worker.lease.age_seconds).toBe(30);
     expect(status.next_actions).toEqual([]);
   });
@@ -24,7 +33,11 @@ describe('getLoopStatus leases', () => {
     heartbeatAt(pair, 'manager', at(-180));
     heartbeatAt(pair, 'worker', at(-180));
     const status = getLoopStatus(pair.db, { task: TASK }, T0);
-    expect([status.dispatch.state, status.manager.lease.state, status.worker.lease.state]).toEqual(['healthy', 'healthy', 'healthy']);
+    expect([status.dispatch.state, status.manager.lease.state, status.worker.lease.state]).toEqual([
+      'healthy',
+      'healthy',
+      'healthy',
+    ]);
     expect(status.manager.lease.age_seconds).toBe(180);
   });
 
@@ -37,7 +50,12 @@ describe('getLoopStatus leases', () => {
     expect(status.ok).toBe(false);
     expect(status.worker.lease).toMatchObject({ age_seconds: 181, state: 'stale' });
     expect(status.next_actions).toEqual([
-      { kind: 'wake_worker', prompt: status.worker.poll_command, reason: expect.stringContaining('stale'), role: 'worker' },
+      {
+        kind: 'wake_worker',
+        prompt: status.worker.poll_command,
+        reason: expect.stringContaining('stale'),
+        role: 'worker',
+      },
     ]);
   });
 
@@ -53,16 +71,27 @@ describe('getLoopStatus leases', () => {
     clearLease(pair, 'manager');
     heartbeatAt(pair, 'worker', at(-1));
     const status = getLoopStatus(pair.db, { task: TASK }, T0);
-    expect(status.manager.lease).toEqual({ age_seconds: null, last_heartbeat_at: null, stale_after_seconds: 180, state: 'missing' });
+    expect(status.manager.lease).toEqual({
+      age_seconds: null,
+      last_heartbeat_at: null,
+      stale_after_seconds: 180,
+      state: 'missing',
+    });
     expect(status.dispatch.state).toBe('missing');
     expect(status.next_actions.map((a) => a.kind)).toEqual(['start_dispatch', 'wake_manager']);
-    expect(status.next_actions[0]?.prompt).toBe(`Run: conveyor dispatch --watch --dispatcher-id 'dispatch-local' --path '${pair.dbPath}'`);
+    expect(status.next_actions[0]?.prompt).toBe(
+      `Run: conveyor dispatch --watch --dispatcher-id 'dispatch-local' --path '${pair.dbPath}'`,
+    );
   });
 
   it('does not count another dispatcher id toward the dispatch lease', () => {
     const pair = appPair();
     dispatchHeartbeatAt(pair, at(-5), 'dispatch-pair');
-    expect(getLoopStatus(pair.db, { task: TASK }, T0).dispatch).toEqual({ dispatcher_id: 'dispatch-local', last_heartbeat_at: null, state: 'missing' });
+    expect(getLoopStatus(pair.db, { task: TASK }, T0).dispatch).toEqual({
+      dispatcher_id: 'dispatch-local',
+      last_heartbeat_at: null,
+      state: 'missing',
+    });
     expect(getLoopStatus(pair.db, { task: TASK, dispatcherId: 'dispatch-pair' }, T0).dispatch.state).toBe('healthy');
   });
 

@@ -76,9 +76,12 @@ export function databasePathOf(db: Db): string {
  */
 export function resolveLoopBinding(db: Db, taskName: string): LoopBinding {
   const task = db
-    .prepare<[string], TaskRef>('select id, name from tasks where name = ? order by created_at desc, rowid desc limit 1')
+    .prepare<[string], TaskRef>(
+      'select id, name from tasks where name = ? order by created_at desc, rowid desc limit 1',
+    )
     .get(taskName);
-  if (!task) throw new NotFoundError('task', taskName, `Task not found: ${taskName} (app-loop commands take the task name)`);
+  if (!task)
+    throw new NotFoundError('task', taskName, `Task not found: ${taskName} (app-loop commands take the task name)`);
   const row = db
     .prepare<[string], Record<string, string | null>>(
       `select b.id as binding_id,
@@ -104,7 +107,11 @@ export function resolveLoopBinding(db: Db, taskName: string): LoopBinding {
     codex_app_thread_title: row[`${role}_codex_app_thread_title`] ?? null,
     tmux_session: row[`${role}_tmux_session`] ?? null,
   });
-  return { task, bindingId: row.binding_id as string, sessions: { manager: session('manager'), worker: session('worker') } };
+  return {
+    task,
+    bindingId: row.binding_id as string,
+    sessions: { manager: session('manager'), worker: session('worker') },
+  };
 }
 
 /** Timestamp of the newest dispatch_watch_heartbeat of one dispatcher, any task (the lease is global). */
@@ -119,7 +126,14 @@ export function lastDispatchHeartbeat(db: Db, dispatcherId: string): string | nu
   return row?.timestamp ?? null;
 }
 
-function roleStatus(session: BoundSession, role: Role, taskName: string, dbPath: string, now: Date, staleAfterSeconds: number): RoleStatus {
+function roleStatus(
+  session: BoundSession,
+  role: Role,
+  taskName: string,
+  dbPath: string,
+  now: Date,
+  staleAfterSeconds: number,
+): RoleStatus {
   return {
     codex_app_thread_id: session.codex_app_thread_id,
     codex_app_thread_title: session.codex_app_thread_title,
@@ -139,12 +153,21 @@ function nextActions(status: Omit<LoopStatus, 'next_actions' | 'ok'>, dbPath: st
   const actions: NextAction[] = [];
   const { dispatcher_id: id, state } = status.dispatch;
   if (state !== 'healthy') {
-    actions.push({ kind: 'start_dispatch', prompt: `Run: ${dispatcherCommand(id, dbPath)}`, reason: `Dispatcher ${id} is ${state}.` });
+    actions.push({
+      kind: 'start_dispatch',
+      prompt: `Run: ${dispatcherCommand(id, dbPath)}`,
+      reason: `Dispatcher ${id} is ${state}.`,
+    });
   }
   for (const role of ROLES) {
     const lease = status[role].lease;
     if (lease.state !== 'healthy') {
-      actions.push({ kind: `wake_${role}`, prompt: status[role].poll_command, reason: `${CAPITALISED[role]} heartbeat is ${lease.state}.`, role });
+      actions.push({
+        kind: `wake_${role}`,
+        prompt: status[role].poll_command,
+        reason: `${CAPITALISED[role]} heartbeat is ${lease.state}.`,
+        role,
+      });
     }
   }
   return actions;
@@ -157,7 +180,11 @@ export function getLoopStatus(db: Db, input: LoopInput, now: Date): LoopStatus {
   const loop = resolveLoopBinding(db, input.task);
   const dispatchStamp = lastDispatchHeartbeat(db, dispatcherId);
   const base = {
-    dispatch: { dispatcher_id: dispatcherId, last_heartbeat_at: dispatchStamp, state: leaseOf(dispatchStamp, now, staleAfterSeconds).state },
+    dispatch: {
+      dispatcher_id: dispatcherId,
+      last_heartbeat_at: dispatchStamp,
+      state: leaseOf(dispatchStamp, now, staleAfterSeconds).state,
+    },
     manager: roleStatus(loop.sessions.manager, 'manager', loop.task.name, dbPath, now, staleAfterSeconds),
     task: loop.task,
     worker: roleStatus(loop.sessions.worker, 'worker', loop.task.name, dbPath, now, staleAfterSeconds),
@@ -165,6 +192,9 @@ export function getLoopStatus(db: Db, input: LoopInput, now: Date): LoopStatus {
   return {
     ...base,
     next_actions: nextActions(base, dbPath),
-    ok: base.dispatch.state === 'healthy' && base.manager.lease.state === 'healthy' && base.worker.lease.state === 'healthy',
+    ok:
+      base.dispatch.state === 'healthy' &&
+      base.manager.lease.state === 'healthy' &&
+      base.worker.lease.state === 'healthy',
   };
 }

@@ -2,7 +2,13 @@
 // of a fresh pair, and the worker's first handoff. They depend only on (role, task name, db path), never
 // on lease state, so a prompt for an old receipt can be regenerated exactly.
 import type { Role } from '../sessions/sessions.js';
-import { closeoutCommand, deliveryTemplates, heartbeatCommand, inboxCommand, wakeupDispatchCommand } from './commands.js';
+import {
+  closeoutCommand,
+  deliveryTemplates,
+  heartbeatCommand,
+  inboxCommand,
+  wakeupDispatchCommand,
+} from './commands.js';
 
 const SKILL_LINE = 'Use the manage-codex-workers skill.';
 
@@ -68,7 +74,7 @@ export function disposableWorkerHandoff(task: string, dbPath: string, runName: s
     runName === null
       ? `You are the worker of task ${task}, bound through a disposable no-tmux binding.`
       : `You are the worker of task ${task} for Ralph loop run ${runName}.`,
-    'Poll your Conveyor worker inbox until it is empty or the loop hits max_iterations. Consume the next item now; each consumed item is the manager\'s next instruction: do the work, then report the files you changed, the exact commands you ran, the evidence, and any residual risk.',
+    "Poll your Conveyor worker inbox until it is empty or the loop hits max_iterations. Consume the next item now; each consumed item is the manager's next instruction: do the work, then report the files you changed, the exact commands you ran, the evidence, and any residual risk.",
     '',
     'This session cannot receive pushed input (Codex app / no tmux), so it only runs on its own while a heartbeat or wake layer repeats the inbox poll whenever the thread is idle. Without such an automation, report the loop as manual-poll only.',
     'An idle poll is no reason to delete, pause, or disable the heartbeat automation; the manager or the operator owns tearing the loop down.',

@@ -60,7 +60,15 @@ function actionFor(status: LoopStatus, role: Role, dbPath: string): WakeAction {
   }
   const prompt = wakePrompt(role, status.task.name, dbPath);
   if (!thread.id) {
-    return { blocker: missingThreadBlocker(role), prompt, reason, role, send_ready: false, status: 'blocked_missing_thread', thread: { id: null, title: thread.title } };
+    return {
+      blocker: missingThreadBlocker(role),
+      prompt,
+      reason,
+      role,
+      send_ready: false,
+      status: 'blocked_missing_thread',
+      thread: { id: null, title: thread.title },
+    };
   }
   return { blocker: null, prompt, reason, role, send_ready: true, status: 'ready_to_send', thread };
 }
@@ -104,5 +112,11 @@ export function dispatchWakeup(db: Db, input: LoopInput, now: Date): WakeDispatc
       summary,
     },
   });
-  return { actions, dispatcher, receipt: { event_id: id, event_type: DISPATCH_RECEIPT_TYPE, recorded_at: at }, status, summary };
+  return {
+    actions,
+    dispatcher,
+    receipt: { event_id: id, event_type: DISPATCH_RECEIPT_TYPE, recorded_at: at },
+    status,
+    summary,
+  };
 }

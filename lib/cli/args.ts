@@ -57,7 +57,11 @@ export interface ParsedArgs {
   help: boolean;
 }
 
-export function parseArgs(command: string, argv: readonly string[], own: Readonly<Record<string, FlagKind>>): ParsedArgs {
+export function parseArgs(
+  command: string,
+  argv: readonly string[],
+  own: Readonly<Record<string, FlagKind>>,
+): ParsedArgs {
   const flags = new Map<string, string | true | string[]>();
   const positionals: string[] = [];
   let help = false;
@@ -73,7 +77,11 @@ export function parseArgs(command: string, argv: readonly string[], own: Readonl
     }
     // 0.1.12 matches the whole token against its flag names: `--limit=5`, `--PATH` and a bare `--` are all unknown.
     const name = token.slice(2);
-    const kind = Object.hasOwn(own, name) ? own[name] : Object.hasOwn(UNIVERSAL_FLAGS, name) ? UNIVERSAL_FLAGS[name] : undefined;
+    const kind = Object.hasOwn(own, name)
+      ? own[name]
+      : Object.hasOwn(UNIVERSAL_FLAGS, name)
+        ? UNIVERSAL_FLAGS[name]
+        : undefined;
     if (kind === undefined) throw new UsageError(`Unsupported TypeScript runtime option: ${token}`);
     if (kind === 'rest') {
       const rest = argv.slice(i + 1);
@@ -133,7 +141,9 @@ export class Flags {
     const value = this.string(name);
     if (value === undefined) return undefined;
     if (!(allowed as readonly string[]).includes(value)) {
-      throw new UsageError(`${this.command}: --${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+      throw new UsageError(
+        `${this.command}: --${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`,
+      );
     }
     return value as T;
   }
@@ -152,7 +162,8 @@ export class Flags {
   /** Refuses universal flags this command does not take, as 0.1.12's handlers do (without naming the flag). */
   reject(names: readonly string[]): void {
     for (const name of names) {
-      if (this.parsed.flags.has(name)) throw new UsageError(`unsupported option for ${this.command}: --${name} is not accepted here`);
+      if (this.parsed.flags.has(name))
+        throw new UsageError(`unsupported option for ${this.command}: --${name} is not accepted here`);
     }
   }
 

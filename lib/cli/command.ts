@@ -19,9 +19,7 @@ export interface CommandContext {
 
 /** What a handler returns: text or a value printed as sorted, indented JSON. */
 export type CommandOutput =
-  | { json: unknown; exitCode?: number; stderr?: string }
-  | { text: string; exitCode?: number; stderr?: string }
-  | void;
+  { json: unknown; exitCode?: number; stderr?: string } | { text: string; exitCode?: number; stderr?: string } | void;
 
 /** A command's behaviour. Its one-line summary lives in the command table (registry.ts), written once. */
 export interface CommandDef {

@@ -11,7 +11,8 @@ export function messageFor(error: unknown): string {
   if (error instanceof Error && error.name === 'SqliteError') {
     // A uniqueness rule the command's own checks did not anticipate: say what was refused, not only SQLite's words.
     const code = (error as Error & { code?: string }).code;
-    if (code === 'SQLITE_CONSTRAINT_UNIQUE') return `refused: that value is already taken, nothing was written (${error.message})`;
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE')
+      return `refused: that value is already taken, nothing was written (${error.message})`;
     return `database error: ${error.message}`;
   }
   if (error instanceof Error) return `conveyor failed: ${error.message}`;

@@ -7,7 +7,10 @@ import { PROCESS_ID, ROW_LIMIT } from '../input-rules.js';
 export const INCLUDE_FLAGS = ['include-content', 'include-transcripts', 'include-full-transcripts'] as const;
 
 /** Universal-flag values checked for every command, whatever it does with them (spec §2.3). */
-export function checkUniversalValues(flags: Flags, options: { stateValues?: readonly string[]; roleValues?: readonly string[] } = {}): void {
+export function checkUniversalValues(
+  flags: Flags,
+  options: { stateValues?: readonly string[]; roleValues?: readonly string[] } = {},
+): void {
   flags.oneOf('state', options.stateValues ?? ['active', 'gone', 'all']);
   flags.oneOf('role', options.roleValues ?? ['all', 'worker', 'manager', 'reviewer', 'workerctl']);
   flags.number('limit', ROW_LIMIT);

@@ -38,12 +38,17 @@ function topLevelHelp(): string {
     ...lines,
     '',
     'Not implemented yet (agent-conveyor 0.1.12 commands, refused for now):',
-    ...wrapNames(notImplementedCommands().map((e) => e.name).sort(), 116).map((line) => `  ${line}`),
+    ...wrapNames(
+      notImplementedCommands()
+        .map((e) => e.name)
+        .sort(),
+      116,
+    ).map((line) => `  ${line}`),
     '',
     'Database: --path FILE, else $WORKERCTL_DB, else $WORKERCTL_STATE_ROOT/workerctl.db, else ./.codex-workers/workerctl.db',
     '(the dashboard, npm start, resolves it the same way).',
     'Clock: CONVEYOR_NOW=2026-06-11T12:00:00Z makes every command take that instant as now.',
-    'Run `conveyor <command> --help` for a command\'s flags and examples.',
+    "Run `conveyor <command> --help` for a command's flags and examples.",
     '',
   ].join('\n');
 }
@@ -71,7 +76,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const entry = commandEntry(name);
     if (!entry) throw new UsageError(`unknown command: ${name}`);
     if (!entry.load) {
-      throw new UsageError(`${name} is an agent-conveyor 0.1.12 command that conveyor does not implement yet (tmux-driven and legacy commands come later); run conveyor --help for the commands it has`);
+      throw new UsageError(
+        `${name} is an agent-conveyor 0.1.12 command that conveyor does not implement yet (tmux-driven and legacy commands come later); run conveyor --help for the commands it has`,
+      );
     }
     const def = (await entry.load()).default;
     const parsed = parseArgs(name, rest.slice(1), def.flags ?? {});

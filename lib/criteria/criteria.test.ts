@@ -6,7 +6,11 @@ import { NotFoundError } from '../errors.js';
 describe('acceptance criteria ledger', () => {
   it('adds once per (task, source, text), records events and telemetry, and audits accepted ones as open', () => {
     const { db, task } = corePair();
-    const a = addCriterion(db, { taskId: task.id, criterion: 'tests pass', source: 'user_requested', status: 'accepted' }, T0);
+    const a = addCriterion(
+      db,
+      { taskId: task.id, criterion: 'tests pass', source: 'user_requested', status: 'accepted' },
+      T0,
+    );
     const again = addCriterion(db, { taskId: task.id, criterion: 'tests pass', source: 'user_requested' }, at(1));
     expect(again.id).toBe(a.id);
     addCriterion(db, { taskId: task.id, criterion: 'docs', source: 'worker_proposed' }, T0);
@@ -25,17 +29,36 @@ describe('acceptance criteria ledger', () => {
     const { db, task } = corePair();
     const c = addCriterion(db, { taskId: task.id, criterion: 'x', source: 'user_requested', proof: 'p1' }, T0);
     const satisfied = setCriterionStatus(db, { id: c.id, status: 'satisfied', evidence: { ok: true } }, at(1));
-    expect(satisfied).toMatchObject({ status: 'satisfied', proof: 'p1', evidence: { ok: true }, updated_at: '2026-06-11T12:00:01.000Z' });
-    expect(setCriterionStatus(db, { id: c.id, status: 'rejected', proof: 'p2' }, at(2))).toMatchObject({ status: 'rejected', proof: 'p2', evidence: { ok: true } });
-    const update = db.prepare(`select attributes_json from telemetry_events where event_type = 'acceptance_criterion_updated' order by rowid desc limit 1`).get() as { attributes_json: string };
-    expect(JSON.parse(update.attributes_json)).toMatchObject({ previous_status: 'satisfied', status: 'rejected', has_proof: true });
+    expect(satisfied).toMatchObject({
+      status: 'satisfied',
+      proof: 'p1',
+      evidence: { ok: true },
+      updated_at: '2026-06-11T12:00:01.000Z',
+    });
+    expect(setCriterionStatus(db, { id: c.id, status: 'rejected', proof: 'p2' }, at(2))).toMatchObject({
+      status: 'rejected',
+      proof: 'p2',
+      evidence: { ok: true },
+    });
+    const update = db
+      .prepare(
+        `select attributes_json from telemetry_events where event_type = 'acceptance_criterion_updated' order by rowid desc limit 1`,
+      )
+      .get() as { attributes_json: string };
+    expect(JSON.parse(update.attributes_json)).toMatchObject({
+      previous_status: 'satisfied',
+      status: 'rejected',
+      has_proof: true,
+    });
   });
 
-  it('refuses unknown ids and other tasks\' ids; stores the text as given (blank included, as 0.1.12 does)', () => {
+  it("refuses unknown ids and other tasks' ids; stores the text as given (blank included, as 0.1.12 does)", () => {
     const { db, task } = corePair();
     expect(() => setCriterionStatus(db, { id: 99, status: 'accepted' }, T0)).toThrow(NotFoundError);
     const c = addCriterion(db, { taskId: task.id, criterion: 'x', source: 'user_requested' }, T0);
-    expect(() => setCriterionStatus(db, { id: c.id, taskId: 'task-other', status: 'accepted' }, T0)).toThrow(NotFoundError);
+    expect(() => setCriterionStatus(db, { id: c.id, taskId: 'task-other', status: 'accepted' }, T0)).toThrow(
+      NotFoundError,
+    );
     expect(addCriterion(db, { taskId: task.id, criterion: ' ', source: 'user_requested' }, T0).criterion).toBe(' ');
   });
 
@@ -52,10 +75,24 @@ describe('acceptance criteria ledger', () => {
 
   it('records previous values in the update event and names the task when an id is not its own', () => {
     const { db, task } = corePair();
-    const c = addCriterion(db, { taskId: task.id, criterion: 'x', source: 'user_requested', proof: 'p1', evidence: { k: 1 } }, T0);
+    const c = addCriterion(
+      db,
+      { taskId: task.id, criterion: 'x', source: 'user_requested', proof: 'p1', evidence: { k: 1 } },
+      T0,
+    );
     setCriterionStatus(db, { id: c.id, taskId: task.id, status: 'satisfied', evidence: {} }, at(1));
-    const event = db.prepare(`select payload_json from events where type = 'acceptance_criterion_updated'`).get() as { payload_json: string };
-    expect(JSON.parse(event.payload_json)).toMatchObject({ evidence: {}, previous_evidence: { k: 1 }, previous_proof: 'p1', previous_status: 'proposed', status: 'satisfied' });
-    expect(() => setCriterionStatus(db, { id: c.id, taskId: 'task-x', taskName: 'other', status: 'accepted' }, T0)).toThrow(/for task other: /);
+    const event = db.prepare(`select payload_json from events where type = 'acceptance_criterion_updated'`).get() as {
+      payload_json: string;
+    };
+    expect(JSON.parse(event.payload_json)).toMatchObject({
+      evidence: {},
+      previous_evidence: { k: 1 },
+      previous_proof: 'p1',
+      previous_status: 'proposed',
+      status: 'satisfied',
+    });
+    expect(() =>
+      setCriterionStatus(db, { id: c.id, taskId: 'task-x', taskName: 'other', status: 'accepted' }, T0),
+    ).toThrow(/for task other: /);
   });
 });

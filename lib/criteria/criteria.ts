@@ -32,7 +32,10 @@ function toView({ evidence_json, ...row }: CriterionRow): CriterionView {
 }
 
 export function listCriteria(db: Db, taskId: string): CriterionView[] {
-  return db.prepare<[string], CriterionRow>(`select ${COLUMNS} from acceptance_criteria where task_id = ? order by id`).all(taskId).map(toView);
+  return db
+    .prepare<[string], CriterionRow>(`select ${COLUMNS} from acceptance_criteria where task_id = ? order by id`)
+    .all(taskId)
+    .map(toView);
 }
 
 function getCriterion(db: Db, id: number): CriterionView | undefined {
@@ -40,8 +43,19 @@ function getCriterion(db: Db, id: number): CriterionView | undefined {
   return row ? toView(row) : undefined;
 }
 
-function record(db: Db, type: 'acceptance_criterion_added' | 'acceptance_criterion_updated', c: CriterionView, at: string, previous?: CriterionView): void {
-  const attributes: Record<string, unknown> = { criterion: c.criterion, has_evidence: Object.keys(c.evidence).length > 0, has_proof: c.proof !== null, status: c.status };
+function record(
+  db: Db,
+  type: 'acceptance_criterion_added' | 'acceptance_criterion_updated',
+  c: CriterionView,
+  at: string,
+  previous?: CriterionView,
+): void {
+  const attributes: Record<string, unknown> = {
+    criterion: c.criterion,
+    has_evidence: Object.keys(c.evidence).length > 0,
+    has_proof: c.proof !== null,
+    status: c.status,
+  };
   const payload: Record<string, unknown> = {
     criterion: c.criterion,
     criterion_id: c.id,
@@ -87,46 +101,78 @@ export interface NewCriterion {
 /** Adds a criterion; the same (task, source, text) returns the existing row unchanged. */
 export function addCriterion(db: Db, input: NewCriterion, now: Date): CriterionView {
   const at = isoMillis(now);
-  return db.transaction((): CriterionView => {
-    const existing = db
-      .prepare<[string, string, string], CriterionRow>(`select ${COLUMNS} from acceptance_criteria where task_id = ? and source = ? and criterion = ?`)
-      .get(input.taskId, input.source, input.criterion);
-    if (existing) return toView(existing);
-    const id = Number(
-      db
-        .prepare(`insert into acceptance_criteria(task_id, criterion, status, source, proof, rationale, evidence_json, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(input.taskId, input.criterion, input.status ?? 'proposed', input.source, input.proof ?? null, input.rationale ?? null, stableJson(input.evidence ?? {}), at, at).lastInsertRowid,
-    );
-    const view = getCriterion(db, id) as CriterionView;
-    record(db, 'acceptance_criterion_added', view, at);
-    return view;
-  }).immediate();
+  return db
+    .transaction((): CriterionView => {
+      const existing = db
+        .prepare<[string, string, string], CriterionRow>(
+          `select ${COLUMNS} from acceptance_criteria where task_id = ? and source = ? and criterion = ?`,
+        )
+        .get(input.taskId, input.source, input.criterion);
+      if (existing) return toView(existing);
+      const id = Number(
+        db
+          .prepare(
+            `insert into acceptance_criteria(task_id, criterion, status, source, proof, rationale, evidence_json, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            input.taskId,
+            input.criterion,
+            input.status ?? 'proposed',
+            input.source,
+            input.proof ?? null,
+            input.rationale ?? null,
+            stableJson(input.evidence ?? {}),
+            at,
+            at,
+          ).lastInsertRowid,
+      );
+      const view = getCriterion(db, id) as CriterionView;
+      record(db, 'acceptance_criterion_added', view, at);
+      return view;
+    })
+    .immediate();
 }
 
 /** Moves a criterion to a status (no guard on the previous one); proof, rationale and evidence change only when given. */
 export function setCriterionStatus(
   db: Db,
-  input: { id: number; taskId?: string; taskName?: string; status: CriterionStatus; proof?: string; rationale?: string; evidence?: Record<string, unknown> },
+  input: {
+    id: number;
+    taskId?: string;
+    taskName?: string;
+    status: CriterionStatus;
+    proof?: string;
+    rationale?: string;
+    evidence?: Record<string, unknown>;
+  },
   now: Date,
 ): CriterionView {
   const at = isoMillis(now);
-  return db.transaction((): CriterionView => {
-    const current = getCriterion(db, input.id);
-    if (!current || (input.taskId !== undefined && current.task_id !== input.taskId)) {
-      throw new NotFoundError('criterion', String(input.id), `Unknown acceptance criterion for task ${input.taskName ?? input.taskId ?? ''}: ${input.id}`);
-    }
-    db.prepare(`update acceptance_criteria set status = ?, proof = coalesce(?, proof), rationale = coalesce(?, rationale), evidence_json = coalesce(?, evidence_json), updated_at = ? where id = ?`).run(
-      input.status,
-      input.proof ?? null,
-      input.rationale ?? null,
-      input.evidence === undefined ? null : stableJson(input.evidence),
-      at,
-      input.id,
-    );
-    const view = getCriterion(db, input.id) as CriterionView;
-    record(db, 'acceptance_criterion_updated', view, at, current);
-    return view;
-  }).immediate();
+  return db
+    .transaction((): CriterionView => {
+      const current = getCriterion(db, input.id);
+      if (!current || (input.taskId !== undefined && current.task_id !== input.taskId)) {
+        throw new NotFoundError(
+          'criterion',
+          String(input.id),
+          `Unknown acceptance criterion for task ${input.taskName ?? input.taskId ?? ''}: ${input.id}`,
+        );
+      }
+      db.prepare(
+        `update acceptance_criteria set status = ?, proof = coalesce(?, proof), rationale = coalesce(?, rationale), evidence_json = coalesce(?, evidence_json), updated_at = ? where id = ?`,
+      ).run(
+        input.status,
+        input.proof ?? null,
+        input.rationale ?? null,
+        input.evidence === undefined ? null : stableJson(input.evidence),
+        at,
+        input.id,
+      );
+      const view = getCriterion(db, input.id) as CriterionView;
+      record(db, 'acceptance_criterion_updated', view, at, current);
+      return view;
+    })
+    .immediate();
 }
 
 export interface CriteriaAudit {
@@ -159,22 +205,32 @@ export interface CriteriaLedger {
 }
 
 /** What every criteria call prints: the task's ledger (optionally filtered by status) with the counts. */
-export function criteriaLedger(db: Db, task: { id: string; name: string }, options: { statuses?: readonly CriterionStatus[]; affected?: CriterionView } = {}): CriteriaLedger {
+export function criteriaLedger(
+  db: Db,
+  task: { id: string; name: string },
+  options: { statuses?: readonly CriterionStatus[]; affected?: CriterionView } = {},
+): CriteriaLedger {
   const all = listCriteria(db, task.id);
   const summary = { accepted: 0, deferred: 0, proposed: 0, rejected: 0, satisfied: 0 };
   for (const c of all) summary[c.status]++;
   const statuses = options.statuses && options.statuses.length > 0 ? new Set(options.statuses) : undefined;
-  const ledger: CriteriaLedger = { criteria: statuses ? all.filter((c) => statuses.has(c.status)) : all, summary, task: { id: task.id, name: task.name } };
+  const ledger: CriteriaLedger = {
+    criteria: statuses ? all.filter((c) => statuses.has(c.status)) : all,
+    summary,
+    task: { id: task.id, name: task.name },
+  };
   if (options.affected) ledger.affected_criterion = options.affected;
   return ledger;
 }
 
 export function parseCriterionStatus(value: string): CriterionStatus {
-  if (!(CRITERION_STATUSES as readonly string[]).includes(value)) throw new UsageError(`Invalid acceptance criterion status: ${value}`);
+  if (!(CRITERION_STATUSES as readonly string[]).includes(value))
+    throw new UsageError(`Invalid acceptance criterion status: ${value}`);
   return value as CriterionStatus;
 }
 
 export function parseCriterionSource(value: string): CriterionSource {
-  if (!(CRITERION_SOURCES as readonly string[]).includes(value)) throw new UsageError(`Invalid acceptance criterion source: ${value}`);
+  if (!(CRITERION_SOURCES as readonly string[]).includes(value))
+    throw new UsageError(`Invalid acceptance criterion source: ${value}`);
   return value as CriterionSource;
 }

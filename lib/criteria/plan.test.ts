@@ -30,8 +30,20 @@ describe('criteria-plan', () => {
       ['Translate the reference', 'deferred'],
     ]);
     expect(plan.suggestions[4]?.command).toEqual([
-      'conveyor', 'criteria', 'crit-task', '--add', '--criterion', 'Add a dark theme to the docs.', '--source', 'worker_proposed',
-      '--status', 'deferred', '--rationale', DEFERRED_RATIONALE, '--path', '/tmp/x/workerctl.db',
+      'conveyor',
+      'criteria',
+      'crit-task',
+      '--add',
+      '--criterion',
+      'Add a dark theme to the docs.',
+      '--source',
+      'worker_proposed',
+      '--status',
+      'deferred',
+      '--rationale',
+      DEFERRED_RATIONALE,
+      '--path',
+      '/tmp/x/workerctl.db',
     ]);
     expect(plan.warnings).toEqual([]);
   });
@@ -46,6 +58,8 @@ describe('criteria-plan', () => {
   it('single-quotes every word of the text form', () => {
     expect(shellQuote(`it's "quoted" & $HOME`)).toBe(`'it'"'"'s "quoted" & $HOME'`);
     const text = criteriaPlanText(planCriteria('## Accepted\n- x', 'my task'));
-    expect(text.split('\n')[1]).toBe(`'conveyor' 'criteria' 'my task' '--add' '--criterion' 'x' '--source' 'worker_proposed' '--status' 'accepted'`);
+    expect(text.split('\n')[1]).toBe(
+      `'conveyor' 'criteria' 'my task' '--add' '--criterion' 'x' '--source' 'worker_proposed' '--status' 'accepted'`,
+    );
   });
 });

@@ -44,7 +44,10 @@ function itemText(parts: readonly string[]): string | undefined {
 }
 
 /** Items under "must-have / current task / accepted" headings are accepted; under "follow-up / deferred", deferred. */
-export function parseWorkerCriteria(text: string): { items: Array<{ criterion: string; status: PlannedStatus }>; sawHeading: boolean } {
+export function parseWorkerCriteria(text: string): {
+  items: Array<{ criterion: string; status: PlannedStatus }>;
+  sawHeading: boolean;
+} {
   const items: Array<{ criterion: string; status: PlannedStatus }> = [];
   let current: PlannedStatus | undefined;
   let open: { parts: string[]; status: PlannedStatus } | undefined;
@@ -86,7 +89,18 @@ export function planCriteria(text: string, taskArg: string, options: { dbPath?: 
   const { items, sawHeading } = parseWorkerCriteria(text);
   const suggestions = items.map(({ criterion, status }): CriterionSuggestion => {
     const rationale = status === 'deferred' ? DEFERRED_RATIONALE : null;
-    const command = ['conveyor', 'criteria', taskArg, '--add', '--criterion', criterion, '--source', 'worker_proposed', '--status', status];
+    const command = [
+      'conveyor',
+      'criteria',
+      taskArg,
+      '--add',
+      '--criterion',
+      criterion,
+      '--source',
+      'worker_proposed',
+      '--status',
+      status,
+    ];
     if (rationale !== null) command.push('--rationale', rationale);
     if (options.dbPath !== undefined) command.push('--path', options.dbPath);
     return { command, criterion, rationale, source: 'worker_proposed', status };

@@ -42,13 +42,15 @@ export interface LoopRunView {
 }
 
 const textOrNull = (value: unknown) => (typeof value === 'string' ? value : null);
-const strings = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+const strings = (value: unknown) =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 
 export function loopRunView(run: RunRow): LoopRunView {
   const metadata = parseJsonObject(run.metadata_json);
   const current = integerValue(metadata.current_iteration);
   const max = integerValue(metadata.max_iterations);
-  if (current === undefined || max === undefined) throw new ConflictError(`Ralph loop run "${run.name}" is missing iteration policy`);
+  if (current === undefined || max === undefined)
+    throw new ConflictError(`Ralph loop run "${run.name}" is missing iteration policy`);
   return {
     cleanup_policy: textOrNull(metadata.cleanup_policy),
     current_iteration: current,
@@ -57,7 +59,9 @@ export function loopRunView(run: RunRow): LoopRunView {
     metadata,
     name: run.name,
     preset: textOrNull(metadata.preset),
-    required_before_continue: strings(metadata.required_before_continue).map((s) => s.trim()).filter((s) => s !== ''),
+    required_before_continue: strings(metadata.required_before_continue)
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
     seed_prompt_sha256: textOrNull(metadata.seed_prompt_sha256),
     stop_conditions: strings(metadata.stop_conditions),
     task_id: run.task_id,
@@ -114,7 +118,11 @@ interface AdversarialFields {
 
 function adversarialFields(values: Record<string, unknown>): AdversarialFields {
   const out: Record<string, string> = {};
-  for (const [key, flag] of [['failure_mode', '--failure-mode'], ['check', '--check'], ['result', '--result']] as const) {
+  for (const [key, flag] of [
+    ['failure_mode', '--failure-mode'],
+    ['check', '--check'],
+    ['result', '--result'],
+  ] as const) {
     const value = values[key];
     if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`${flag} must be non-empty`);
     out[key] = value.trim();
@@ -127,8 +135,12 @@ function checkIteration(iteration: number): void {
 }
 
 type CriterionRow = Omit<CriterionView, 'evidence'> & { evidence_json: string };
-const CRITERION_COLUMNS = 'id, task_id, criterion, status, source, proof, rationale, evidence_json, created_at, updated_at';
-const toView = ({ evidence_json, ...row }: CriterionRow): CriterionView => ({ ...row, evidence: parseJsonObject(evidence_json) });
+const CRITERION_COLUMNS =
+  'id, task_id, criterion, status, source, proof, rationale, evidence_json, created_at, updated_at';
+const toView = ({ evidence_json, ...row }: CriterionRow): CriterionView => ({
+  ...row,
+  evidence: parseJsonObject(evidence_json),
+});
 
 /**
  * Writes one evidence criterion: every criterion of the task with this text is updated (status,
@@ -136,16 +148,31 @@ const toView = ({ evidence_json, ...row }: CriterionRow): CriterionView => ({ ..
  */
 function recordEvidence(
   db: Db,
-  input: { task: TaskRow; text: string; status: 'satisfied' | 'rejected'; proof: string | null; fallbackProof: string; evidence: Record<string, unknown>; source: CriterionSource },
+  input: {
+    task: TaskRow;
+    text: string;
+    status: 'satisfied' | 'rejected';
+    proof: string | null;
+    fallbackProof: string;
+    evidence: Record<string, unknown>;
+    source: CriterionSource;
+  },
   at: string,
 ): CriterionView {
   const existing = db
-    .prepare<[string, string], CriterionRow>(`select ${CRITERION_COLUMNS} from acceptance_criteria where task_id = ? and criterion = ? order by id`)
+    .prepare<[string, string], CriterionRow>(
+      `select ${CRITERION_COLUMNS} from acceptance_criteria where task_id = ? and criterion = ? order by id`,
+    )
     .all(input.task.id, input.text)
     .map(toView);
   const evidenceJson = stableJson(input.evidence);
   const log = (type: string, c: CriterionView, extra: Record<string, unknown>, previous?: CriterionView) => {
-    const attributes: Record<string, unknown> = { criterion: c.criterion, has_evidence: true, has_proof: c.proof !== null, status: c.status };
+    const attributes: Record<string, unknown> = {
+      criterion: c.criterion,
+      has_evidence: true,
+      has_proof: c.proof !== null,
+      status: c.status,
+    };
     if (previous) attributes.previous_status = previous.status;
     appendTelemetry(db, {
       taskId: c.task_id,
@@ -201,13 +228,9 @@ function recordEvidence(
   let last: CriterionView | undefined;
   for (const previous of existing) {
     const proof = input.proof ?? previous.proof;
-    db.prepare('update acceptance_criteria set status = ?, evidence_json = ?, proof = ?, updated_at = ? where id = ?').run(
-      input.status,
-      evidenceJson,
-      proof,
-      at,
-      previous.id,
-    );
+    db.prepare(
+      'update acceptance_criteria set status = ?, evidence_json = ?, proof = ?, updated_at = ? where id = ?',
+    ).run(input.status, evidenceJson, proof, at, previous.id);
     last = { ...previous, status: input.status, evidence: input.evidence, proof, updated_at: at };
     log('acceptance_criterion_updated', last, {
       previous_evidence: previous.evidence,
@@ -221,7 +244,14 @@ function recordEvidence(
 
 function evidenceObject(
   metadata: Record<string, unknown>,
-  input: { type: string; iteration: number; runId: string; status: string; artifactPath?: string; correlationId?: string },
+  input: {
+    type: string;
+    iteration: number;
+    runId: string;
+    status: string;
+    artifactPath?: string;
+    correlationId?: string;
+  },
 ): Record<string, unknown> {
   const evidence: Record<string, unknown> = {
     ...metadata,
@@ -239,7 +269,16 @@ function writeEvidence(
   db: Db,
   task: TaskRow,
   run: RunRow,
-  input: { type: string; iteration: number; status: string; proof?: string; metadata: Record<string, unknown>; source: CriterionSource; artifactPath?: string; correlationId?: string },
+  input: {
+    type: string;
+    iteration: number;
+    status: string;
+    proof?: string;
+    metadata: Record<string, unknown>;
+    source: CriterionSource;
+    artifactPath?: string;
+    correlationId?: string;
+  },
   at: string,
 ): { criterion: CriterionView; evidence: Record<string, unknown> } {
   const evidence = evidenceObject(input.metadata, { ...input, runId: run.id });
@@ -301,7 +340,11 @@ export function addLoopEvidence(db: Db, input: AddEvidenceInput, now: Date): Evi
   return { ...written, run: view };
 }
 
-export function checkEvidenceInputs(input: { evidenceType: string; iteration?: number; metadata?: Record<string, unknown> }): void {
+export function checkEvidenceInputs(input: {
+  evidenceType: string;
+  iteration?: number;
+  metadata?: Record<string, unknown>;
+}): void {
   if (input.evidenceType.trim() === 'adversarial_check') adversarialFields(input.metadata ?? {});
   checkIteration(input.iteration ?? 1);
   if (input.evidenceType.trim() === '') throw new UsageError('--evidence-type must be non-empty');
@@ -432,7 +475,13 @@ export function recordVisualDiff(db: Db, input: VisualDiffInput, now: Date): Vis
   };
   return db
     .transaction((): VisualDiffResult => {
-      const first = writeEvidence(db, task, run, { ...common, type: 'visual_diff_report', status: 'pass', proof: 'Visual diff report recorded.' }, at);
+      const first = writeEvidence(
+        db,
+        task,
+        run,
+        { ...common, type: 'visual_diff_report', status: 'pass', proof: 'Visual diff report recorded.' },
+        at,
+      );
       const verdict = report.below_threshold
         ? `Visual diff score ${formatScore(score)} is at or below threshold ${formatScore(input.threshold)}.`
         : `Visual diff score ${formatScore(score)} exceeds threshold ${formatScore(input.threshold)}.`;
@@ -443,7 +492,12 @@ export function recordVisualDiff(db: Db, input: VisualDiffInput, now: Date): Vis
         { ...common, type: 'diff_below_threshold', status: report.below_threshold ? 'pass' : 'fail', proof: verdict },
         at,
       );
-      return { criterion: first.criterion, diff: report, evidence: first.evidence, threshold_criterion: second.criterion };
+      return {
+        criterion: first.criterion,
+        diff: report,
+        evidence: first.evidence,
+        threshold_criterion: second.criterion,
+      };
     })
     .immediate();
 }

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { RECIPE_NAMES } from '../manager/recipes.js';
-import { MANAGER_RECIPE_NAMES, listManagerRecipes, normalizeRecipeName, requireManagerRecipe } from './manager-recipes.js';
+import {
+  MANAGER_RECIPE_NAMES,
+  listManagerRecipes,
+  normalizeRecipeName,
+  requireManagerRecipe,
+} from './manager-recipes.js';
 
 describe('manager recipes', () => {
   it('lists the five recipes by name', () => {
@@ -27,7 +32,11 @@ describe('manager recipes', () => {
   it('builds the manager-config command from the permission set, never with --recipe', () => {
     const ux = requireManagerRecipe('ux-polish-loop');
     expect(ux.manager_config_command.slice(0, 5)).toEqual(['conveyor', 'manager-config', '<task>', '--mode', 'guided']);
-    expect(ux.manager_config_command.slice(-3)).toEqual(['--allow-worker-compact-clear', '--tool', 'verification.run_playwright']);
+    expect(ux.manager_config_command.slice(-3)).toEqual([
+      '--allow-worker-compact-clear',
+      '--tool',
+      'verification.run_playwright',
+    ]);
     const goal = requireManagerRecipe('goalbuddy');
     expect(goal.manager_config_command).toContain('--allow-pr');
     expect(goal.manager_config_command).toContain('--allow-merge-green');

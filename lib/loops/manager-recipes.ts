@@ -200,7 +200,8 @@ export const MANAGER_RECIPE_NAMES = MANAGER_RECIPES.map((r) => r.name);
 
 export function requireManagerRecipe(name: string): ManagerRecipe {
   const recipe = MANAGER_RECIPES.find((r) => r.name === normalizeRecipeName(name));
-  if (!recipe) throw new UsageError(`Unknown manager recipe: ${name}; expected one of: ${MANAGER_RECIPE_NAMES.join(', ')}`);
+  if (!recipe)
+    throw new UsageError(`Unknown manager recipe: ${name}; expected one of: ${MANAGER_RECIPE_NAMES.join(', ')}`);
   return structuredClone(recipe);
 }
 

@@ -18,7 +18,13 @@ describe('runs', () => {
   it('creates one active telemetry run per task, with a default name from the clock', () => {
     const { db, task } = setup();
     const run = createRun(db, { task: 'spare-task', metadata: { owner: 'x' } }, T0);
-    expect(run).toMatchObject({ status: 'active', purpose: null, ended_at: null, task_id: task.id, metadata: { owner: 'x' } });
+    expect(run).toMatchObject({
+      status: 'active',
+      purpose: null,
+      ended_at: null,
+      task_id: task.id,
+      metadata: { owner: 'x' },
+    });
     expect(run.name).toBe('spare-task-2026-12-02T010212-345Z');
     expect(() => createRun(db, { task: 'spare-task', name: 'second', metadata: {} }, later(1))).toThrow(ConflictError);
     expect(() => createRun(db, { task: 'nope', metadata: {} }, T0)).toThrow(NotFoundError);
@@ -28,10 +34,19 @@ describe('runs', () => {
     const { db } = setup();
     const run = createRun(
       db,
-      { task: 'spare-task', purpose: 'ralph_loop', metadata: { max_iterations: '3', current_iteration: 1, required_before_continue: [' a '], note: 'kept' } },
+      {
+        task: 'spare-task',
+        purpose: 'ralph_loop',
+        metadata: { max_iterations: '3', current_iteration: 1, required_before_continue: [' a '], note: 'kept' },
+      },
       T0,
     );
-    expect(run).toMatchObject({ status: 'finished', purpose: 'ralph_loop', started_at: T0.toISOString(), ended_at: T0.toISOString() });
+    expect(run).toMatchObject({
+      status: 'finished',
+      purpose: 'ralph_loop',
+      started_at: T0.toISOString(),
+      ended_at: T0.toISOString(),
+    });
     expect(run.metadata).toEqual({
       cleanup_policy: null,
       current_iteration: 1,
@@ -45,7 +60,8 @@ describe('runs', () => {
       stop_conditions: [],
     });
     expect(run.name).toMatch(/^spare-task-ralph-loop-/);
-    const bad = (metadata: Record<string, unknown>) => () => createRun(db, { task: 'spare-task', purpose: 'ralph_loop', metadata }, T0);
+    const bad = (metadata: Record<string, unknown>) => () =>
+      createRun(db, { task: 'spare-task', purpose: 'ralph_loop', metadata }, T0);
     expect(bad({})).toThrow(/requires max_iterations/);
     expect(bad({ max_iterations: 2.5 })).toThrow(/integer/);
     expect(bad({ max_iterations: 0 })).toThrow(/at least 1/);
@@ -65,7 +81,9 @@ describe('runs', () => {
     expect(() => parseFinishStatus('done')).toThrow(UsageError);
     const finished = finishRun(db, { run: 'r1', status: 'failed' }, later(10));
     expect(finished).toMatchObject({ status: 'failed', ended_at: later(10).toISOString() });
-    const event = db.prepare(`select task_id, run_id, severity from telemetry_events where event_type = 'run_finished'`).get();
+    const event = db
+      .prepare(`select task_id, run_id, severity from telemetry_events where event_type = 'run_finished'`)
+      .get();
     expect(event).toEqual({ task_id: null, run_id: first.id, severity: 'error' });
     expect(finishRun(db, { run: first.id, status: 'finished' }, later(20)).ended_at).toBe(later(20).toISOString());
   });

@@ -76,7 +76,8 @@ export function policyMetadata(metadata: Record<string, unknown>): Record<string
   let required: string[] = [];
   if ('required_before_continue' in metadata) {
     const given = metadata.required_before_continue;
-    if (!Array.isArray(given)) throw new UsageError('ralph_loop run metadata required_before_continue must be a JSON array');
+    if (!Array.isArray(given))
+      throw new UsageError('ralph_loop run metadata required_before_continue must be a JSON array');
     required = given.map((entry) => {
       if (typeof entry !== 'string' || entry.trim() === '') {
         throw new UsageError('required_before_continue entries must be non-empty strings');

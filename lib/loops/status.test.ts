@@ -18,15 +18,31 @@ describe('loop-status', () => {
     onTestFinished(() => t.cleanup());
     const { db } = t;
     createDisposableBinding(db, { task: 'loop-task', cwd: t.dir }, T0);
-    const run = createTemplateRun(db, { task: 'loop-task', template: 'build_then_clear', name: 'loop-build', currentIteration: 1 }, T0);
+    const run = createTemplateRun(
+      db,
+      { task: 'loop-task', template: 'build_then_clear', name: 'loop-build', currentIteration: 1 },
+      T0,
+    );
     const queue = (s: number) => {
       const { policy } = requireContinuableRun(db, policyTask(), 'loop-build', 2);
-      enqueueCommand(db, { taskId: policyTask(), type: 'continue_iteration', payload: { message: 'go', loop_policy: policy, ralph_loop: { requested_iteration: 2, run_id: run.id } } }, at(s));
+      enqueueCommand(
+        db,
+        {
+          taskId: policyTask(),
+          type: 'continue_iteration',
+          payload: { message: 'go', loop_policy: policy, ralph_loop: { requested_iteration: 2, run_id: run.id } },
+        },
+        at(s),
+      );
       dispatchOnce(db, { type: 'continue_iteration' }, at(s + 1));
     };
     const policyTask = () => run.task_id;
     const initial = getLoopRunStatus(db, { task: 'loop-task', run: 'loop-build' });
-    expect(initial).toMatchObject({ commands: { states: {}, total: 0 }, recommendation: 'ready_for_manager_review', policy: { template: 'build_then_clear', current_iteration: 1 } });
+    expect(initial).toMatchObject({
+      commands: { states: {}, total: 0 },
+      recommendation: 'ready_for_manager_review',
+      policy: { template: 'build_then_clear', current_iteration: 1 },
+    });
     queue(1);
     addLoopEvidence(db, { task: 'loop-task', loopRun: 'loop-build', evidenceType: 'build_passed' }, at(3));
     addLoopEvidence(db, { task: 'loop-task', loopRun: 'loop-build', evidenceType: 'cleanup' }, at(4));

@@ -38,7 +38,11 @@ export interface LoopRunStatus {
 export function runIdNamedBy(payload: Record<string, unknown>): string | undefined {
   for (const key of ['ralph_loop', 'loop_policy']) {
     const nested = payload[key];
-    if (nested !== null && typeof nested === 'object' && typeof (nested as Record<string, unknown>).run_id === 'string') {
+    if (
+      nested !== null &&
+      typeof nested === 'object' &&
+      typeof (nested as Record<string, unknown>).run_id === 'string'
+    ) {
       return (nested as Record<string, unknown>).run_id as string;
     }
   }
@@ -91,12 +95,16 @@ export function getLoopRunStatus(db: Db, input: { task: string; run: string }): 
     : 0;
 
   const criteria = db
-    .prepare<[string], { status: string; evidence_json: string }>('select status, evidence_json from acceptance_criteria where task_id = ?')
+    .prepare<[string], { status: string; evidence_json: string }>(
+      'select status, evidence_json from acceptance_criteria where task_id = ?',
+    )
     .all(task.id)
     .map((c) => ({ status: c.status, evidence: parseJsonObject(c.evidence_json) }))
     .filter((c) => c.evidence.ralph_loop_run_id === run.id);
   const types = [
-    ...new Set(criteria.map((c) => c.evidence.evidence_type).filter((t): t is string => typeof t === 'string' && t !== '')),
+    ...new Set(
+      criteria.map((c) => c.evidence.evidence_type).filter((t): t is string => typeof t === 'string' && t !== ''),
+    ),
   ].sort();
 
   const events = db
@@ -106,10 +114,16 @@ export function getLoopRunStatus(db: Db, input: { task: string; run: string }): 
     .all(task.id, run.id);
   const byType: Record<string, number> = {};
   for (const e of events) byType[e.event_type] = (byType[e.event_type] ?? 0) + 1;
-  const ingestErrors = events.filter((e) => e.event_type.startsWith('ingest') && (e.severity === 'warning' || e.severity === 'error')).length;
+  const ingestErrors = events.filter(
+    (e) => e.event_type.startsWith('ingest') && (e.severity === 'warning' || e.severity === 'error'),
+  ).length;
 
   const spanCount = (where: string) =>
-    db.prepare<[string], { n: number }>(`select count(*) as n from manager_cycle_spans s where s.run_id = ? and ${where}`).get(run.id)?.n ?? 0;
+    db
+      .prepare<[string], { n: number }>(
+        `select count(*) as n from manager_cycle_spans s where s.run_id = ? and ${where}`,
+      )
+      .get(run.id)?.n ?? 0;
   const failedCycles =
     db
       .prepare<[string], { n: number }>(
@@ -141,9 +155,18 @@ export function getLoopRunStatus(db: Db, input: { task: string; run: string }): 
       required_before_continue: policy.required_before_continue,
       template,
     },
-    recommendation: alerts > 0 ? 'inspect_failures' : workerUnconsumed > 0 ? 'worker_should_consume_inbox' : 'ready_for_manager_review',
+    recommendation:
+      alerts > 0
+        ? 'inspect_failures'
+        : workerUnconsumed > 0
+          ? 'worker_should_consume_inbox'
+          : 'ready_for_manager_review',
     run: { id: run.id, name: run.name, status: run.status },
     task: { id: task.id, name: task.name, state: task.state },
-    telemetry: { by_event_type: byType, dispatch_inbox_consumed: byType.dispatch_inbox_consumed ?? 0, total: events.length },
+    telemetry: {
+      by_event_type: byType,
+      dispatch_inbox_consumed: byType.dispatch_inbox_consumed ?? 0,
+      total: events.length,
+    },
   };
 }

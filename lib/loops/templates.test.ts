@@ -7,7 +7,13 @@ const T0 = new Date('2026-12-02T01:02:12.345Z');
 
 describe('loop templates', () => {
   it('has the five templates with their required evidence', () => {
-    expect(LOOP_TEMPLATE_NAMES).toEqual(['build_then_clear', 'compact_then_continue', 'pr_ci_merge_loop', 'test_coverage_loop', 'visual_diff_loop']);
+    expect(LOOP_TEMPLATE_NAMES).toEqual([
+      'build_then_clear',
+      'compact_then_continue',
+      'pr_ci_merge_loop',
+      'test_coverage_loop',
+      'visual_diff_loop',
+    ]);
     expect(requireLoopTemplate('visual_diff_loop').artifact_requirements.diff_score?.type).toBe('number');
     expect(() => requireLoopTemplate('nope')).toThrow(/expected one of: build_then_clear/);
   });
@@ -16,7 +22,11 @@ describe('loop templates', () => {
     const t = tempDatabase(() => T0);
     onTestFinished(() => t.cleanup());
     const task = createTask(t.db, { name: 'loop-task', goal: 'g' }, T0);
-    const run = createTemplateRun(t.db, { task: 'loop-task', template: 'pr_ci_merge_loop', maxIterations: 5, seedPromptSha256: 'seed' }, T0);
+    const run = createTemplateRun(
+      t.db,
+      { task: 'loop-task', template: 'pr_ci_merge_loop', maxIterations: 5, seedPromptSha256: 'seed' },
+      T0,
+    );
     expect(run).toMatchObject({ task_id: task.id, status: 'finished', purpose: 'ralph_loop' });
     expect(run.metadata).toMatchObject({
       current_iteration: 0,
@@ -27,7 +37,9 @@ describe('loop templates', () => {
       required_before_continue: ['pr_url', 'ci_green', 'merge', 'adversarial_check'],
       policy_record: true,
     });
-    expect(() => createTemplateRun(t.db, { task: 'nope', template: 'build_then_clear', maxIterations: 0 }, T0)).toThrow(/at least 1/);
+    expect(() => createTemplateRun(t.db, { task: 'nope', template: 'build_then_clear', maxIterations: 0 }, T0)).toThrow(
+      /at least 1/,
+    );
     expect(() => createTemplateRun(t.db, { task: 'nope', template: 'build_then_clear' }, T0)).toThrow(/Unknown task/);
   });
 });

@@ -130,7 +130,12 @@ export function loopTemplateSummary(template: LoopTemplate): LoopTemplate {
 /** The metadata of a policy run made from a template (`extraRequired` appended, duplicates dropped). */
 export function templateRunMetadata(
   template: LoopTemplate,
-  options: { maxIterations?: number; currentIteration?: number; seedPromptSha256?: string | null; extraRequired?: string[] },
+  options: {
+    maxIterations?: number;
+    currentIteration?: number;
+    seedPromptSha256?: string | null;
+    extraRequired?: string[];
+  },
 ): Record<string, unknown> {
   const required = [...new Set([...template.required_before_continue, ...(options.extraRequired ?? [])])];
   return {

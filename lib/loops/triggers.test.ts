@@ -14,6 +14,9 @@ describe('loop triggers', () => {
     const result = classifyLoopPrompt(prompt);
     expect(result).toMatchObject({ matched: true, prompt });
     expect(result.matched_trigger?.name).toBe('loop-gate-trigger');
-    expect(classifyLoopPrompt('Be adversarial in your review')).toMatchObject({ matched: false, matched_trigger: null });
+    expect(classifyLoopPrompt('Be adversarial in your review')).toMatchObject({
+      matched: false,
+      matched_trigger: null,
+    });
   });
 });

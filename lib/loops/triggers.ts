@@ -55,7 +55,8 @@ const RULES: readonly TriggerRule[] = [
   },
   {
     trigger: {
-      acceptance: 'finish-task with --require-adversarial-proof passes only on a satisfied structured adversarial check.',
+      acceptance:
+        'finish-task with --require-adversarial-proof passes only on a satisfied structured adversarial check.',
       canonical_phrase: 'Do not mark this done until you have tried to disprove it.',
       intent: 'require_finish_adversarial_proof',
       name: 'finish-gate-trigger',
@@ -74,9 +75,9 @@ const RULES: readonly TriggerRule[] = [
   },
   {
     trigger: {
-      acceptance: 'The worker reports failure mode, check and result, recorded as worker_proposed adversarial evidence.',
-      canonical_phrase:
-        'Ask the worker to identify the strongest realistic failure mode and prove it is handled.',
+      acceptance:
+        'The worker reports failure mode, check and result, recorded as worker_proposed adversarial evidence.',
+      canonical_phrase: 'Ask the worker to identify the strongest realistic failure mode and prove it is handled.',
       intent: 'request_worker_adversarial_proof',
       name: 'worker-directed-trigger',
       negative_controls: ['Ask the worker what it is working on.', 'Ask the worker to list the failing tests.'],
@@ -108,8 +109,7 @@ const RULES: readonly TriggerRule[] = [
   },
 ];
 
-export const MATCHED_GUIDANCE =
-  'Follow the operator actions exactly and keep the correlation receipt of each step.';
+export const MATCHED_GUIDANCE = 'Follow the operator actions exactly and keep the correlation receipt of each step.';
 export const UNMATCHED_GUIDANCE =
   'No approved loop trigger matched; treat this as ordinary manager guidance and do not create loop policy or continuation gates automatically.';
 

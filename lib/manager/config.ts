@@ -7,7 +7,13 @@ import { appendEvent } from '../store/events.js';
 import { stableJson } from '../store/json.js';
 import type { Db } from '../store/open.js';
 import type { TaskRow } from '../tasks/tasks.js';
-import { applyPermissionChanges, emptyPermissions, normalizePermissions, PERMISSION_TAXONOMY, type Permissions } from './permissions.js';
+import {
+  applyPermissionChanges,
+  emptyPermissions,
+  normalizePermissions,
+  PERMISSION_TAXONOMY,
+  type Permissions,
+} from './permissions.js';
 import { isRecipeName, normalizeRecipeName, RECIPE_NAMES } from './recipes.js';
 
 export const SUPERVISION_MODES = ['light', 'guided', 'strict'] as const;
@@ -195,9 +201,18 @@ export interface ManagerConfigResult {
  * the default config on a bare first read). Lists given this time replace the stored ones whole; require_acks can
  * only be switched on (0.1.12 has no flag to switch it off).
  */
-export function recordManagerConfig(db: Db, task: Pick<TaskRow, 'id'>, changes: ManagerConfigChanges, now: Date): ManagerConfigResult {
-  const mode = changes.mode === undefined ? undefined : oneOf(changes.mode, SUPERVISION_MODES, 'Unsupported manager mode');
-  const nudge = changes.nudgeOnCompletion === undefined ? undefined : oneOf(changes.nudgeOnCompletion, NUDGE_ON_COMPLETION, 'Unsupported nudge-on-completion value');
+export function recordManagerConfig(
+  db: Db,
+  task: Pick<TaskRow, 'id'>,
+  changes: ManagerConfigChanges,
+  now: Date,
+): ManagerConfigResult {
+  const mode =
+    changes.mode === undefined ? undefined : oneOf(changes.mode, SUPERVISION_MODES, 'Unsupported manager mode');
+  const nudge =
+    changes.nudgeOnCompletion === undefined
+      ? undefined
+      : oneOf(changes.nudgeOnCompletion, NUDGE_ON_COMPLETION, 'Unsupported nudge-on-completion value');
   let recipe: string | null | undefined;
   if (changes.recipe !== undefined) {
     const name = normalizeRecipeName(changes.recipe);
@@ -207,7 +222,8 @@ export function recordManagerConfig(db: Db, task: Pick<TaskRow, 'id'>, changes: 
   }
   const epilogues = given(changes.epilogues) ? cleanList(changes.epilogues) : undefined;
   for (const step of epilogues ?? []) {
-    if (!(EPILOGUE_STEPS as readonly string[]).includes(step)) throw new UsageError(`unknown epilogue step: ${step}; expected one of: ${EPILOGUE_STEPS.join(', ')}`);
+    if (!(EPILOGUE_STEPS as readonly string[]).includes(step))
+      throw new UsageError(`unknown epilogue step: ${step}; expected one of: ${EPILOGUE_STEPS.join(', ')}`);
   }
 
   const at = isoSeconds(now);
@@ -238,7 +254,8 @@ export function recordManagerConfig(db: Db, task: Pick<TaskRow, 'id'>, changes: 
         permissions,
         updated_at: at,
       };
-      if (stored && stableJson(storedColumns(stored)) !== stableJson(storedColumns(next))) next.revision = stored.revision + 1;
+      if (stored && stableJson(storedColumns(stored)) !== stableJson(storedColumns(next)))
+        next.revision = stored.revision + 1;
       db.prepare(
         `insert into manager_configs(task_id, recipe_name, supervision_mode, objective, guidelines_json, acceptance_criteria_json,
            reference_paths_json, permissions_json, tools_json, epilogues_json, nudge_on_completion, require_acks, revision, created_at, updated_at)
@@ -268,7 +285,9 @@ export function recordManagerConfig(db: Db, task: Pick<TaskRow, 'id'>, changes: 
         },
       });
       const config = getManagerConfig(db, task.id) as ManagerConfig;
-      return permissionWarnings.length > 0 ? { config, warnings: permissionWarnings, written: true } : { config, written: true };
+      return permissionWarnings.length > 0
+        ? { config, warnings: permissionWarnings, written: true }
+        : { config, written: true };
     })
     .immediate();
 }
@@ -286,7 +305,9 @@ export interface ConfigQuestion {
 /** The questionnaire a manager walks the operator through; defaults come from the stored config when there is one. */
 export function managerConfigQuestions(db: Db, task: Pick<TaskRow, 'id' | 'name'>) {
   const config = getManagerConfig(db, task.id) ?? defaultConfig(task.id, '');
-  const choices = Object.fromEntries(Object.entries(PERMISSION_TAXONOMY).map(([category, actions]) => [category, [...actions].sort()]));
+  const choices = Object.fromEntries(
+    Object.entries(PERMISSION_TAXONOMY).map(([category, actions]) => [category, [...actions].sort()]),
+  );
   const questions: ConfigQuestion[] = [
     {
       id: 'supervision_mode',

@@ -30,7 +30,10 @@ export interface Continuation {
   task_id: string;
 }
 
-export type ListedContinuation = Omit<Continuation, 'payload'> & { payload?: Record<string, unknown>; payload_redacted?: true };
+export type ListedContinuation = Omit<Continuation, 'payload'> & {
+  payload?: Record<string, unknown>;
+  payload_redacted?: true;
+};
 
 export interface ContinuationReview {
   addendum: string | null;
@@ -59,15 +62,26 @@ function toContinuation({ payload_json, ...row }: ContinuationRow): Continuation
 function continuationsOf(db: Db, taskId: string, correlationId?: string): Continuation[] {
   const rows =
     correlationId === undefined
-      ? db.prepare<[string], ContinuationRow>(`select ${CONTINUATION_COLUMNS} from task_continuations where task_id = ? order by id`).all(taskId)
+      ? db
+          .prepare<[string], ContinuationRow>(
+            `select ${CONTINUATION_COLUMNS} from task_continuations where task_id = ? order by id`,
+          )
+          .all(taskId)
       : db
-          .prepare<[string, string], ContinuationRow>(`select ${CONTINUATION_COLUMNS} from task_continuations where task_id = ? and correlation_id = ? order by id`)
+          .prepare<[string, string], ContinuationRow>(
+            `select ${CONTINUATION_COLUMNS} from task_continuations where task_id = ? and correlation_id = ? order by id`,
+          )
           .all(taskId, correlationId);
   return rows.map(toContinuation);
 }
 
 /** The newest continuation of a proposer under a correlation id. */
-export function latestContinuation(db: Db, taskId: string, proposer: Proposer, correlationId: string): Continuation | undefined {
+export function latestContinuation(
+  db: Db,
+  taskId: string,
+  proposer: Proposer,
+  correlationId: string,
+): Continuation | undefined {
   const row = db
     .prepare<[string, string, string], ContinuationRow>(
       `select ${CONTINUATION_COLUMNS} from task_continuations where task_id = ? and proposer = ? and correlation_id = ? order by id desc limit 1`,
@@ -83,7 +97,9 @@ export function parseStdinObject(text: string): Record<string, unknown> {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`--from-stdin requires a JSON object: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(
+      `--from-stdin requires a JSON object: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   if (!isObject(value)) throw new UsageError('--from-stdin requires a JSON object');
   return value;
@@ -102,19 +118,27 @@ export function submitContinuation(db: Db, task: Pick<TaskRow, 'id'>, input: New
     .transaction((): Continuation => {
       let correlationId = input.correlationId;
       if (input.proposer === 'manager') {
-        if (correlationId === undefined) throw new UsageError('manager continuation requires --correlation-id from the worker proposal turn');
+        if (correlationId === undefined)
+          throw new UsageError('manager continuation requires --correlation-id from the worker proposal turn');
         if (!latestContinuation(db, task.id, 'worker', correlationId)) {
-          throw new ConflictError('manager continuation requires an existing worker continuation for the same correlation_id');
+          throw new ConflictError(
+            'manager continuation requires an existing worker continuation for the same correlation_id',
+          );
         }
       }
       correlationId ??= `continuation-${randomUUID()}`;
       const previous = db
-        .prepare<[string, string], { r: number | null }>('select max(revision) as r from task_continuations where task_id = ? and proposer = ?')
+        .prepare<[string, string], { r: number | null }>(
+          'select max(revision) as r from task_continuations where task_id = ? and proposer = ?',
+        )
         .get(task.id, input.proposer)?.r;
       const id = Number(
         db
-          .prepare('insert into task_continuations(task_id, proposer, payload_json, revision, created_at, correlation_id) values (?, ?, ?, ?, ?, ?)')
-          .run(task.id, input.proposer, stableJson(input.payload), (previous ?? 0) + 1, isoSeconds(now), correlationId).lastInsertRowid,
+          .prepare(
+            'insert into task_continuations(task_id, proposer, payload_json, revision, created_at, correlation_id) values (?, ?, ?, ?, ?, ?)',
+          )
+          .run(task.id, input.proposer, stableJson(input.payload), (previous ?? 0) + 1, isoSeconds(now), correlationId)
+          .lastInsertRowid,
       );
       appendEvent(db, {
         createdAt: isoMillis(now),
@@ -124,7 +148,11 @@ export function submitContinuation(db: Db, task: Pick<TaskRow, 'id'>, input: New
         correlationId,
         payload: { continuation_id: id, payload_keys: Object.keys(input.payload).sort(), proposer: input.proposer },
       });
-      return toContinuation(db.prepare<[number], ContinuationRow>(`select ${CONTINUATION_COLUMNS} from task_continuations where id = ?`).get(id) as ContinuationRow);
+      return toContinuation(
+        db
+          .prepare<[number], ContinuationRow>(`select ${CONTINUATION_COLUMNS} from task_continuations where id = ?`)
+          .get(id) as ContinuationRow,
+      );
     })
     .immediate();
 }
@@ -141,7 +169,10 @@ function toReview({ subagent_run_json, ...row }: ReviewRow): ContinuationReview 
 }
 
 export function listReviews(db: Db, taskId: string): ContinuationReview[] {
-  return db.prepare<[string], ReviewRow>(`select ${REVIEW_COLUMNS} from continuation_reviews where task_id = ? order by id`).all(taskId).map(toReview);
+  return db
+    .prepare<[string], ReviewRow>(`select ${REVIEW_COLUMNS} from continuation_reviews where task_id = ? order by id`)
+    .all(taskId)
+    .map(toReview);
 }
 
 export interface ContinuationListing {
@@ -169,7 +200,10 @@ export function listContinuations(
     const { payload, ...rest } = row;
     if (!options.includePayload) return { ...rest, payload_redacted: true };
     if (options.asRole === 'manager' && row.proposer === 'worker' && !answered.has(row.correlation_id)) {
-      if (options.correlationId !== undefined) throw new ConflictError('manager cannot read worker continuation payload before submitting manager continuation');
+      if (options.correlationId !== undefined)
+        throw new ConflictError(
+          'manager cannot read worker continuation payload before submitting manager continuation',
+        );
       return { ...rest, payload_redacted: true };
     }
     return { ...rest, payload };
@@ -186,7 +220,11 @@ export function requireReviewerPermission(db: Db, taskId: string, who: string): 
 }
 
 /** The newest worker and manager continuation of a correlation id; both must exist. */
-export function reviewPair(db: Db, taskId: string, correlationId: string): { worker: Continuation; manager: Continuation } {
+export function reviewPair(
+  db: Db,
+  taskId: string,
+  correlationId: string,
+): { worker: Continuation; manager: Continuation } {
   const worker = latestContinuation(db, taskId, 'worker', correlationId);
   const manager = latestContinuation(db, taskId, 'manager', correlationId);
   if (!worker || !manager) {
@@ -198,18 +236,26 @@ export function reviewPair(db: Db, taskId: string, correlationId: string): { wor
 
 /** Checks a review object; the first failure is the error (exit 2). */
 export function validateReview(review: Record<string, unknown>): void {
-  const missing = ['agreement', 'rationale', 'subagent_run', 'verdict'].filter((k) => review[k] === undefined || review[k] === null);
-  if (missing.length > 0) throw new UsageError(`continuation review payload missing required field(s): ${missing.join(', ')}`);
+  const missing = ['agreement', 'rationale', 'subagent_run', 'verdict'].filter(
+    (k) => review[k] === undefined || review[k] === null,
+  );
+  if (missing.length > 0)
+    throw new UsageError(`continuation review payload missing required field(s): ${missing.join(', ')}`);
   const run = review.subagent_run;
   if (!isObject(run)) throw new UsageError('continuation review subagent_run must be a JSON object');
-  if (!(REVIEW_AGREEMENTS as readonly unknown[]).includes(review.agreement)) throw new UsageError('continuation review agreement must be match, compatible, or divergent');
-  if (!(REVIEW_VERDICTS as readonly unknown[]).includes(review.verdict)) throw new UsageError('continuation review verdict must be proceed, amend, or stop');
+  if (!(REVIEW_AGREEMENTS as readonly unknown[]).includes(review.agreement))
+    throw new UsageError('continuation review agreement must be match, compatible, or divergent');
+  if (!(REVIEW_VERDICTS as readonly unknown[]).includes(review.verdict))
+    throw new UsageError('continuation review verdict must be proceed, amend, or stop');
   for (const key of ['reviewer_session_id', 'manager_session_id']) {
     const value = run[key];
-    if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`continuation review requires subagent_run.${key}`);
+    if (typeof value !== 'string' || value.trim() === '')
+      throw new UsageError(`continuation review requires subagent_run.${key}`);
   }
-  if (run.reviewer_session_id === run.manager_session_id) throw new UsageError('reviewer subagent session must be distinct from manager session');
-  if (run.manager_rollout_access !== false) throw new UsageError('reviewer subagent must record manager_rollout_access=false');
+  if (run.reviewer_session_id === run.manager_session_id)
+    throw new UsageError('reviewer subagent session must be distinct from manager session');
+  if (run.manager_rollout_access !== false)
+    throw new UsageError('reviewer subagent must record manager_rollout_access=false');
 }
 
 export type ReviewResult = ContinuationReview & { operator_routing_required: boolean };
@@ -242,7 +288,18 @@ export function recordReview(
             `insert into continuation_reviews(task_id, worker_continuation_id, manager_continuation_id, agreement, verdict, addendum, rationale,
                subagent_run_json, created_at, correlation_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(task.id, pair.worker.id, pair.manager.id, agreement, verdict, addendum, rationale, stableJson(subagentRun), at, correlationId).lastInsertRowid,
+          .run(
+            task.id,
+            pair.worker.id,
+            pair.manager.id,
+            agreement,
+            verdict,
+            addendum,
+            rationale,
+            stableJson(subagentRun),
+            at,
+            correlationId,
+          ).lastInsertRowid,
       );
       appendEvent(db, {
         createdAt: isoMillis(now),
@@ -258,7 +315,9 @@ export function recordReview(
           worker_continuation_id: pair.worker.id,
         },
       });
-      const allowed = Array.isArray(input.allowed_context) ? input.allowed_context.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).sort() : [];
+      const allowed = Array.isArray(input.allowed_context)
+        ? input.allowed_context.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).sort()
+        : [];
       appendTelemetry(db, {
         taskId: task.id,
         timestamp: at,
@@ -266,7 +325,12 @@ export function recordReview(
         eventType: 'continuation_review_recorded',
         severity: verdict === 'stop' || routing ? 'warning' : 'info',
         summary: `Continuation review recorded with verdict ${verdict}.`,
-        correlation: { correlation_id: correlationId, manager_continuation_id: pair.manager.id, review_id: id, worker_continuation_id: pair.worker.id },
+        correlation: {
+          correlation_id: correlationId,
+          manager_continuation_id: pair.manager.id,
+          review_id: id,
+          worker_continuation_id: pair.worker.id,
+        },
         attributes: {
           agreement,
           allowed_context: allowed,
@@ -286,7 +350,11 @@ export function recordReview(
           verdict,
         },
       });
-      const row = toReview(db.prepare<[number], ReviewRow>(`select ${REVIEW_COLUMNS} from continuation_reviews where id = ?`).get(id) as ReviewRow);
+      const row = toReview(
+        db
+          .prepare<[number], ReviewRow>(`select ${REVIEW_COLUMNS} from continuation_reviews where id = ?`)
+          .get(id) as ReviewRow,
+      );
       return { ...row, operator_routing_required: routing };
     })
     .immediate();

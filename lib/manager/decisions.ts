@@ -22,7 +22,8 @@ export interface DecisionRecord {
 }
 
 export function parseDecision(value: string): ManagerDecision {
-  if (!(MANAGER_DECISIONS as readonly string[]).includes(value)) throw new UsageError(`unknown manager decision: ${value}`);
+  if (!(MANAGER_DECISIONS as readonly string[]).includes(value))
+    throw new UsageError(`unknown manager decision: ${value}`);
   return value as ManagerDecision;
 }
 
@@ -35,7 +36,12 @@ export interface NewDecision {
 }
 
 /** Records a decision; the manager is the task's live legacy manager row, if any (0.1.12 never writes one). */
-export function recordDecision(db: Db, task: Pick<TaskRow, 'id' | 'name'>, input: NewDecision, now: Date): DecisionRecord {
+export function recordDecision(
+  db: Db,
+  task: Pick<TaskRow, 'id' | 'name'>,
+  input: NewDecision,
+  now: Date,
+): DecisionRecord {
   if (input.reason === '') throw new UsageError('record-decision requires --reason.');
   const payload = input.payload ?? {};
   const createdAt = isoSeconds(now);
@@ -50,13 +56,21 @@ export function recordDecision(db: Db, task: Pick<TaskRow, 'id' | 'name'>, input
       const cycleId = input.cycleId ?? null;
       const id = Number(
         db
-          .prepare('insert into manager_decisions(task_id, manager_id, manager_cycle_id, decision, reason, created_at, payload_json) values (?, ?, ?, ?, ?, ?, ?)')
-          .run(task.id, managerId, cycleId, input.decision, input.reason, createdAt, stableJson(payload)).lastInsertRowid,
+          .prepare(
+            'insert into manager_decisions(task_id, manager_id, manager_cycle_id, decision, reason, created_at, payload_json) values (?, ?, ?, ?, ?, ?, ?)',
+          )
+          .run(task.id, managerId, cycleId, input.decision, input.reason, createdAt, stableJson(payload))
+          .lastInsertRowid,
       );
       db.prepare(
         `insert into events(created_at, actor, command_id, correlation_id, task_id, worker_id, manager_id, type, payload_json)
          values (?, 'workerctl', null, null, ?, null, ?, 'manager_decision_recorded', ?)`,
-      ).run(isoMillis(now), task.id, managerId, stableJson({ decision: input.decision, decision_id: id, manager_cycle_id: cycleId, reason: input.reason }));
+      ).run(
+        isoMillis(now),
+        task.id,
+        managerId,
+        stableJson({ decision: input.decision, decision_id: id, manager_cycle_id: cycleId, reason: input.reason }),
+      );
       return {
         created_at: createdAt,
         decision: input.decision,

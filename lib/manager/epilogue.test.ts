@@ -16,13 +16,20 @@ describe('epilogue steps', () => {
     const { db, task } = corePair();
     recordManagerConfig(db, task, { epilogues: ['draft-pr', 'record-handoff', 'subagent-review'] }, T0);
     const draft = runEpilogueStep(db, task, 'draft-pr', T0);
-    expect(draft).toMatchObject({ state: 'succeeded', started_at: '2026-06-11T12:00:00Z', finished_at: '2026-06-11T12:00:00Z' });
+    expect(draft).toMatchObject({
+      state: 'succeeded',
+      started_at: '2026-06-11T12:00:00Z',
+      finished_at: '2026-06-11T12:00:00Z',
+    });
     expect(draft.correlation_id).toMatch(/^epilogue-/);
     expect(draft.result).toMatchObject({ acceptance_criteria_count: 0, command_count: 0 });
     const failed = runEpilogueStep(db, task, 'record-handoff', T0, { correlationId: 'ep-1' });
     expect(failed).toMatchObject({ state: 'failed', result: null, correlation_id: 'ep-1' });
     recordHandoff(db, task, { summary: 'Endpoints documented' }, T0);
-    expect(runEpilogueStep(db, task, 'record-handoff', T0).result).toEqual({ handoff_id: 1, summary: 'Endpoints documented' });
+    expect(runEpilogueStep(db, task, 'record-handoff', T0).result).toEqual({
+      handoff_id: 1,
+      summary: 'Endpoints documented',
+    });
     expect(runEpilogueStep(db, task, 'subagent-review', T0).state).toBe('failed');
     const view = epilogueView(db, task);
     expect(view.runs).toHaveLength(4);

@@ -71,13 +71,18 @@ export function configuredEpilogueSteps(db: Db, taskId: string): string[] {
 }
 
 export function listEpilogueRuns(db: Db, taskId: string): EpilogueRun[] {
-  return db.prepare<[string], RunRow>(`select ${RUN_COLUMNS} from epilogue_runs where task_id = ? order by id`).all(taskId).map(toRun);
+  return db
+    .prepare<[string], RunRow>(`select ${RUN_COLUMNS} from epilogue_runs where task_id = ? order by id`)
+    .all(taskId)
+    .map(toRun);
 }
 
 /** One entry per configured step from its newest run; no configured steps means ok (as in 0.1.12). */
 export function epilogueStatus(db: Db, taskId: string): EpilogueStatus {
   const required = configuredEpilogueSteps(db, taskId);
-  const latest = db.prepare<[string, string], RunRow>(`select ${RUN_COLUMNS} from epilogue_runs where task_id = ? and step_name = ? order by id desc limit 1`);
+  const latest = db.prepare<[string, string], RunRow>(
+    `select ${RUN_COLUMNS} from epilogue_runs where task_id = ? and step_name = ? order by id desc limit 1`,
+  );
   const steps = required.map((step): EpilogueStepStatus => {
     const row = latest.get(taskId, step);
     const run = row ? toRun(row) : null;
@@ -104,7 +109,13 @@ interface StepOutcome {
 
 /** The file a bare program name runs, found on PATH; undefined when there is none. */
 function findProgram(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  const candidates = name.includes('/') || isAbsolute(name) ? [name] : (env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, name));
+  const candidates =
+    name.includes('/') || isAbsolute(name)
+      ? [name]
+      : (env.PATH ?? '')
+          .split(delimiter)
+          .filter(Boolean)
+          .map((dir) => join(dir, name));
   for (const file of candidates) {
     try {
       if (!statSync(file).isFile()) continue;
@@ -124,11 +135,27 @@ function tail(text: string, max: number): string {
 function runTools(tools: readonly string[], options: EpilogueOptions): StepOutcome {
   const checked: Array<{ returncode: number | null; stderr: string; stdout: string; tool: string }> = [];
   for (const tool of tools) {
-    if (!findProgram(tool, options.env ?? process.env)) return { state: 'failed', result: { tools: checked }, error: `configured tool not found: ${tool}` };
+    if (!findProgram(tool, options.env ?? process.env))
+      return { state: 'failed', result: { tools: checked }, error: `configured tool not found: ${tool}` };
     // The tool string is the program itself (no shell), as in 0.1.12: "npm test" is not a runnable tool.
-    const run = spawnSync(tool, ['--version'], { cwd: options.cwd, encoding: 'utf8', timeout: 30_000, env: options.env });
-    checked.push({ returncode: run.status, stderr: tail(run.stderr ?? '', 1000), stdout: tail(run.stdout ?? '', 1000), tool });
-    if (run.status !== 0) return { state: 'failed', result: { tools: checked }, error: `configured tool failed: ${tool} --version exited with ${String(run.status)}` };
+    const run = spawnSync(tool, ['--version'], {
+      cwd: options.cwd,
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: options.env,
+    });
+    checked.push({
+      returncode: run.status,
+      stderr: tail(run.stderr ?? '', 1000),
+      stdout: tail(run.stdout ?? '', 1000),
+      tool,
+    });
+    if (run.status !== 0)
+      return {
+        state: 'failed',
+        result: { tools: checked },
+        error: `configured tool failed: ${tool} --version exited with ${String(run.status)}`,
+      };
   }
   return { state: 'succeeded', result: { tool_count: tools.length, tools: checked }, error: null };
 }
@@ -157,7 +184,12 @@ function subagentReview(db: Db, taskId: string): StepOutcome {
   const run = parseJsonObject(row.subagent_run_json);
   return {
     state: 'succeeded',
-    result: { agreement: row.agreement, continuation_review_id: row.id, operator_routing_required: run.operator_routing_required === true, verdict: row.verdict },
+    result: {
+      agreement: row.agreement,
+      continuation_review_id: row.id,
+      operator_routing_required: run.operator_routing_required === true,
+      verdict: row.verdict,
+    },
     error: null,
   };
 }
@@ -179,8 +211,15 @@ export interface EpilogueOptions {
  * Runs one configured step and records its outcome (a failed step is recorded too, and is not an error).
  * A step the task's config does not list is refused.
  */
-export function runEpilogueStep(db: Db, task: Pick<TaskRow, 'id' | 'name'>, step: string, now: Date, options: EpilogueOptions = {}): EpilogueRun {
-  if (!configuredEpilogueSteps(db, task.id).includes(step)) throw new UsageError(`epilogue step "${step}" is not configured for task ${task.name}`);
+export function runEpilogueStep(
+  db: Db,
+  task: Pick<TaskRow, 'id' | 'name'>,
+  step: string,
+  now: Date,
+  options: EpilogueOptions = {},
+): EpilogueRun {
+  if (!configuredEpilogueSteps(db, task.id).includes(step))
+    throw new UsageError(`epilogue step "${step}" is not configured for task ${task.name}`);
   let outcome: StepOutcome;
   if (step === 'run-tools') outcome = runTools(getManagerConfig(db, task.id)?.tools ?? [], options);
   else if (step === 'draft-pr') outcome = draftPr(db, task);
@@ -192,8 +231,19 @@ export function runEpilogueStep(db: Db, task: Pick<TaskRow, 'id' | 'name'>, step
     .transaction((): EpilogueRun => {
       const id = Number(
         db
-          .prepare('insert into epilogue_runs(task_id, step_name, state, started_at, finished_at, result_json, error, correlation_id) values (?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(task.id, step, outcome.state, at, at, outcome.result === null ? null : stableJson(outcome.result), outcome.error, correlationId).lastInsertRowid,
+          .prepare(
+            'insert into epilogue_runs(task_id, step_name, state, started_at, finished_at, result_json, error, correlation_id) values (?, ?, ?, ?, ?, ?, ?, ?)',
+          )
+          .run(
+            task.id,
+            step,
+            outcome.state,
+            at,
+            at,
+            outcome.result === null ? null : stableJson(outcome.result),
+            outcome.error,
+            correlationId,
+          ).lastInsertRowid,
       );
       appendEvent(db, {
         createdAt: isoMillis(now),
@@ -202,7 +252,9 @@ export function runEpilogueStep(db: Db, task: Pick<TaskRow, 'id' | 'name'>, step
         correlationId,
         payload: { epilogue_run_id: id, state: outcome.state, step_name: step },
       });
-      return toRun(db.prepare<[number], RunRow>(`select ${RUN_COLUMNS} from epilogue_runs where id = ?`).get(id) as RunRow);
+      return toRun(
+        db.prepare<[number], RunRow>(`select ${RUN_COLUMNS} from epilogue_runs where id = ?`).get(id) as RunRow,
+      );
     })
     .immediate();
 }

@@ -48,13 +48,19 @@ function toHandoff(row: HandoffRow): Handoff {
 
 export function latestHandoff(db: Db, taskId: string): Handoff | undefined {
   const row = db
-    .prepare<[string], HandoffRow>('select id, task_id, worker_session_id, summary, next_steps_json, payload_json, created_at from worker_handoffs where task_id = ? order by id desc limit 1')
+    .prepare<[string], HandoffRow>(
+      'select id, task_id, worker_session_id, summary, next_steps_json, payload_json, created_at from worker_handoffs where task_id = ? order by id desc limit 1',
+    )
     .get(taskId);
   return row ? toHandoff(row) : undefined;
 }
 
 export function latestHandoffId(db: Db, taskId: string): number | null {
-  return db.prepare<[string], { id: number }>('select id from worker_handoffs where task_id = ? order by id desc limit 1').get(taskId)?.id ?? null;
+  return (
+    db
+      .prepare<[string], { id: number }>('select id from worker_handoffs where task_id = ? order by id desc limit 1')
+      .get(taskId)?.id ?? null
+  );
 }
 
 export interface NewHandoff {
@@ -72,8 +78,11 @@ export function recordHandoff(db: Db, task: Pick<TaskRow, 'id'>, input: NewHando
       const workerSessionId = activeBindingForTask(db, task.id)?.binding.worker_session_id ?? null;
       const id = Number(
         db
-          .prepare('insert into worker_handoffs(task_id, worker_session_id, summary, next_steps_json, payload_json, created_at) values (?, ?, ?, ?, ?, ?)')
-          .run(task.id, workerSessionId, input.summary, JSON.stringify(nextSteps), stableJson(payload), isoSeconds(now)).lastInsertRowid,
+          .prepare(
+            'insert into worker_handoffs(task_id, worker_session_id, summary, next_steps_json, payload_json, created_at) values (?, ?, ?, ?, ?, ?)',
+          )
+          .run(task.id, workerSessionId, input.summary, JSON.stringify(nextSteps), stableJson(payload), isoSeconds(now))
+          .lastInsertRowid,
       );
       appendTelemetry(db, {
         taskId: task.id,
@@ -82,7 +91,11 @@ export function recordHandoff(db: Db, task: Pick<TaskRow, 'id'>, input: NewHando
         eventType: 'worker_handoff_recorded',
         summary: 'Recorded worker handoff.',
         correlation: { handoff_id: id, worker_session_id: workerSessionId },
-        attributes: { next_step_count: nextSteps.length, payload_keys: Object.keys(payload).sort(), summary_length: input.summary.length },
+        attributes: {
+          next_step_count: nextSteps.length,
+          payload_keys: Object.keys(payload).sort(),
+          summary_length: input.summary.length,
+        },
       });
       appendEvent(db, {
         createdAt: isoMillis(now),

@@ -32,7 +32,12 @@ export interface PermissionAnswer {
  * Answers one permission question. Without a manager config nothing is allowed and the action is not even
  * validated (0.1.12); --require-handoff also needs a recorded worker handoff (ignored with --list).
  */
-export function checkManagerPermission(db: Db, task: Pick<TaskRow, 'id' | 'name'>, query: PermissionQuery, now: Date): PermissionAnswer {
+export function checkManagerPermission(
+  db: Db,
+  task: Pick<TaskRow, 'id' | 'name'>,
+  query: PermissionQuery,
+  now: Date,
+): PermissionAnswer {
   const config = getManagerConfig(db, task.id) ?? null;
   const handoffId = latestHandoffId(db, task.id);
   const reasons: string[] = [];
@@ -40,7 +45,8 @@ export function checkManagerPermission(db: Db, task: Pick<TaskRow, 'id' | 'name'
   let listed: string[] | null = null;
   if (!config) reasons.push('missing_manager_config');
   else if (query.list) {
-    if (!isPermissionCategory(query.action)) throw new UsageError(`--list expects a permission category, got: ${query.action}`);
+    if (!isPermissionCategory(query.action))
+      throw new UsageError(`--list expects a permission category, got: ${query.action}`);
     listed = config.permissions[query.action];
     allowed = true;
   } else {
@@ -64,7 +70,12 @@ export function checkManagerPermission(db: Db, task: Pick<TaskRow, 'id' | 'name'
     task: { id: task.id, name: task.name },
   };
   db.transaction(() => {
-    appendEvent(db, { createdAt: isoMillis(now), type: 'manager_permission_checked', taskId: task.id, payload: { ...answer } });
+    appendEvent(db, {
+      createdAt: isoMillis(now),
+      type: 'manager_permission_checked',
+      taskId: task.id,
+      payload: { ...answer },
+    });
     appendTelemetry(db, {
       taskId: task.id,
       timestamp: isoSeconds(now),

@@ -23,7 +23,11 @@ function configure(db: Db, taskId: string, permissions: Record<string, unknown>)
 describe('checkPermission', () => {
   it('is not configured without a manager config', () => {
     const { db, task } = corePair();
-    expect(checkPermission(db, task.id, 'repo.open_pr')).toEqual({ allowed: false, configured: false, required_permission: 'repo.open_pr' });
+    expect(checkPermission(db, task.id, 'repo.open_pr')).toEqual({
+      allowed: false,
+      configured: false,
+      required_permission: 'repo.open_pr',
+    });
   });
 
   it('needs every action of an alias granted in the stored form (a sorted action list per category)', () => {
@@ -35,6 +39,10 @@ describe('checkPermission', () => {
     expect(checkPermission(db, task.id, 'allow_pr').allowed).toBe(true);
     expect(checkPermission(db, task.id, 'verification.run_pytest').allowed).toBe(true);
     expect(checkPermission(db, task.id, 'verification.run_cargo').allowed).toBe(false);
-    expect(checkPermission(db, task.id, 'repo.bogus')).toEqual({ allowed: false, configured: true, required_permission: 'repo.bogus' });
+    expect(checkPermission(db, task.id, 'repo.bogus')).toEqual({
+      allowed: false,
+      configured: true,
+      required_permission: 'repo.bogus',
+    });
   });
 });

@@ -58,7 +58,9 @@ export function normalizePermissions(value: unknown): Permissions {
   for (const category of PERMISSION_CATEGORIES) {
     const actions = (value as Record<string, unknown>)[category];
     if (!Array.isArray(actions)) continue;
-    out[category] = [...new Set(actions.filter((a): a is string => typeof a === 'string' && knownAction(category, a)))].sort();
+    out[category] = [
+      ...new Set(actions.filter((a): a is string => typeof a === 'string' && knownAction(category, a))),
+    ].sort();
   }
   return out;
 }
@@ -84,7 +86,10 @@ export interface PermissionChanges {
 }
 
 /** Applies 0.1.12's grant order to stored permissions; returns the new permissions and the JSON warnings. */
-export function applyPermissionChanges(stored: Permissions, changes: PermissionChanges): { permissions: Permissions; warnings: string[] } {
+export function applyPermissionChanges(
+  stored: Permissions,
+  changes: PermissionChanges,
+): { permissions: Permissions; warnings: string[] } {
   const permissions: Permissions = { ...stored };
   if (changes.allowPr) grant(permissions, 'repo.open_pr', true);
   if (changes.allowMergeGreen) grant(permissions, 'repo.merge_green_pr', true);
@@ -92,7 +97,8 @@ export function applyPermissionChanges(stored: Permissions, changes: PermissionC
     grant(permissions, 'worker_session.compact', true);
     grant(permissions, 'worker_session.clear', true);
   }
-  for (const name of changes.permit ?? []) for (const canonical of canonicalPermissions(name) ?? []) grant(permissions, canonical, true);
+  for (const name of changes.permit ?? [])
+    for (const canonical of canonicalPermissions(name) ?? []) grant(permissions, canonical, true);
   const warnings: string[] = [];
   for (const [key, value] of Object.entries(changes.json ?? {})) {
     if (isPermissionCategory(key)) {
@@ -144,7 +150,9 @@ export interface PermissionCheck {
 
 /** Whether the task's manager config grants every action of a required permission. */
 export function checkPermission(db: Db, taskId: string, required: string): PermissionCheck {
-  const row = db.prepare<[string], { permissions_json: string }>('select permissions_json from manager_configs where task_id = ?').get(taskId);
+  const row = db
+    .prepare<[string], { permissions_json: string }>('select permissions_json from manager_configs where task_id = ?')
+    .get(taskId);
   if (!row) return { allowed: false, configured: false, required_permission: required };
   let actions: string[];
   try {

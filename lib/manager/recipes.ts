@@ -1,7 +1,13 @@
 // Manager recipe names: the five recipes 0.1.12 knows and how a typed name (any case, spaces, underscores,
 // a few spoken aliases) becomes one of them. manager-config --recipe stores only the canonical name; the
 // recipe bodies (mode, permissions, guidelines, ...) belong to the manager-recipes catalogue.
-export const RECIPE_NAMES = ['goalbuddy-conveyor', 'nudge-whats-next', 'pr-ci-merge-ralph-loop', 'test-coverage-loop', 'ux-polish-loop'] as const;
+export const RECIPE_NAMES = [
+  'goalbuddy-conveyor',
+  'nudge-whats-next',
+  'pr-ci-merge-ralph-loop',
+  'test-coverage-loop',
+  'ux-polish-loop',
+] as const;
 export type RecipeName = (typeof RECIPE_NAMES)[number];
 
 const RECIPE_ALIASES: Readonly<Record<string, RecipeName>> = {

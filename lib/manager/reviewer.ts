@@ -13,7 +13,14 @@ import type { Db } from '../store/open.js';
 import { isObject } from '../sessions/rollout.js';
 import type { TaskRow } from '../tasks/tasks.js';
 import { getManagerConfig } from './config.js';
-import { recordReview, requireReviewerPermission, reviewPair, validateReview, type Continuation, type ReviewResult } from './continuation.js';
+import {
+  recordReview,
+  requireReviewerPermission,
+  reviewPair,
+  validateReview,
+  type Continuation,
+  type ReviewResult,
+} from './continuation.js';
 import { emptyPermissions } from './permissions.js';
 
 const ALLOWED_CONTEXT = [
@@ -82,12 +89,16 @@ function gitContext(repoDir: string, env: NodeJS.ProcessEnv) {
 
 function recentPullRequests(repoDir: string, env: NodeJS.ProcessEnv): unknown[] {
   if (!onPath('gh', env)) return [];
-  const run = spawnSync('gh', ['pr', 'list', '--state', 'all', '--limit', '5', '--json', 'number,title,state,mergedAt,url'], {
-    cwd: repoDir,
-    encoding: 'utf8',
-    timeout: 15_000,
-    env,
-  });
+  const run = spawnSync(
+    'gh',
+    ['pr', 'list', '--state', 'all', '--limit', '5', '--json', 'number,title,state,mergedAt,url'],
+    {
+      cwd: repoDir,
+      encoding: 'utf8',
+      timeout: 15_000,
+      env,
+    },
+  );
   if (run.status !== 0) return [];
   try {
     const value: unknown = JSON.parse(run.stdout);
@@ -98,7 +109,14 @@ function recentPullRequests(repoDir: string, env: NodeJS.ProcessEnv): unknown[] 
 }
 
 /** What the reviewer is shown: the two proposals, the criteria, a config summary, the diff; never a rollout. */
-export function reviewerContext(db: Db, task: TaskRow, correlationId: string, pair: { worker: Continuation; manager: Continuation }, repoDir: string, env: NodeJS.ProcessEnv) {
+export function reviewerContext(
+  db: Db,
+  task: TaskRow,
+  correlationId: string,
+  pair: { worker: Continuation; manager: Continuation },
+  repoDir: string,
+  env: NodeJS.ProcessEnv,
+) {
   const config = getManagerConfig(db, task.id);
   return {
     acceptance_criteria: listCriteria(db, task.id),
@@ -106,7 +124,12 @@ export function reviewerContext(db: Db, task: TaskRow, correlationId: string, pa
     constraints: {
       manager_rollout_access: false,
       read_only: true,
-      return_json_schema: { addendum: 'optional string', agreement: 'match | compatible | divergent', rationale: 'string', verdict: 'proceed | amend | stop' },
+      return_json_schema: {
+        addendum: 'optional string',
+        agreement: 'match | compatible | divergent',
+        rationale: 'string',
+        verdict: 'proceed | amend | stop',
+      },
     },
     correlation_id: correlationId,
     diff: gitContext(repoDir, env),
@@ -128,7 +151,10 @@ export function reviewerContext(db: Db, task: TaskRow, correlationId: string, pa
 export function prepareReview(db: Db, task: TaskRow, input: ReviewerInput) {
   requireReviewerPermission(db, task.id, 'continuation reviewer');
   const pair = reviewPair(db, task.id, input.correlationId);
-  return { pair, context: reviewerContext(db, task, input.correlationId, pair, input.repoDir, input.env ?? process.env) };
+  return {
+    pair,
+    context: reviewerContext(db, task, input.correlationId, pair, input.repoDir, input.env ?? process.env),
+  };
 }
 
 export function reviewerDryRun(db: Db, task: TaskRow, input: ReviewerInput) {
@@ -137,7 +163,13 @@ export function reviewerDryRun(db: Db, task: TaskRow, input: ReviewerInput) {
 
 interface Attempt {
   review?: Record<string, unknown>;
-  failure?: { error: string; rationale: string; returncode: number | null; setupError?: string; sandboxEnabled: boolean };
+  failure?: {
+    error: string;
+    rationale: string;
+    returncode: number | null;
+    setupError?: string;
+    sandboxEnabled: boolean;
+  };
   durationMs: number;
 }
 
@@ -145,7 +177,13 @@ function attemptReview(context: unknown, input: ReviewerInput, env: NodeJS.Proce
   if (!onPath('sandbox-exec', env)) {
     const reason = 'sandbox-exec not available';
     return {
-      failure: { error: reason, rationale: reason, returncode: null, setupError: 'sandbox-exec was not found on PATH, so the reviewer command was not run', sandboxEnabled: false },
+      failure: {
+        error: reason,
+        rationale: reason,
+        returncode: null,
+        setupError: 'sandbox-exec was not found on PATH, so the reviewer command was not run',
+        sandboxEnabled: false,
+      },
       durationMs: 0,
     };
   }
@@ -158,7 +196,10 @@ function attemptReview(context: unknown, input: ReviewerInput, env: NodeJS.Proce
     env,
   });
   const durationMs = Date.now() - started;
-  const fail = (error: string): Attempt => ({ failure: { error, rationale: error, returncode: run.status, sandboxEnabled: true }, durationMs });
+  const fail = (error: string): Attempt => ({
+    failure: { error, rationale: error, returncode: run.status, sandboxEnabled: true },
+    durationMs,
+  });
   if (run.error) return fail(`reviewer command failed to run: ${run.error.message}`);
   if (run.status !== 0) return fail(`reviewer command exited with ${String(run.status ?? run.signal)}`);
   let value: unknown;
@@ -197,12 +238,18 @@ function attemptReview(context: unknown, input: ReviewerInput, env: NodeJS.Proce
 export function runContinuationReviewer(db: Db, task: TaskRow, input: ReviewerInput, now: Date): ReviewResult {
   const env = input.env ?? process.env;
   const { pair, context } = prepareReview(db, task, input);
-  if (input.command.length === 0) throw new UsageError('continuation-reviewer requires --reviewer-command unless --dry-run is used');
+  if (input.command.length === 0)
+    throw new UsageError('continuation-reviewer requires --reviewer-command unless --dry-run is used');
   const attempt = attemptReview(context, input, env);
   let review = attempt.review;
   if (!review) {
     const f = attempt.failure as NonNullable<Attempt['failure']>;
-    const sandbox: Record<string, unknown> = { denied_path_count: 0, enabled: f.sandboxEnabled, engine: 'sandbox-exec', profile: SANDBOX_PROFILE_NAME };
+    const sandbox: Record<string, unknown> = {
+      denied_path_count: 0,
+      enabled: f.sandboxEnabled,
+      engine: 'sandbox-exec',
+      profile: SANDBOX_PROFILE_NAME,
+    };
     if (f.setupError !== undefined) sandbox.setup_error = f.setupError;
     review = {
       addendum: FAIL_CLOSED_ADDENDUM,

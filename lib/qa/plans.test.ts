@@ -3,7 +3,11 @@ import { QA_PLAN_SCENARIOS, getQaPlan } from './plans.js';
 
 describe('qa-plan', () => {
   it('has seven scenarios with their checklist sizes', () => {
-    const sizes = QA_PLAN_SCENARIOS.map((s) => [s, getQaPlan(s).steps.length, getQaPlan(s).expected_observations.length]);
+    const sizes = QA_PLAN_SCENARIOS.map((s) => [
+      s,
+      getQaPlan(s).steps.length,
+      getQaPlan(s).expected_observations.length,
+    ]);
     expect(sizes).toEqual([
       ['self-management', 7, 5],
       ['emergent-criteria', 8, 6],

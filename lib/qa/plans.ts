@@ -212,7 +212,11 @@ export function getQaPlan(scenario = 'self-management'): QaPlan {
   if (!plan) throw new UsageError(`Unsupported QA scenario: ${scenario}`);
   const copy = structuredClone(plan);
   if (copy.trigger_tasks) {
-    copy.trigger_tasks = listLoopTriggers().map((t) => ({ acceptance: t.acceptance, name: t.name, trigger: t.canonical_phrase }));
+    copy.trigger_tasks = listLoopTriggers().map((t) => ({
+      acceptance: t.acceptance,
+      name: t.name,
+      trigger: t.canonical_phrase,
+    }));
   }
   return copy;
 }

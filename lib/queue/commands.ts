@@ -3,7 +3,7 @@
 // transaction together with its telemetry rows.
 import { isoMillis, isoSeconds } from '../clock.js';
 import type { Db } from '../store/open.js';
-import { ConflictError, UsageError } from '../errors.js';
+import { ConflictError } from '../errors.js';
 import { newId } from '../store/ids.js';
 import { parseJsonObject, stableJson } from '../store/json.js';
 import { appendTelemetry, type Severity } from '../telemetry/telemetry.js';
@@ -52,7 +52,8 @@ export interface AttemptRow {
 
 const COMMAND_COLUMNS =
   'id, idempotency_key, created_at, updated_at, task_id, worker_id, manager_id, correlation_id, type, state, available_at, claimed_by, claimed_at, claim_expires_at, attempts, max_attempts, required_permission, payload_json, result_json, error';
-const ATTEMPT_COLUMNS = 'id, command_id, correlation_id, dispatcher_id, started_at, finished_at, state, result_json, error, side_effect_started, side_effect_completed';
+const ATTEMPT_COLUMNS =
+  'id, command_id, correlation_id, dispatcher_id, started_at, finished_at, state, result_json, error, side_effect_started, side_effect_completed';
 
 // ---------------------------------------------------------------------------------------------- create
 
@@ -120,7 +121,13 @@ function insertCommand(db: Db, input: NewCommand, at: string): CommandRow {
     eventType: 'command_created',
     summary: `Queued command ${row.type}.`,
     correlation: { command_id: row.id, command_type: row.type, correlation_id: row.correlation_id },
-    attributes: { idempotency_key: row.idempotency_key, manager_id: null, required_permission: row.required_permission, state: 'pending', worker_id: null },
+    attributes: {
+      idempotency_key: row.idempotency_key,
+      manager_id: null,
+      required_permission: row.required_permission,
+      state: 'pending',
+      worker_id: null,
+    },
   });
   return row;
 }
@@ -161,7 +168,13 @@ export function finishImmediateCommand(
   at: string,
 ): void {
   const error = outcome.error ?? null;
-  db.prepare('update commands set state = ?, result_json = ?, error = ?, updated_at = ? where id = ?').run(outcome.state, stableJson(outcome.result), error, at, row.id);
+  db.prepare('update commands set state = ?, result_json = ?, error = ?, updated_at = ? where id = ?').run(
+    outcome.state,
+    stableJson(outcome.result),
+    error,
+    at,
+    row.id,
+  );
   appendTelemetry(db, {
     taskId: row.task_id,
     timestamp: at,
@@ -209,7 +222,10 @@ function toAttemptView(row: AttemptRow) {
 }
 
 /** What `commands --json` prints: oldest first; --task matches a task id or name and never fails. */
-export function listCommands(db: Db, filter: CommandFilter = {}): Array<CommandView & { attempt_history?: AttemptView[] }> {
+export function listCommands(
+  db: Db,
+  filter: CommandFilter = {},
+): Array<CommandView & { attempt_history?: AttemptView[] }> {
   const where: string[] = [];
   const params: Record<string, string> = {};
   if (filter.task !== undefined) {
@@ -231,7 +247,9 @@ export function listCommands(db: Db, filter: CommandFilter = {}): Array<CommandV
     where.push('c.manager_id = @manager');
     params.manager = filter.manager;
   }
-  const columns = COMMAND_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ');
+  const columns = COMMAND_COLUMNS.split(', ')
+    .map((c) => `c.${c}`)
+    .join(', ');
   const rows = db
     .prepare<Record<string, string>, CommandRow & { task_name: string | null }>(
       `select ${columns}, t.name as task_name from commands c left join tasks t on t.id = c.task_id
@@ -239,7 +257,9 @@ export function listCommands(db: Db, filter: CommandFilter = {}): Array<CommandV
     )
     .all(params);
   if (!filter.attempts) return rows.map(toCommandView);
-  const attempts = db.prepare<[string], AttemptRow>(`select ${ATTEMPT_COLUMNS} from command_attempts where command_id = ? order by id`);
+  const attempts = db.prepare<[string], AttemptRow>(
+    `select ${ATTEMPT_COLUMNS} from command_attempts where command_id = ? order by id`,
+  );
   return rows.map((row) => ({ ...toCommandView(row), attempt_history: attempts.all(row.id).map(toAttemptView) }));
 }
 
@@ -273,40 +293,68 @@ export function claimNextCommand(db: Db, options: ClaimOptions, now: Date): Clai
   if (options.types.length === 0) return undefined;
   const claimedAt = isoMillis(now);
   const expiresAt = isoSeconds(new Date(now.getTime() + options.leaseSeconds * 1000));
-  return db.transaction((): Claim | undefined => {
-    const marks = options.types.map(() => '?').join(', ');
-    const command = db
-      .prepare<unknown[], CommandRow>(
-        `update commands set state = 'attempted', claimed_by = ?, claimed_at = ?, claim_expires_at = ?, attempts = attempts + 1,
+  return db
+    .transaction((): Claim | undefined => {
+      const marks = options.types.map(() => '?').join(', ');
+      const command = db
+        .prepare<unknown[], CommandRow>(
+          `update commands set state = 'attempted', claimed_by = ?, claimed_at = ?, claim_expires_at = ?, attempts = attempts + 1,
                 updated_at = ?, correlation_id = coalesce(correlation_id, ?)
           where id = (select id from commands where state = 'pending' and type in (${marks})
                         and (available_at is null or available_at <= ?) and attempts < max_attempts order by created_at, id limit 1)
             and state = 'pending'
           returning ${COMMAND_COLUMNS}`,
-      )
-      .get(options.dispatcherId, claimedAt, expiresAt, claimedAt, newId('dispatch'), ...options.types, isoSeconds(now));
-    if (!command) return undefined;
-    const attemptId = Number(
-      db
-        .prepare(`insert into command_attempts(command_id, correlation_id, dispatcher_id, started_at, state) values (?, ?, ?, ?, 'running')`)
-        .run(command.id, command.correlation_id, options.dispatcherId, claimedAt).lastInsertRowid,
-    );
-    appendTelemetry(db, {
-      taskId: command.task_id,
-      timestamp: claimedAt,
-      actor: 'dispatch',
-      eventType: 'dispatch_command_claimed',
-      summary: `Dispatcher claimed command ${command.type}.`,
-      correlation: { attempt_id: attemptId, command_id: command.id, command_type: command.type, correlation_id: command.correlation_id, dispatcher_id: options.dispatcherId },
-      attributes: { attempts: command.attempts, claim_expires_at: expiresAt, manager_id: command.manager_id, worker_id: command.worker_id },
-    });
-    return { command, attemptId };
-  }).immediate();
+        )
+        .get(
+          options.dispatcherId,
+          claimedAt,
+          expiresAt,
+          claimedAt,
+          newId('dispatch'),
+          ...options.types,
+          isoSeconds(now),
+        );
+      if (!command) return undefined;
+      const attemptId = Number(
+        db
+          .prepare(
+            `insert into command_attempts(command_id, correlation_id, dispatcher_id, started_at, state) values (?, ?, ?, ?, 'running')`,
+          )
+          .run(command.id, command.correlation_id, options.dispatcherId, claimedAt).lastInsertRowid,
+      );
+      appendTelemetry(db, {
+        taskId: command.task_id,
+        timestamp: claimedAt,
+        actor: 'dispatch',
+        eventType: 'dispatch_command_claimed',
+        summary: `Dispatcher claimed command ${command.type}.`,
+        correlation: {
+          attempt_id: attemptId,
+          command_id: command.id,
+          command_type: command.type,
+          correlation_id: command.correlation_id,
+          dispatcher_id: options.dispatcherId,
+        },
+        attributes: {
+          attempts: command.attempts,
+          claim_expires_at: expiresAt,
+          manager_id: command.manager_id,
+          worker_id: command.worker_id,
+        },
+      });
+      return { command, attemptId };
+    })
+    .immediate();
 }
 
 export type AttemptOutcome = 'succeeded' | 'failed' | 'blocked' | 'abandoned';
 
-const OUTCOME_SEVERITY: Record<AttemptOutcome, Severity> = { succeeded: 'info', failed: 'error', blocked: 'warning', abandoned: 'warning' };
+const OUTCOME_SEVERITY: Record<AttemptOutcome, Severity> = {
+  succeeded: 'info',
+  failed: 'error',
+  blocked: 'warning',
+  abandoned: 'warning',
+};
 
 /**
  * Finishes a running attempt and its command (abandoned maps to a failed command); the claim columns stay as
@@ -315,18 +363,33 @@ const OUTCOME_SEVERITY: Record<AttemptOutcome, Severity> = { succeeded: 'info', 
 export function finishAttempt(
   db: Db,
   claim: Claim,
-  outcome: { state: AttemptOutcome; result: Record<string, unknown>; error?: string | null; sideEffectStarted?: boolean; sideEffectCompleted?: boolean; dispatcherId: string },
+  outcome: {
+    state: AttemptOutcome;
+    result: Record<string, unknown>;
+    error?: string | null;
+    sideEffectStarted?: boolean;
+    sideEffectCompleted?: boolean;
+    dispatcherId: string;
+  },
   at: string,
 ): void {
   const error = outcome.error ?? null;
   const started = outcome.sideEffectStarted ? 1 : 0;
   const completed = outcome.sideEffectCompleted ? 1 : 0;
   const finished = db
-    .prepare(`update command_attempts set state = ?, finished_at = ?, result_json = ?, error = ?, side_effect_started = ?, side_effect_completed = ? where id = ? and state = 'running'`)
+    .prepare(
+      `update command_attempts set state = ?, finished_at = ?, result_json = ?, error = ?, side_effect_started = ?, side_effect_completed = ? where id = ? and state = 'running'`,
+    )
     .run(outcome.state, at, stableJson(outcome.result), error, started, completed, claim.attemptId);
   if (finished.changes !== 1) throw new Error(`command attempt ${claim.attemptId} is not running`);
   const commandState = outcome.state === 'abandoned' ? 'failed' : outcome.state;
-  db.prepare('update commands set state = ?, updated_at = ?, result_json = ?, error = ? where id = ?').run(commandState, at, stableJson(outcome.result), error, claim.command.id);
+  db.prepare('update commands set state = ?, updated_at = ?, result_json = ?, error = ? where id = ?').run(
+    commandState,
+    at,
+    stableJson(outcome.result),
+    error,
+    claim.command.id,
+  );
   appendTelemetry(db, {
     taskId: claim.command.task_id,
     timestamp: at,
@@ -334,8 +397,21 @@ export function finishAttempt(
     eventType: `dispatch_command_${outcome.state}`,
     severity: OUTCOME_SEVERITY[outcome.state],
     summary: `Dispatched command ${claim.command.type} ${outcome.state}.`,
-    correlation: { attempt_id: claim.attemptId, command_id: claim.command.id, command_type: claim.command.type, correlation_id: claim.command.correlation_id, dispatcher_id: outcome.dispatcherId },
-    attributes: { error, manager_id: claim.command.manager_id, result: outcome.result, side_effect_completed: completed === 1, side_effect_started: started === 1, worker_id: claim.command.worker_id },
+    correlation: {
+      attempt_id: claim.attemptId,
+      command_id: claim.command.id,
+      command_type: claim.command.type,
+      correlation_id: claim.command.correlation_id,
+      dispatcher_id: outcome.dispatcherId,
+    },
+    attributes: {
+      error,
+      manager_id: claim.command.manager_id,
+      result: outcome.result,
+      side_effect_completed: completed === 1,
+      side_effect_started: started === 1,
+      worker_id: claim.command.worker_id,
+    },
   });
 }
 
@@ -352,43 +428,71 @@ export interface RecoveredClaim {
  * Stale-claim recovery at the start of a pass: an expired claim whose side effect had started fails (a person
  * must check it); one that had not is abandoned and requeued while attempts remain, else failed.
  */
-export function recoverStaleClaims(db: Db, types: readonly string[], dispatcherId: string, now: Date): RecoveredClaim[] {
+export function recoverStaleClaims(
+  db: Db,
+  types: readonly string[],
+  dispatcherId: string,
+  now: Date,
+): RecoveredClaim[] {
   if (types.length === 0) return [];
   const at = isoMillis(now);
-  return db.transaction(() => {
-    const marks = types.map(() => '?').join(', ');
-    const stale = db
-      .prepare<unknown[], CommandRow>(`select ${COMMAND_COLUMNS} from commands where state = 'attempted' and type in (${marks}) and claim_expires_at is not null order by created_at, id`)
-      .all(...types)
-      .filter((c) => Date.parse(c.claim_expires_at as string) <= now.getTime());
-    return stale.map((command): RecoveredClaim => {
-      const attempt = db.prepare<[string], AttemptRow>(`select ${ATTEMPT_COLUMNS} from command_attempts where command_id = ? and state = 'running' order by id desc limit 1`).get(command.id);
-      const sideEffectStarted = attempt?.side_effect_started === 1;
-      const requeue = !sideEffectStarted && command.attempts < command.max_attempts;
-      const error = sideEffectStarted
-        ? 'claim expired after the delivery side effect started; check the target session by hand before retrying'
-        : 'claim expired before any side effect; the command was released';
-      if (attempt) {
-        db.prepare(`update command_attempts set state = ?, finished_at = ?, error = ? where id = ?`).run(sideEffectStarted ? 'failed' : 'abandoned', at, error, attempt.id);
-      }
-      db.prepare(`update commands set state = ?, claimed_by = null, claimed_at = null, claim_expires_at = null, updated_at = ?, error = ? where id = ?`).run(
-        requeue ? 'pending' : 'failed',
-        at,
-        error,
-        command.id,
-      );
-      const state = requeue ? 'requeued' : 'failed';
-      appendTelemetry(db, {
-        taskId: command.task_id,
-        timestamp: at,
-        actor: 'dispatch',
-        eventType: sideEffectStarted ? 'dispatch_command_failed' : 'dispatch_command_abandoned',
-        severity: sideEffectStarted ? 'error' : 'warning',
-        summary: `Recovered stale claim of command ${command.type}.`,
-        correlation: { attempt_id: attempt?.id ?? null, command_id: command.id, command_type: command.type, correlation_id: command.correlation_id, dispatcher_id: dispatcherId },
-        attributes: { recovery_state: state, side_effect_started: sideEffectStarted },
+  return db
+    .transaction(() => {
+      const marks = types.map(() => '?').join(', ');
+      const stale = db
+        .prepare<unknown[], CommandRow>(
+          `select ${COMMAND_COLUMNS} from commands where state = 'attempted' and type in (${marks}) and claim_expires_at is not null order by created_at, id`,
+        )
+        .all(...types)
+        .filter((c) => Date.parse(c.claim_expires_at as string) <= now.getTime());
+      return stale.map((command): RecoveredClaim => {
+        const attempt = db
+          .prepare<[string], AttemptRow>(
+            `select ${ATTEMPT_COLUMNS} from command_attempts where command_id = ? and state = 'running' order by id desc limit 1`,
+          )
+          .get(command.id);
+        const sideEffectStarted = attempt?.side_effect_started === 1;
+        const requeue = !sideEffectStarted && command.attempts < command.max_attempts;
+        const error = sideEffectStarted
+          ? 'claim expired after the delivery side effect started; check the target session by hand before retrying'
+          : 'claim expired before any side effect; the command was released';
+        if (attempt) {
+          db.prepare(`update command_attempts set state = ?, finished_at = ?, error = ? where id = ?`).run(
+            sideEffectStarted ? 'failed' : 'abandoned',
+            at,
+            error,
+            attempt.id,
+          );
+        }
+        db.prepare(
+          `update commands set state = ?, claimed_by = null, claimed_at = null, claim_expires_at = null, updated_at = ?, error = ? where id = ?`,
+        ).run(requeue ? 'pending' : 'failed', at, error, command.id);
+        const state = requeue ? 'requeued' : 'failed';
+        appendTelemetry(db, {
+          taskId: command.task_id,
+          timestamp: at,
+          actor: 'dispatch',
+          eventType: sideEffectStarted ? 'dispatch_command_failed' : 'dispatch_command_abandoned',
+          severity: sideEffectStarted ? 'error' : 'warning',
+          summary: `Recovered stale claim of command ${command.type}.`,
+          correlation: {
+            attempt_id: attempt?.id ?? null,
+            command_id: command.id,
+            command_type: command.type,
+            correlation_id: command.correlation_id,
+            dispatcher_id: dispatcherId,
+          },
+          attributes: { recovery_state: state, side_effect_started: sideEffectStarted },
+        });
+        return {
+          attempt_id: attempt?.id ?? null,
+          command_id: command.id,
+          command_type: command.type,
+          error,
+          side_effect_started: sideEffectStarted,
+          state,
+        };
       });
-      return { attempt_id: attempt?.id ?? null, command_id: command.id, command_type: command.type, error, side_effect_started: sideEffectStarted, state };
-    });
-  }).immediate();
+    })
+    .immediate();
 }

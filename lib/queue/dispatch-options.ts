@@ -6,7 +6,10 @@ export const SIGNAL_TYPES = [...DISPATCH_COMMAND_TYPES, 'worker_task_complete'] 
 export type SignalType = (typeof SIGNAL_TYPES)[number];
 
 /** Delivers text into a tmux session (push mode). `started` tells whether the paste began before a failure. */
-export type PushRunner = (tmuxSession: string, text: string) => { ok: true; output: string } | { ok: false; started: boolean; error: string };
+export type PushRunner = (
+  tmuxSession: string,
+  text: string,
+) => { ok: true; output: string } | { ok: false; started: boolean; error: string };
 
 export interface DispatchOptions {
   dispatcherId?: string;

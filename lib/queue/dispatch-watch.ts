@@ -7,7 +7,11 @@ import type { Db } from '../store/open.js';
 import { appendTelemetry } from '../telemetry/telemetry.js';
 
 /** Writes the dispatcher lease the app-* commands read: actor dispatch, task_id NULL, seconds timestamp. */
-export function writeWatchHeartbeat(db: Db, input: { dispatcherId: string; iteration: number; dryRun: boolean; processedCount: number }, now: Date): { id: string } {
+export function writeWatchHeartbeat(
+  db: Db,
+  input: { dispatcherId: string; iteration: number; dryRun: boolean; processedCount: number },
+  now: Date,
+): { id: string } {
   return appendTelemetry(db, {
     taskId: null,
     timestamp: isoSeconds(now),
@@ -52,11 +56,22 @@ export async function dispatchWatch(db: Db, options: WatchOptions, clock: Clock)
     iteration++;
     const items = runPass(db, settings, clock());
     processed.push(...items);
-    writeWatchHeartbeat(db, { dispatcherId: settings.dispatcherId, iteration, dryRun: settings.dryRun, processedCount: items.length }, clock());
+    writeWatchHeartbeat(
+      db,
+      { dispatcherId: settings.dispatcherId, iteration, dryRun: settings.dryRun, processedCount: items.length },
+      clock(),
+    );
     if (options.watchIterations !== undefined && iteration >= options.watchIterations) break;
     if (options.signal?.aborted) break;
     await sleep(intervalMs, options.signal);
     if (options.signal?.aborted) break;
   }
-  return { dispatcher_id: settings.dispatcherId, dry_run: settings.dryRun, iterations: iteration, processed, processed_count: processed.length, watch: true };
+  return {
+    dispatcher_id: settings.dispatcherId,
+    dry_run: settings.dryRun,
+    iterations: iteration,
+    processed,
+    processed_count: processed.length,
+    watch: true,
+  };
 }

@@ -4,16 +4,24 @@ import { spawnSync } from 'node:child_process';
 import { DEFAULT_DISPATCHER_ID } from '../app-loop/leases.js';
 import { claimableCommands, claimNextCommand, DISPATCH_COMMAND_TYPES, recoverStaleClaims } from './commands.js';
 import { routeCommand } from './command-routing.js';
-import type { DispatchItem, DispatchOptions, DispatchResult, DispatchSettings, PushRunner } from './dispatch-options.js';
+import type {
+  DispatchItem,
+  DispatchOptions,
+  DispatchResult,
+  DispatchSettings,
+  PushRunner,
+} from './dispatch-options.js';
 import type { Db } from '../store/open.js';
 import { routeCompletions } from './worker-completions.js';
 
 /** The default push runner: paste the text into the session's pane, then press Enter. */
 const tmuxPushRunner: PushRunner = (tmuxSession, text) => {
   const paste = spawnSync('tmux', ['send-keys', '-t', tmuxSession, '-l', text], { encoding: 'utf8' });
-  if (paste.error || paste.status !== 0) return { ok: false, started: false, error: paste.error?.message || paste.stderr.trim() || 'tmux send-keys failed' };
+  if (paste.error || paste.status !== 0)
+    return { ok: false, started: false, error: paste.error?.message || paste.stderr.trim() || 'tmux send-keys failed' };
   const enter = spawnSync('tmux', ['send-keys', '-t', tmuxSession, 'Enter'], { encoding: 'utf8' });
-  if (enter.error || enter.status !== 0) return { ok: false, started: true, error: enter.error?.message || enter.stderr.trim() || 'tmux Enter failed' };
+  if (enter.error || enter.status !== 0)
+    return { ok: false, started: true, error: enter.error?.message || enter.stderr.trim() || 'tmux Enter failed' };
   return { ok: true, output: '' };
 };
 
@@ -35,7 +43,14 @@ export function settingsOf(options: DispatchOptions): DispatchSettings {
 export function dispatchOnce(db: Db, options: DispatchOptions, now: Date): DispatchResult {
   const settings = settingsOf(options);
   const processed = runPass(db, settings, now);
-  return { dispatcher_id: settings.dispatcherId, dry_run: settings.dryRun, iterations: 1, processed, processed_count: processed.length, watch: false };
+  return {
+    dispatcher_id: settings.dispatcherId,
+    dry_run: settings.dryRun,
+    iterations: 1,
+    processed,
+    processed_count: processed.length,
+    watch: false,
+  };
 }
 
 /** One pass with settled options; the watch loop calls it between heartbeats. */
@@ -44,17 +59,29 @@ export function runPass(db: Db, s: DispatchSettings, now: Date): DispatchItem[] 
   if (s.types.length > 0) {
     if (s.dryRun) {
       for (const c of claimableCommands(db, s.types, now, s.limit)) {
-        items.push({ command_id: c.id, command_type: c.type, correlation_id: c.correlation_id, dry_run: true, state: 'planned', task: c.task_id });
+        items.push({
+          command_id: c.id,
+          command_type: c.type,
+          correlation_id: c.correlation_id,
+          dry_run: true,
+          state: 'planned',
+          task: c.task_id,
+        });
       }
     } else {
       for (const recovered of recoverStaleClaims(db, s.types, s.dispatcherId, now)) items.push({ ...recovered });
       while (items.length < s.limit) {
-        const claim = claimNextCommand(db, { types: s.types, dispatcherId: s.dispatcherId, leaseSeconds: s.leaseSeconds }, now);
+        const claim = claimNextCommand(
+          db,
+          { types: s.types, dispatcherId: s.dispatcherId, leaseSeconds: s.leaseSeconds },
+          now,
+        );
         if (!claim) break;
         items.push(routeCommand(db, claim, s, now));
       }
     }
   }
-  if (s.includeCompletions && items.length < s.limit) items.push(...routeCompletions(db, s, now, s.limit - items.length));
+  if (s.includeCompletions && items.length < s.limit)
+    items.push(...routeCompletions(db, s, now, s.limit - items.length));
   return items;
 }

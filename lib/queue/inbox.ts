@@ -65,7 +65,12 @@ export type InboxItem = Omit<JoinedRow, 'payload_json' | 'side_effect_started' |
 
 function toItem(row: JoinedRow): InboxItem {
   const { payload_json, side_effect_started, side_effect_completed, ...rest } = row;
-  return { ...rest, payload: parseJsonObject(payload_json), side_effect_started: side_effect_started === 1, side_effect_completed: side_effect_completed === 1 };
+  return {
+    ...rest,
+    payload: parseJsonObject(payload_json),
+    side_effect_started: side_effect_started === 1,
+    side_effect_completed: side_effect_completed === 1,
+  };
 }
 
 /** Delivered, unconsumed items of a session, oldest first. */
@@ -106,38 +111,45 @@ export interface ConsumeInput {
 
 /** Consumes the oldest pending item of a session, or returns null when there is none. One transaction. */
 export function consumeNext(db: Db, session: SessionRow, input: ConsumeInput, now: Date): InboxItem | null {
-  return db.transaction((): InboxItem | null => {
-    const row = db
-      .prepare<[string, string, string], { id: number }>(
-        `update routed_notifications set consumed_at = ?, consumed_by_session_id = ?
+  return db
+    .transaction((): InboxItem | null => {
+      const row = db
+        .prepare<[string, string, string], { id: number }>(
+          `update routed_notifications set consumed_at = ?, consumed_by_session_id = ?
           where id = (select id from routed_notifications where target_session_id = ? and state = 'delivered' and consumed_at is null
                        order by created_at, id limit 1)
             and consumed_at is null and state = 'delivered'
           returning id`,
-      )
-      .get(isoMillis(input.consumedAt), session.id, session.id);
-    if (!row) return null;
-    const item = itemById(db, row.id);
-    appendTelemetry(db, {
-      taskId: item.task_id,
-      timestamp: isoMillis(now),
-      actor: 'dispatch',
-      eventType: 'dispatch_inbox_consumed',
-      summary: `${session.role} ${session.name} took item #${item.id} from its inbox.`,
-      correlation: { correlation_id: item.correlation_id, notification_id: item.id, signal_type: item.signal_type, target_session_id: session.id },
-      attributes: {
-        consumed_by_session_id: session.id,
-        delivery_mode: item.delivery_mode,
-        poll_count: input.pollCount,
-        source_session_name: item.source_session_name,
-        target_session_name: item.target_session_name,
-        target_session_role: item.target_session_role,
-        wait_enabled: input.waitEnabled,
-      },
-    });
-    if (item.signal_type === 'continue_iteration') advanceLoopRun(db, item, session, now);
-    return item;
-  }).immediate();
+        )
+        .get(isoMillis(input.consumedAt), session.id, session.id);
+      if (!row) return null;
+      const item = itemById(db, row.id);
+      appendTelemetry(db, {
+        taskId: item.task_id,
+        timestamp: isoMillis(now),
+        actor: 'dispatch',
+        eventType: 'dispatch_inbox_consumed',
+        summary: `${session.role} ${session.name} took item #${item.id} from its inbox.`,
+        correlation: {
+          correlation_id: item.correlation_id,
+          notification_id: item.id,
+          signal_type: item.signal_type,
+          target_session_id: session.id,
+        },
+        attributes: {
+          consumed_by_session_id: session.id,
+          delivery_mode: item.delivery_mode,
+          poll_count: input.pollCount,
+          source_session_name: item.source_session_name,
+          target_session_name: item.target_session_name,
+          target_session_role: item.target_session_role,
+          wait_enabled: input.waitEnabled,
+        },
+      });
+      if (item.signal_type === 'continue_iteration') advanceLoopRun(db, item, session, now);
+      return item;
+    })
+    .immediate();
 }
 
 function advanceLoopRun(db: Db, item: InboxItem, session: SessionRow, now: Date): void {
@@ -148,7 +160,10 @@ function advanceLoopRun(db: Db, item: InboxItem, session: SessionRow, now: Date)
   const meta = parseJsonObject(run.metadata_json);
   const previous = typeof meta.current_iteration === 'number' ? meta.current_iteration : 0;
   if (requested <= previous) return;
-  db.prepare('update runs set metadata_json = ? where id = ?').run(stableJson({ ...meta, current_iteration: requested }), run.id);
+  db.prepare('update runs set metadata_json = ? where id = ?').run(
+    stableJson({ ...meta, current_iteration: requested }),
+    run.id,
+  );
   appendTelemetry(db, {
     taskId: item.task_id,
     runId: run.id,
@@ -156,8 +171,19 @@ function advanceLoopRun(db: Db, item: InboxItem, session: SessionRow, now: Date)
     actor: 'dispatch',
     eventType: 'ralph_loop_iteration_advanced',
     summary: `Ralph loop ${run.name} moved to iteration ${requested}.`,
-    correlation: { command_id: item.command_id, correlation_id: item.correlation_id, notification_id: item.id, run_id: run.id },
-    attributes: { consumed_by_session_id: session.id, current_iteration: requested, previous_iteration: previous, requested_iteration: requested, target_session_name: session.name },
+    correlation: {
+      command_id: item.command_id,
+      correlation_id: item.correlation_id,
+      notification_id: item.id,
+      run_id: run.id,
+    },
+    attributes: {
+      consumed_by_session_id: session.id,
+      current_iteration: requested,
+      previous_iteration: previous,
+      requested_iteration: requested,
+      target_session_name: session.name,
+    },
   });
 }
 
@@ -177,11 +203,28 @@ export interface InboxResult {
   items: InboxItem[];
   session: { id: string; name: string; role: string };
   task?: { id: string; name: string };
-  wait: { elapsed_seconds: number; enabled: boolean; interval_seconds: number; poll_count: number; timed_out: boolean; timeout_seconds: number };
+  wait: {
+    elapsed_seconds: number;
+    enabled: boolean;
+    interval_seconds: number;
+    poll_count: number;
+    timed_out: boolean;
+    timeout_seconds: number;
+  };
 }
 
-function shape(resolved: ResolvedInbox, consumed: InboxItem | null, items: InboxItem[], wait: InboxResult['wait']): InboxResult {
-  const result: InboxResult = { consumed, items, session: { id: resolved.session.id, name: resolved.session.name, role: resolved.session.role }, wait };
+function shape(
+  resolved: ResolvedInbox,
+  consumed: InboxItem | null,
+  items: InboxItem[],
+  wait: InboxResult['wait'],
+): InboxResult {
+  const result: InboxResult = {
+    consumed,
+    items,
+    session: { id: resolved.session.id, name: resolved.session.name, role: resolved.session.role },
+    wait,
+  };
   if (resolved.task) result.task = resolved.task;
   return result;
 }
@@ -194,7 +237,14 @@ const limitOf = (limit: number | undefined) => Math.max(1, Math.floor(limit ?? 1
  */
 export function listInbox(db: Db, target: InboxTarget, _now: Date, options: { limit?: number } = {}): InboxResult {
   const resolved = resolveInbox(db, target);
-  const wait = { elapsed_seconds: 0, enabled: false, interval_seconds: 2, poll_count: 1, timed_out: false, timeout_seconds: 30 };
+  const wait = {
+    elapsed_seconds: 0,
+    enabled: false,
+    interval_seconds: 2,
+    poll_count: 1,
+    timed_out: false,
+    timeout_seconds: 30,
+  };
   return shape(resolved, null, pendingItems(db, resolved.session.id, limitOf(options.limit)), wait);
 }
 
@@ -215,7 +265,12 @@ export async function runInbox(db: Db, target: InboxTarget, options: InboxOption
   for (;;) {
     const offsetSeconds = (poll - 1) * interval;
     if (options.consume) {
-      consumed = consumeNext(db, resolved.session, { pollCount: poll, waitEnabled, consumedAt: new Date(start + offsetSeconds * 1000) }, clock());
+      consumed = consumeNext(
+        db,
+        resolved.session,
+        { pollCount: poll, waitEnabled, consumedAt: new Date(start + offsetSeconds * 1000) },
+        clock(),
+      );
       if (consumed) break;
     } else if (pendingItems(db, resolved.session.id, 1).length > 0) break;
     if (!waitEnabled) break;
@@ -227,6 +282,13 @@ export async function runInbox(db: Db, target: InboxTarget, options: InboxOption
     poll++;
   }
   const elapsed = Math.round(Math.min(timeout, (poll - 1) * interval) * 1000) / 1000;
-  const wait = { elapsed_seconds: elapsed, enabled: waitEnabled, interval_seconds: interval, poll_count: poll, timed_out: timedOut, timeout_seconds: timeout };
+  const wait = {
+    elapsed_seconds: elapsed,
+    enabled: waitEnabled,
+    interval_seconds: interval,
+    poll_count: poll,
+    timed_out: timedOut,
+    timeout_seconds: timeout,
+  };
   return shape(resolved, consumed, pendingItems(db, resolved.session.id, limitOf(options.limit)), wait);
 }

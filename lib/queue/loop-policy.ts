@@ -39,7 +39,9 @@ export function findRun(db: Db, idOrName: string, taskId?: string): RunRow | und
   const scope = taskId === undefined ? '' : 'and task_id = ?';
   const params = taskId === undefined ? [idOrName] : [idOrName, taskId];
   return db
-    .prepare<string[], RunRow>(`select ${RUN_COLUMNS} from runs where name = ? ${scope} order by started_at desc, id desc limit 1`)
+    .prepare<string[], RunRow>(
+      `select ${RUN_COLUMNS} from runs where name = ? ${scope} order by started_at desc, id desc limit 1`,
+    )
     .get(...params);
 }
 
@@ -53,7 +55,8 @@ function iterationValue(value: unknown): number | undefined {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 const textOrNull = (value: unknown) => (typeof value === 'string' ? value : null);
-const stringsOf = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+const stringsOf = (value: unknown) =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 
 /**
  * The loop policy of a run, as enqueue-continue-iteration and dispatch print it (gaps spec G3): all twelve
@@ -61,10 +64,12 @@ const stringsOf = (value: unknown) => (Array.isArray(value) ? value.filter((v): 
  */
 export function loopPolicyOf(run: RunRow, ref: string = run.name): LoopPolicy {
   const meta = parseJsonObject(run.metadata_json);
-  if (meta.kind !== 'ralph_loop' && run.purpose !== 'ralph_loop') throw new ConflictError(`Run "${ref}" is not a Ralph loop run`);
+  if (meta.kind !== 'ralph_loop' && run.purpose !== 'ralph_loop')
+    throw new ConflictError(`Run "${ref}" is not a Ralph loop run`);
   const current = iterationValue(meta.current_iteration);
   const max = iterationValue(meta.max_iterations);
-  if (current === undefined || max === undefined) throw new ConflictError(`Ralph loop run "${ref}" is missing iteration policy`);
+  if (current === undefined || max === undefined)
+    throw new ConflictError(`Ralph loop run "${ref}" is missing iteration policy`);
   const template = textOrNull(meta.template) ?? textOrNull(meta.preset);
   return {
     artifact_requirements: isObject(meta.artifact_requirements) ? meta.artifact_requirements : {},
@@ -73,7 +78,9 @@ export function loopPolicyOf(run: RunRow, ref: string = run.name): LoopPolicy {
     max_iterations: max,
     preset: textOrNull(meta.preset),
     recommended_tools: Array.isArray(meta.recommended_tools) ? meta.recommended_tools : [],
-    required_before_continue: stringsOf(meta.required_before_continue).map((s) => s.trim()).filter((s) => s !== ''),
+    required_before_continue: stringsOf(meta.required_before_continue)
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
     run_id: run.id,
     seed_prompt_sha256: textOrNull(meta.seed_prompt_sha256),
     stop_conditions: stringsOf(meta.stop_conditions),
@@ -83,7 +90,12 @@ export function loopPolicyOf(run: RunRow, ref: string = run.name): LoopPolicy {
 }
 
 /** enqueue-continue-iteration's checks: the run exists, is a loop run of this task, and the iteration is ahead. */
-export function requireContinuableRun(db: Db, taskId: string, runArg: string, requestedIteration: number): { run: RunRow; policy: LoopPolicy } {
+export function requireContinuableRun(
+  db: Db,
+  taskId: string,
+  runArg: string,
+  requestedIteration: number,
+): { run: RunRow; policy: LoopPolicy } {
   if (requestedIteration < 1) throw new UsageError('requested_iteration must be at least 1');
   const run = findRun(db, runArg);
   if (!run) throw new NotFoundError('run', runArg, `Unknown run: ${runArg}`);
@@ -102,13 +114,21 @@ export interface LoopDecision {
 }
 
 /** Whether a continue_iteration may be delivered now: not stale, within max, required evidence present. */
-export function evaluateContinue(db: Db, run: RunRow, requestedIteration: number): LoopDecision & { policy: LoopPolicy } {
+export function evaluateContinue(
+  db: Db,
+  run: RunRow,
+  requestedIteration: number,
+): LoopDecision & { policy: LoopPolicy } {
   const policy = loopPolicyOf(run);
-  if (requestedIteration <= policy.current_iteration) return { allowed: false, reason: 'stale_requested_iteration', missing_evidence: [], policy };
-  if (requestedIteration > policy.max_iterations) return { allowed: false, reason: 'max_iterations_reached', missing_evidence: [], policy };
+  if (requestedIteration <= policy.current_iteration)
+    return { allowed: false, reason: 'stale_requested_iteration', missing_evidence: [], policy };
+  if (requestedIteration > policy.max_iterations)
+    return { allowed: false, reason: 'max_iterations_reached', missing_evidence: [], policy };
   const required = policy.required_before_continue;
   const rows = db
-    .prepare<[string], { evidence_json: string }>(`select evidence_json from acceptance_criteria where task_id = ? and status = 'satisfied'`)
+    .prepare<[string], { evidence_json: string }>(
+      `select evidence_json from acceptance_criteria where task_id = ? and status = 'satisfied'`,
+    )
     .all(run.task_id)
     .map((r) => parseJsonObject(r.evidence_json));
   const missing = required.filter(
@@ -121,8 +141,10 @@ export function evaluateContinue(db: Db, run: RunRow, requestedIteration: number
           (type !== 'adversarial_check' || isStructuredAdversarialCheck(e)),
       ),
   );
-  if (missing.length === 1) return { allowed: false, reason: `missing_${missing[0]}_evidence`, missing_evidence: missing, policy };
-  if (missing.length > 1) return { allowed: false, reason: 'missing_required_evidence', missing_evidence: missing, policy };
+  if (missing.length === 1)
+    return { allowed: false, reason: `missing_${missing[0]}_evidence`, missing_evidence: missing, policy };
+  if (missing.length > 1)
+    return { allowed: false, reason: 'missing_required_evidence', missing_evidence: missing, policy };
   return { allowed: true, reason: null, missing_evidence: [], policy };
 }
 

@@ -43,7 +43,9 @@ describe('attentionReasons', () => {
       'worker lease missing',
       'dispatch lease stale',
     ]);
-    expect(attentionReasons(task({ blocked_deliveries: 1 }), lease('2026-06-11T11:59:30Z'), READ)).toEqual(['1 blocked delivery']);
+    expect(attentionReasons(task({ blocked_deliveries: 1 }), lease('2026-06-11T11:59:30Z'), READ)).toEqual([
+      '1 blocked delivery',
+    ]);
   });
 
   it('turns a lease stale by the clock alone, with no new read, and a renewal clears it', () => {
@@ -53,15 +55,28 @@ describe('attentionReasons', () => {
     // The worker stamp is 11:58:00: healthy through age 180 s (12:01:00), stale from 12:01:01.
     expect(attentionReasons(t, dispatch, later(60.999))).toEqual([]);
     expect(attentionReasons(t, dispatch, later(61))).toEqual(['worker lease stale']);
-    const renewed = { ...t, worker: { lease: renewedLease(lease('2026-06-11T11:58:00Z'), '2026-06-11T12:01:00Z', later(61)) } };
+    const renewed = {
+      ...t,
+      worker: { lease: renewedLease(lease('2026-06-11T11:58:00Z'), '2026-06-11T12:01:00Z', later(61)) },
+    };
     expect(attentionReasons(renewed, dispatch, later(61))).toEqual([]);
   });
 
   it('reports a missing binding instead of its leases, and nothing for a finished task', () => {
     const stale = lease('2026-06-11T10:00:00Z');
-    expect(attentionReasons(task({ binding_state: 'ended', manager: { lease: stale } }), stale, READ)).toEqual(['no active binding']);
-    expect(attentionReasons(task({ binding_state: 'ending', manager: { lease: stale } }), lease('2026-06-11T11:59:30Z'), READ)).toEqual(['manager lease stale']);
-    expect(attentionReasons(task({ finished: true, binding_state: null, blocked_deliveries: 3 }), stale, READ)).toEqual([]);
+    expect(attentionReasons(task({ binding_state: 'ended', manager: { lease: stale } }), stale, READ)).toEqual([
+      'no active binding',
+    ]);
+    expect(
+      attentionReasons(
+        task({ binding_state: 'ending', manager: { lease: stale } }),
+        lease('2026-06-11T11:59:30Z'),
+        READ,
+      ),
+    ).toEqual(['manager lease stale']);
+    expect(attentionReasons(task({ finished: true, binding_state: null, blocked_deliveries: 3 }), stale, READ)).toEqual(
+      [],
+    );
   });
 });
 

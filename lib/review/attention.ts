@@ -30,7 +30,9 @@ export function attentionReasons(task: AttentionInput, dispatch: LeaseStamp, now
   if (task.finished) return [];
   const reasons: string[] = [];
   for (const a of task.outstanding) {
-    reasons.push(a.status === 'ready_to_send' ? `${a.role} wake-up ready to send` : `${a.role} wake-up blocked: no app thread`);
+    reasons.push(
+      a.status === 'ready_to_send' ? `${a.role} wake-up ready to send` : `${a.role} wake-up blocked: no app thread`,
+    );
   }
   if (task.blocked_deliveries > 0) {
     reasons.push(`${task.blocked_deliveries} blocked ${task.blocked_deliveries === 1 ? 'delivery' : 'deliveries'}`);

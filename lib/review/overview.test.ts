@@ -30,14 +30,28 @@ describe('readOverview on the reference scenario', () => {
     expect(o.tasks.map((t) => t.name)).toEqual(['scratch-loop', 'app-loop', 'cli-loop']);
     expect(o.cursor).toBe(46);
     const [scratch, app, cli] = o.tasks;
-    expect(scratch?.attention).toEqual(['manager wake-up blocked: no app thread', 'worker wake-up blocked: no app thread', 'manager lease stale', 'worker lease stale', 'dispatch lease stale']);
-    expect(scratch?.outstanding.map((a) => `${a.role}:${a.status}`)).toEqual(['manager:blocked_missing_thread', 'worker:blocked_missing_thread']);
+    expect(scratch?.attention).toEqual([
+      'manager wake-up blocked: no app thread',
+      'worker wake-up blocked: no app thread',
+      'manager lease stale',
+      'worker lease stale',
+      'dispatch lease stale',
+    ]);
+    expect(scratch?.outstanding.map((a) => `${a.role}:${a.status}`)).toEqual([
+      'manager:blocked_missing_thread',
+      'worker:blocked_missing_thread',
+    ]);
     expect(app?.finished).toBe(true);
     expect(app?.attention).toEqual([]);
     expect(app?.newest_event?.event_type).toBe('task_finished');
     expect(app?.autopilot).toMatchObject({ active: false, event_type: 'app_autopilot_stopped' });
     expect(cli?.autopilot.active).toBe(true);
-    expect(o.dispatch).toMatchObject({ dispatcher_id: 'dispatch-local', last_heartbeat_at: '2026-11-24T21:41:45Z', state: 'stale', stale_at: '2026-11-24T21:44:46.000Z' });
+    expect(o.dispatch).toMatchObject({
+      dispatcher_id: 'dispatch-local',
+      last_heartbeat_at: '2026-11-24T21:41:45Z',
+      state: 'stale',
+      stale_at: '2026-11-24T21:44:46.000Z',
+    });
   });
 
   it('follows the CLI: a delivery clears an outstanding action, heartbeats make leases healthy', async () => {
@@ -45,16 +59,43 @@ describe('readOverview on the reference scenario', () => {
     const now = '2026-11-24T21:50:00Z';
     const latest = readOverviewRow(db, SCRATCH, {}, new Date(now))!;
     const receiptId = latest.latest_receipt!.id;
-    const r = await runCli(['app-wakeup-record-delivery', 'scratch-loop', '--role', 'manager', '--dispatch-receipt', receiptId, '--delivery-status', 'blocked', '--reason', 'no thread', '--path', dir.dbPath, '--json'], { now });
+    const r = await runCli(
+      [
+        'app-wakeup-record-delivery',
+        'scratch-loop',
+        '--role',
+        'manager',
+        '--dispatch-receipt',
+        receiptId,
+        '--delivery-status',
+        'blocked',
+        '--reason',
+        'no thread',
+        '--path',
+        dir.dbPath,
+        '--json',
+      ],
+      { now },
+    );
     expect(r.code).toBe(0);
     await runCli(['app-heartbeat', 'scratch-loop', '--role', 'worker', '--path', dir.dbPath, '--json'], { now });
     await runCli(['app-heartbeat', 'scratch-loop', '--role', 'manager', '--path', dir.dbPath, '--json'], { now });
     const row = readOverviewRow(db, SCRATCH, {}, new Date(now))!;
     expect(row.outstanding.map((a) => a.role)).toEqual(['worker']);
     expect(row.blocked_deliveries).toBe(1);
-    expect(row.worker.lease).toMatchObject({ state: 'healthy', last_heartbeat_at: '2026-11-24T21:50:00Z', stale_at: '2026-11-24T21:53:01.000Z' });
-    expect(readOverviewRow(db, SCRATCH, { staleAfterSeconds: 30 }, new Date(now))!.worker.lease.stale_at).toBe('2026-11-24T21:50:31.000Z');
-    expect(row.attention).toEqual(['worker wake-up blocked: no app thread', '1 blocked delivery', 'dispatch lease stale']);
+    expect(row.worker.lease).toMatchObject({
+      state: 'healthy',
+      last_heartbeat_at: '2026-11-24T21:50:00Z',
+      stale_at: '2026-11-24T21:53:01.000Z',
+    });
+    expect(readOverviewRow(db, SCRATCH, { staleAfterSeconds: 30 }, new Date(now))!.worker.lease.stale_at).toBe(
+      '2026-11-24T21:50:31.000Z',
+    );
+    expect(row.attention).toEqual([
+      'worker wake-up blocked: no app thread',
+      '1 blocked delivery',
+      'dispatch lease stale',
+    ]);
     expect(readOverviewRow(db, 'task-none', {}, new Date(now))).toBeUndefined();
   });
 

@@ -2,7 +2,12 @@
 // pending inbox, newest event, outstanding wake actions). Read-only. Per task: indexed point queries (newest
 // row of an index range) and a per-connection cache of the newest receipt and autopilot event kept up to date
 // by rowid, so the cost grows with the number of tasks, not with history.
-import { DEFAULT_DISPATCHER_ID, DEFAULT_STALE_AFTER_SECONDS, timedLeaseOf, type TimedLease } from '../app-loop/leases.js';
+import {
+  DEFAULT_DISPATCHER_ID,
+  DEFAULT_STALE_AFTER_SECONDS,
+  timedLeaseOf,
+  type TimedLease,
+} from '../app-loop/leases.js';
 import { lastDispatchHeartbeat } from '../app-loop/loop-status.js';
 import type { Db } from '../store/open.js';
 import { perConnection } from '../store/statements.js';
@@ -129,7 +134,14 @@ function prepare(db: Db) {
 
 const stmts = perConnection(prepare);
 
-type NewestOfType = { seq: number; task_id: string; id: string; timestamp: string; event_type: string; attributes_json: string };
+type NewestOfType = {
+  seq: number;
+  task_id: string;
+  id: string;
+  timestamp: string;
+  event_type: string;
+  attributes_json: string;
+};
 const NEWEST_TYPES = ['app_autopilot_started', 'app_autopilot_stopped', 'app_wakeup_dispatch_planned'] as const;
 type NewestType = (typeof NEWEST_TYPES)[number];
 /** A task's newest event of one of NEWEST_TYPES. */
@@ -151,10 +163,16 @@ function newestLookup(db: Db): NewestLookup {
   const upTo = s.maxSeq.get()?.seq ?? 0;
   let cache = newestCaches.get(db);
   if (!cache) {
-    cache = { upTo, byType: new Map(NEWEST_TYPES.map((type) => [type, new Map(s.newestOfTypePerTask.all(type).map((r) => [r.task_id, r]))])) };
+    cache = {
+      upTo,
+      byType: new Map(
+        NEWEST_TYPES.map((type) => [type, new Map(s.newestOfTypePerTask.all(type).map((r) => [r.task_id, r]))]),
+      ),
+    };
     newestCaches.set(db, cache);
   } else if (upTo > cache.upTo) {
-    for (const row of s.newestTypesAfter.all({ after: cache.upTo, upTo })) cache.byType.get(row.event_type)?.set(row.task_id, row);
+    for (const row of s.newestTypesAfter.all({ after: cache.upTo, upTo }))
+      cache.byType.get(row.event_type)?.set(row.task_id, row);
     cache.upTo = upTo;
   }
   const current = cache;
@@ -165,7 +183,11 @@ function newestAutopilot(taskId: string, newest: NewestLookup) {
   const started = newest(taskId, 'app_autopilot_started');
   const stopped = newest(taskId, 'app_autopilot_stopped');
   const latest = [started, stopped].filter((e) => e !== undefined).sort((a, b) => b.seq - a.seq)[0];
-  return { active: latest?.event_type === 'app_autopilot_started', event_type: latest?.event_type ?? null, recorded_at: latest?.timestamp ?? null };
+  return {
+    active: latest?.event_type === 'app_autopilot_started',
+    event_type: latest?.event_type ?? null,
+    recorded_at: latest?.timestamp ?? null,
+  };
 }
 
 interface ReceiptAction {
@@ -184,7 +206,12 @@ function receiptState(db: Db, taskId: string, newest: NewestLookup) {
   for (const action of Array.isArray(actions) ? (actions as ReceiptAction[]) : []) {
     if (action.status !== 'ready_to_send' && action.status !== 'blocked_missing_thread') continue;
     if (deliveries.some((d) => d.role === action.role)) continue;
-    outstanding.push({ receipt_id: receipt.id, role: String(action.role), status: action.status, thread_id: typeof action.thread_id === 'string' ? action.thread_id : null });
+    outstanding.push({
+      receipt_id: receipt.id,
+      role: String(action.role),
+      status: action.status,
+      thread_id: typeof action.thread_id === 'string' ? action.thread_id : null,
+    });
   }
   const blocked = deliveries.filter((d) => d.status === 'blocked').length;
   return { latest: { id: receipt.id, recorded_at: receipt.timestamp }, outstanding, blocked };
@@ -194,7 +221,14 @@ function isFinished(state: TaskState): boolean {
   return state === 'done' || state === 'failed';
 }
 
-function readOverviewTask(db: Db, row: TaskBindingRow, options: Required<OverviewOptions>, now: Date, newest: NewestLookup, dispatch: TimedLease): OverviewTask {
+function readOverviewTask(
+  db: Db,
+  row: TaskBindingRow,
+  options: Required<OverviewOptions>,
+  now: Date,
+  newest: NewestLookup,
+  dispatch: TimedLease,
+): OverviewTask {
   const s = stmts(db);
   const pending = (sessionId: string) => s.pendingInbox.get(sessionId, row.id)?.n ?? 0;
   const role = (id: string | null, name: string | null, thread: string | null, hb: string | null): OverviewRole => ({
@@ -235,7 +269,10 @@ function dispatchLease(db: Db, o: Required<OverviewOptions>, now: Date): TimedLe
 }
 
 function resolved(options: OverviewOptions): Required<OverviewOptions> {
-  return { staleAfterSeconds: options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS, dispatcherId: options.dispatcherId ?? DEFAULT_DISPATCHER_ID };
+  return {
+    staleAfterSeconds: options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS,
+    dispatcherId: options.dispatcherId ?? DEFAULT_DISPATCHER_ID,
+  };
 }
 
 /** Every task, those that need a person first (then by creation), each with its leases and wake state. */
@@ -243,27 +280,31 @@ export function readOverview(db: Db, options: OverviewOptions, now: Date): Overv
   const o = resolved(options);
   const s = stmts(db);
   // One read transaction: the rows and the cursor describe the same snapshot.
-  return db.transaction(() => {
-    const newest = newestLookup(db);
-    const dispatch = dispatchLease(db, o, now);
-    const tasks = s.tasks.all().map((row) => readOverviewTask(db, row, o, now, newest, dispatch));
-    return {
-      generated_at: now.toISOString(),
-      stale_after_seconds: o.staleAfterSeconds,
-      dispatch: { dispatcher_id: o.dispatcherId, ...dispatch },
-      tasks: sortByAttention(tasks),
-      cursor: s.maxSeq.get()?.seq ?? 0,
-    };
-  }).deferred();
+  return db
+    .transaction(() => {
+      const newest = newestLookup(db);
+      const dispatch = dispatchLease(db, o, now);
+      const tasks = s.tasks.all().map((row) => readOverviewTask(db, row, o, now, newest, dispatch));
+      return {
+        generated_at: now.toISOString(),
+        stale_after_seconds: o.staleAfterSeconds,
+        dispatch: { dispatcher_id: o.dispatcherId, ...dispatch },
+        tasks: sortByAttention(tasks),
+        cursor: s.maxSeq.get()?.seq ?? 0,
+      };
+    })
+    .deferred();
 }
 
 /** One task's overview row (for a live update of a single row); undefined when the task does not exist. */
 export function readOverviewRow(db: Db, taskId: string, options: OverviewOptions, now: Date): OverviewTask | undefined {
   const o = resolved(options);
-  return db.transaction(() => {
-    const row = stmts(db).taskById.get(taskId);
-    return row ? readOverviewTask(db, row, o, now, newestLookup(db), dispatchLease(db, o, now)) : undefined;
-  }).deferred();
+  return db
+    .transaction(() => {
+      const row = stmts(db).taskById.get(taskId);
+      return row ? readOverviewTask(db, row, o, now, newestLookup(db), dispatchLease(db, o, now)) : undefined;
+    })
+    .deferred();
 }
 
 export function sortByAttention(tasks: OverviewTask[]): OverviewTask[] {

@@ -26,7 +26,16 @@ const receipt: ReviewReceipt = {
     action({ role: 'manager' }),
     action({
       deliveries: [
-        { event_id: 'telemetry-2', seq: 2, recorded_at: '2026-11-24T22:00:00Z', role: 'worker', status: 'sent', thread_id: null, reason: '+1\nline', recorded_by: 'CLI' },
+        {
+          event_id: 'telemetry-2',
+          seq: 2,
+          recorded_at: '2026-11-24T22:00:00Z',
+          role: 'worker',
+          status: 'sent',
+          thread_id: null,
+          reason: '+1\nline',
+          recorded_by: 'CLI',
+        },
       ],
     }),
   ],
@@ -38,6 +47,8 @@ describe('receiptsToCsv', () => {
     expect(lines).toHaveLength(4);
     expect(lines[3]).toBe('');
     expect(lines[1]).toBe('telemetry-1,2026-11-24T21:00:00Z,"scratch, ""quoted""",manager,ready,true,thread-1,,,,,');
-    expect(lines[2]).toBe(`telemetry-1,2026-11-24T21:00:00Z,"scratch, ""quoted""",worker,ready,true,thread-1,telemetry-2,sent,2026-11-24T22:00:00Z,"'+1\nline",CLI`);
+    expect(lines[2]).toBe(
+      `telemetry-1,2026-11-24T21:00:00Z,"scratch, ""quoted""",worker,ready,true,thread-1,telemetry-2,sent,2026-11-24T22:00:00Z,"'+1\nline",CLI`,
+    );
   });
 });

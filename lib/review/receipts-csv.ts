@@ -2,8 +2,18 @@
 import type { ReviewReceipt } from './receipts.js';
 
 const CSV_COLUMNS = [
-  'receipt_id', 'receipt_recorded_at', 'task', 'role', 'action_status', 'send_ready', 'thread_id',
-  'delivery_id', 'delivery_status', 'delivery_recorded_at', 'delivery_reason', 'recorded_by',
+  'receipt_id',
+  'receipt_recorded_at',
+  'task',
+  'role',
+  'action_status',
+  'send_ready',
+  'thread_id',
+  'delivery_id',
+  'delivery_status',
+  'delivery_recorded_at',
+  'delivery_reason',
+  'recorded_by',
 ] as const;
 
 function csvCell(value: unknown): string {
@@ -20,7 +30,8 @@ export function receiptsToCsv(receipts: readonly ReviewReceipt[]): string {
     for (const a of r.actions) {
       const base = [r.event_id, r.recorded_at, r.task_name, a.role, a.status, a.send_ready, a.thread_id];
       if (a.deliveries.length === 0) lines.push([...base, '', '', '', '', ''].map(csvCell).join(','));
-      for (const d of a.deliveries) lines.push([...base, d.event_id, d.status, d.recorded_at, d.reason, d.recorded_by].map(csvCell).join(','));
+      for (const d of a.deliveries)
+        lines.push([...base, d.event_id, d.status, d.recorded_at, d.reason, d.recorded_by].map(csvCell).join(','));
     }
   }
   return `${lines.join('\r\n')}\r\n`;

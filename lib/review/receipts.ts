@@ -158,7 +158,11 @@ function toReceipt(db: Db, row: ReceiptRow): ReviewReceipt {
     recorded_at: row.timestamp,
     task_id: row.task_id,
     task_name: row.task_name ?? row.task_id,
-    dispatcher: { command: str(dispatcher.command), required: typeof dispatcher.required === 'boolean' ? dispatcher.required : null, state: str(dispatcher.state) },
+    dispatcher: {
+      command: str(dispatcher.command),
+      required: typeof dispatcher.required === 'boolean' ? dispatcher.required : null,
+      state: str(dispatcher.state),
+    },
     actions,
   };
 }
@@ -201,32 +205,38 @@ const AFTER_ALL = '\uffff';
  * of the previous page), filtered; role/status filters keep whole receipts. With a role or status filter
  * a page may come back short, with `nextBefore` set, when SCAN_BUDGET receipts were read without filling it.
  */
-export function reviewReceipts(db: Db, filter: ReceiptsFilter = {}, page: { before?: number | null; limit?: number } = {}): ReceiptsPage {
+export function reviewReceipts(
+  db: Db,
+  filter: ReceiptsFilter = {},
+  page: { before?: number | null; limit?: number } = {},
+): ReceiptsPage {
   const limit = Math.min(Math.max(1, page.limit ?? 50), 500);
   const s = receiptStatements(db);
   const statement = filter.taskId ? s.ofTask : s.all;
   const out: ReviewReceipt[] = [];
-  return db.transaction(() => {
-    // The keyset: strictly after (stamp, before) in the order above; `to` lowers it when it is earlier.
-    let before = page.before ?? Number.MAX_SAFE_INTEGER;
-    let stamp = page.before ? (s.stampOf.get(page.before)?.timestamp ?? AFTER_ALL) : AFTER_ALL;
-    if (filter.to && filter.to < stamp) [stamp, before] = [filter.to, Number.MAX_SAFE_INTEGER];
-    let exhausted = false;
-    let scanned = 0;
-    let last: number | null = null;
-    while (out.length < limit && !exhausted && scanned < SCAN_BUDGET) {
-      const rows = statement.all({ stamp, before, taskId: filter.taskId ?? null, from: filter.from ?? '', limit });
-      if (rows.length < limit) exhausted = true;
-      for (const row of rows) {
-        [stamp, before, last] = [row.timestamp, row.seq, row.seq];
-        scanned++;
-        const receipt = toReceipt(db, row);
-        if (matches(receipt, filter)) out.push(receipt);
-        if (out.length === limit) break;
+  return db
+    .transaction(() => {
+      // The keyset: strictly after (stamp, before) in the order above; `to` lowers it when it is earlier.
+      let before = page.before ?? Number.MAX_SAFE_INTEGER;
+      let stamp = page.before ? (s.stampOf.get(page.before)?.timestamp ?? AFTER_ALL) : AFTER_ALL;
+      if (filter.to && filter.to < stamp) [stamp, before] = [filter.to, Number.MAX_SAFE_INTEGER];
+      let exhausted = false;
+      let scanned = 0;
+      let last: number | null = null;
+      while (out.length < limit && !exhausted && scanned < SCAN_BUDGET) {
+        const rows = statement.all({ stamp, before, taskId: filter.taskId ?? null, from: filter.from ?? '', limit });
+        if (rows.length < limit) exhausted = true;
+        for (const row of rows) {
+          [stamp, before, last] = [row.timestamp, row.seq, row.seq];
+          scanned++;
+          const receipt = toReceipt(db, row);
+          if (matches(receipt, filter)) out.push(receipt);
+          if (out.length === limit) break;
+        }
       }
-    }
-    return { receipts: out, nextBefore: exhausted && out.length < limit ? null : last };
-  }).deferred();
+      return { receipts: out, nextBefore: exhausted && out.length < limit ? null : last };
+    })
+    .deferred();
 }
 
 /** Every receipt matching the filter (bounded), for export. */

@@ -11,7 +11,10 @@ describe('markSessionGone', () => {
     const { db } = corePair({ bound: false });
     const session = findSession(db, 'core-worker');
     markSessionGone(db, session?.id as string, '2026-06-11T12:00:05.000Z');
-    expect(findSession(db, 'core-worker')).toMatchObject({ state: 'gone', last_heartbeat_at: '2026-06-11T12:00:05.000Z' });
+    expect(findSession(db, 'core-worker')).toMatchObject({
+      state: 'gone',
+      last_heartbeat_at: '2026-06-11T12:00:05.000Z',
+    });
     expect(findSession(db, 'core-manager')).toMatchObject({ state: 'active' });
   });
 });
@@ -20,7 +23,10 @@ describe('deregisterSession', () => {
   it('marks an unbound session gone through a succeeded deregister_session command', () => {
     const { db } = corePair({ bound: false });
     expect(deregisterSession(db, 'core-worker', at(5))).toEqual({ name: 'core-worker', state: 'gone' });
-    expect(findSession(db, 'core-worker')).toMatchObject({ state: 'gone', last_heartbeat_at: '2026-06-11T12:00:05.000Z' });
+    expect(findSession(db, 'core-worker')).toMatchObject({
+      state: 'gone',
+      last_heartbeat_at: '2026-06-11T12:00:05.000Z',
+    });
     const [command] = listCommands(db, { type: 'deregister_session' });
     expect(command).toMatchObject({ state: 'succeeded', task_id: null });
     expect(count(db, 'events', `type = 'session_deregistered'`)).toBe(1);

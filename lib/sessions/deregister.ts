@@ -40,13 +40,24 @@ export function deregisterSession(db: Db, name: string, now: Date): { name: stri
           type: 'session_deregister_failed',
           taskId: binding.task_id,
           commandId: command.id,
-          payload: { active_binding: activeBinding, error, error_type: 'CodexSessionError', expected_failure: true, name },
+          payload: {
+            active_binding: activeBinding,
+            error,
+            error_type: 'CodexSessionError',
+            expected_failure: true,
+            name,
+          },
         });
         return error;
       }
       markSessionGone(db, session.id, at);
       appendEvent(db, { createdAt: at, type: 'session_deregistered', commandId: command.id, payload: { name } });
-      finishImmediateCommand(db, command, { state: 'succeeded', result: { command_id: command.id, name, state: 'gone' } }, at);
+      finishImmediateCommand(
+        db,
+        command,
+        { state: 'succeeded', result: { command_id: command.id, name, state: 'gone' } },
+        at,
+      );
       return null;
     })
     .immediate();

@@ -59,7 +59,10 @@ function readFrom(file: string, offset: number): Buffer {
   const fd = openSync(file, 'r');
   try {
     const size = fstatSync(fd).size;
-    if (offset > size) throw new ConflictError(`rollout file shrank below the stored offset ${offset} (now ${size} bytes): ${file}; register the session again to start over`);
+    if (offset > size)
+      throw new ConflictError(
+        `rollout file shrank below the stored offset ${offset} (now ${size} bytes): ${file}; register the session again to start over`,
+      );
     const buffer = Buffer.alloc(size - offset);
     let read = 0;
     while (read < buffer.length) {
@@ -86,7 +89,8 @@ export interface IngestResult {
  */
 export function ingestSession(db: Db, name: string, now: Date): IngestResult {
   const session = requireSession(db, name);
-  if (session.state !== 'active') throw new ConflictError(`session ${name} is ${session.state}; register it again before ingesting`);
+  if (session.state !== 'active')
+    throw new ConflictError(`session ${name} is ${session.state}; register it again before ingesting`);
   const file = session.codex_session_path;
   if (!file) throw new UsageError(`session ${name} has no Codex rollout path`);
   if (!existsSync(file)) throw new NotFoundError('rollout', file, `rollout file not found: ${file}`);
@@ -97,9 +101,16 @@ export function ingestSession(db: Db, name: string, now: Date): IngestResult {
   // run; we move past every complete line, valid or not.
   const newOffset = parsed.endOffset;
   db.transaction(() => {
-    const insert = db.prepare(`insert into codex_events(session_id, timestamp, type, subtype, payload_json, byte_offset, ingested_at) values (?, ?, ?, ?, ?, ?, ?)`);
-    for (const r of parsed.records) insert.run(session.id, r.timestamp ?? at, r.type, r.subtype, stableJson(r.payload), r.byteOffset, at);
-    db.prepare('update sessions set last_ingest_offset = ?, last_heartbeat_at = ? where id = ?').run(newOffset, at, session.id);
+    const insert = db.prepare(
+      `insert into codex_events(session_id, timestamp, type, subtype, payload_json, byte_offset, ingested_at) values (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const r of parsed.records)
+      insert.run(session.id, r.timestamp ?? at, r.type, r.subtype, stableJson(r.payload), r.byteOffset, at);
+    db.prepare('update sessions set last_ingest_offset = ?, last_heartbeat_at = ? where id = ?').run(
+      newOffset,
+      at,
+      session.id,
+    );
     appendTelemetry(db, {
       taskId: liveTaskOf(db, session),
       timestamp: at,
@@ -107,10 +118,20 @@ export function ingestSession(db: Db, name: string, now: Date): IngestResult {
       eventType: 'codex_events_ingested',
       summary: `Stored ${parsed.records.length} new Codex event(s) of ${session.name}.`,
       correlation: { session: session.name, session_id: session.id },
-      attributes: { new_events: parsed.records.length, new_offset: newOffset, skipped_lines: parsed.skippedLines, start_offset: start },
+      attributes: {
+        new_events: parsed.records.length,
+        new_offset: newOffset,
+        skipped_lines: parsed.skippedLines,
+        start_offset: start,
+      },
     });
   }).immediate();
-  return { new_events: parsed.records.length, new_offset: newOffset, session: session.name, skipped_lines: parsed.skippedLines };
+  return {
+    new_events: parsed.records.length,
+    new_offset: newOffset,
+    session: session.name,
+    skipped_lines: parsed.skippedLines,
+  };
 }
 
 function liveTaskOf(db: Db, session: SessionRow): string | null {
@@ -141,12 +162,19 @@ export function redactContent(value: unknown): unknown {
 }
 
 /** The newest codex_events of a session (content redacted unless asked), plus codex_events_tail_read telemetry. */
-export function tailSession(db: Db, input: { name: string; limit?: number; subtype?: string; includeContent?: boolean }, now: Date) {
+export function tailSession(
+  db: Db,
+  input: { name: string; limit?: number; subtype?: string; includeContent?: boolean },
+  now: Date,
+) {
   const session = requireSession(db, input.name);
   const limit = Math.max(0, input.limit ?? 50);
   const subtype = input.subtype ?? null;
   const rows = db
-    .prepare<[string, string | null, string | null, number], { id: number; byte_offset: number; payload_json: string; subtype: string | null; timestamp: string; type: string }>(
+    .prepare<
+      [string, string | null, string | null, number],
+      { id: number; byte_offset: number; payload_json: string; subtype: string | null; timestamp: string; type: string }
+    >(
       `select id, byte_offset, payload_json, subtype, timestamp, type from codex_events where session_id = ? and (? is null or subtype = ?) order by id desc limit ?`,
     )
     .all(session.id, subtype, subtype, limit);

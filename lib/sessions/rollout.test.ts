@@ -13,8 +13,13 @@ describe('readRolloutMeta', () => {
       writeFileSync(path, text);
       return path;
     };
-    expect(readRolloutMeta(file('ok.jsonl', '{"type":"session_meta","payload":{"id":"abc","cwd":"/w"}}\n{"type":"x"}\n'))).toEqual({ codexSessionId: 'abc', cwd: '/w' });
-    expect(readRolloutMeta(file('nocwd.jsonl', '{"type":"session_meta","payload":{"id":"abc"}}'))).toEqual({ codexSessionId: 'abc', cwd: null });
+    expect(
+      readRolloutMeta(file('ok.jsonl', '{"type":"session_meta","payload":{"id":"abc","cwd":"/w"}}\n{"type":"x"}\n')),
+    ).toEqual({ codexSessionId: 'abc', cwd: '/w' });
+    expect(readRolloutMeta(file('nocwd.jsonl', '{"type":"session_meta","payload":{"id":"abc"}}'))).toEqual({
+      codexSessionId: 'abc',
+      cwd: null,
+    });
     const missing = join(t.dir, 'missing.jsonl');
     expect(() => readRolloutMeta(missing)).toThrow(`rollout file not found: ${missing}`);
     expect(() => readRolloutMeta(file('empty.jsonl', ''))).toThrow(/empty/);

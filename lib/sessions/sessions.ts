@@ -43,7 +43,8 @@ export function findSessionById(db: Db, id: string): SessionRow | undefined {
 export function requireSession(db: Db, name: string, role?: Role): SessionRow {
   const session = findSession(db, name);
   if (!session) throw new NotFoundError('session', name, `no session registered with name ${name}`);
-  if (role && session.role !== role) throw new ConflictError(`session ${name} is a ${session.role}, expected a ${role}`);
+  if (role && session.role !== role)
+    throw new ConflictError(`session ${name} is a ${session.role}, expected a ${role}`);
   return session;
 }
 
@@ -69,7 +70,9 @@ export function upsertSession(db: Db, input: SessionRegistration, registeredAt: 
   const write = () => {
     const existing = findSession(db, input.name);
     if (existing && existing.role !== input.role) {
-      throw new ConflictError(`session ${input.name} is already registered as a ${existing.role}; cannot register it as a ${input.role}`);
+      throw new ConflictError(
+        `session ${input.name} is already registered as a ${existing.role}; cannot register it as a ${input.role}`,
+      );
     }
     const id = existing?.id ?? newId('session');
     const values = {

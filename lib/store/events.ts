@@ -19,6 +19,14 @@ export function appendEvent(db: Db, event: NewEvent): number {
       `insert into events(created_at, actor, command_id, correlation_id, task_id, worker_id, manager_id, type, payload_json)
        values (?, ?, ?, ?, ?, null, null, ?, ?)`,
     )
-    .run(event.createdAt, event.actor ?? 'workerctl', event.commandId ?? null, event.correlationId ?? null, event.taskId ?? null, event.type, stableJson(event.payload));
+    .run(
+      event.createdAt,
+      event.actor ?? 'workerctl',
+      event.commandId ?? null,
+      event.correlationId ?? null,
+      event.taskId ?? null,
+      event.type,
+      stableJson(event.payload),
+    );
   return Number(result.lastInsertRowid);
 }

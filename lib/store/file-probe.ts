@@ -53,7 +53,8 @@ function walUserVersion(walPath: string, pageSize: number): number | null {
   const frameBytes = WAL_FRAME_HEADER_BYTES + pageSize;
   for (let at = WAL_HEADER_BYTES; at + frameBytes <= wal.length; at += frameBytes) {
     if (wal.readUInt32BE(at + 8) !== salt1 || wal.readUInt32BE(at + 12) !== salt2) break;
-    if (wal.readUInt32BE(at) === 1) pendingPageOne = wal.readUInt32BE(at + WAL_FRAME_HEADER_BYTES + USER_VERSION_OFFSET);
+    if (wal.readUInt32BE(at) === 1)
+      pendingPageOne = wal.readUInt32BE(at + WAL_FRAME_HEADER_BYTES + USER_VERSION_OFFSET);
     if (wal.readUInt32BE(at + 4) !== 0 && pendingPageOne !== null) committed = pendingPageOne; // a commit frame
   }
   return committed;
@@ -69,7 +70,8 @@ export function probeDatabaseFile(path: string): FileKind {
   if (!stat.isFile()) return { kind: 'not-a-file' };
   if (stat.size === 0) return { kind: 'empty' };
   const header = readPrefix(path, HEADER_BYTES);
-  if (!header || header.length < HEADER_BYTES || header.toString('latin1', 0, 16) !== MAGIC) return { kind: 'not-sqlite' };
+  if (!header || header.length < HEADER_BYTES || header.toString('latin1', 0, 16) !== MAGIC)
+    return { kind: 'not-sqlite' };
   const rawPageSize = header.readUInt16BE(16);
   const pageSize = rawPageSize === 1 ? 65_536 : rawPageSize;
   const wal = header[18] === 2;

@@ -24,14 +24,22 @@ function track<T extends TempDir>(t: T): T {
 function normalizedSchema(sql: string): string[] {
   return sql
     .split(/;\s*\n/)
-    .map((s) => s.replace(/\/\*.*?\*\//gs, '').replace(/\s+/g, ' ').replace(/;$/, '').trim())
+    .map((s) =>
+      s
+        .replace(/\/\*.*?\*\//gs, '')
+        .replace(/\s+/g, ' ')
+        .replace(/;$/, '')
+        .trim(),
+    )
     .filter((s) => s !== '' && !s.startsWith('CREATE TABLE sqlite_sequence') && !s.includes("'telemetry_events_fts_"))
     .sort();
 }
 
 function schemaOf(file: string): string[] {
   const db = new Database(file, { readonly: true });
-  const rows = db.prepare<[], { sql: string }>("select sql from sqlite_master where sql is not null order by name").all();
+  const rows = db
+    .prepare<[], { sql: string }>('select sql from sqlite_master where sql is not null order by name')
+    .all();
   db.close();
   return normalizedSchema(rows.map((r) => `${r.sql};\n`).join(''));
 }
@@ -106,7 +114,7 @@ describe('openDatabase', () => {
     expect(readFileSync(t.dbPath).equals(bytes)).toBe(true);
   });
 
-  it('refuses random bytes and another application\'s SQLite file untouched', () => {
+  it("refuses random bytes and another application's SQLite file untouched", () => {
     const t = track(tempDir());
     writeFileSync(t.dbPath, Buffer.alloc(4096, 7));
     expect(() => openDatabase(t.dbPath)).toThrow(DatabaseError);
@@ -147,7 +155,10 @@ function leaveHotWal(file: string, sql: string): void {
 describe('openDatabase leaves a file it refuses exactly as it was', () => {
   it('a newer schema committed only in a hot WAL: main file, -wal and -shm keep every byte', () => {
     const t = track(scenarioCopy());
-    leaveHotWal(t.dbPath, "pragma user_version = 31; insert into tasks(id, name, goal, state, created_at, updated_at) values ('task-x', 'x', 'g', 'candidate', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
+    leaveHotWal(
+      t.dbPath,
+      "pragma user_version = 31; insert into tasks(id, name, goal, state, created_at, updated_at) values ('task-x', 'x', 'g', 'candidate', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+    );
     const before = fingerprint(t.dbPath);
     expect(before[1]).not.toBe('-');
     expect(() => openDatabase(t.dbPath)).toThrow(SchemaTooNewError);
@@ -207,7 +218,9 @@ describe('openDatabase read-only never writes', () => {
     raw.pragma('user_version = 20');
     raw.close();
     const before = fingerprint(t.dbPath);
-    expect(() => openDatabase(t.dbPath, { readonly: true })).toThrow(/must be upgraded to 24 before it can be served read-only/);
+    expect(() => openDatabase(t.dbPath, { readonly: true })).toThrow(
+      /must be upgraded to 24 before it can be served read-only/,
+    );
     expect(fingerprint(t.dbPath)).toEqual(before);
   });
 

@@ -58,7 +58,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
       return db;
     }
     db.pragma('foreign_keys = ON'); // before any transaction: SQLite ignores it inside one
-    if (db.pragma('foreign_keys', { simple: true }) !== 1) throw new DatabaseError(file, 'foreign_keys could not be enabled');
+    if (db.pragma('foreign_keys', { simple: true }) !== 1)
+      throw new DatabaseError(file, 'foreign_keys could not be enabled');
     setWal(db, file);
     const now = options.now ?? (() => new Date());
     if (plan === 'create') createFresh(db, now);
@@ -83,7 +84,8 @@ function refuseByProbe(file: string, probe: FileKind, readonly: boolean): void {
       throw new DatabaseError(file, 'not a SQLite database; the file was not changed');
     case 'missing':
     case 'empty':
-      if (readonly) throw new DatabaseError(file, `database file ${probe.kind === 'empty' ? 'is empty' : 'does not exist'}`);
+      if (readonly)
+        throw new DatabaseError(file, `database file ${probe.kind === 'empty' ? 'is empty' : 'does not exist'}`);
       return;
     case 'sqlite':
       if (probe.userVersion > NEWEST_KNOWN_VERSION) {
@@ -114,7 +116,10 @@ function ensureWritable(file: string): void {
     try {
       accessSync(target, constants.W_OK);
     } catch {
-      throw new DatabaseError(file, `database ${target === file ? 'file' : 'folder'} is read-only; conveyor needs to write it (and its -wal and -shm files)`);
+      throw new DatabaseError(
+        file,
+        `database ${target === file ? 'file' : 'folder'} is read-only; conveyor needs to write it (and its -wal and -shm files)`,
+      );
     }
   }
 }
@@ -132,12 +137,18 @@ function setWal(db: Db, file: string): void {
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal') throw new Error(`journal_mode is ${String(mode)}`);
   } catch (error) {
-    throw new DatabaseError(file, `cannot switch the database to WAL (is the file or its folder read-only?): ${(error as Error).message}`, { cause: error });
+    throw new DatabaseError(
+      file,
+      `cannot switch the database to WAL (is the file or its folder read-only?): ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
 function tableNames(db: Db): Set<string> {
-  const rows = db.prepare<[], { name: string }>("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'").all();
+  const rows = db
+    .prepare<[], { name: string }>("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'")
+    .all();
   return new Set(rows.map((r) => r.name));
 }
 
@@ -161,7 +172,10 @@ function planMigration(db: Db, file: string, version: number): 'create' | 'upgra
 function createFresh(db: Db, now: Clock): void {
   db.transaction(() => {
     for (const statement of SCHEMA_V24_STATEMENTS) db.exec(statement);
-    db.prepare('insert or ignore into schema_migrations(version, applied_at) values (?, ?)').run(SCHEMA_VERSION, isoMillis(now()));
+    db.prepare('insert or ignore into schema_migrations(version, applied_at) values (?, ?)').run(
+      SCHEMA_VERSION,
+      isoMillis(now()),
+    );
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }
@@ -184,7 +198,10 @@ function upgradeLegacy(db: Db, now: Clock): void {
       const columns = db.prepare<[], { name: string }>(`select name from pragma_table_info('${table}')`).all();
       if (!columns.some((c) => c.name === column)) db.exec(`alter table ${table} add column ${column} ${type}`);
     }
-    db.prepare('insert or ignore into schema_migrations(version, applied_at) values (?, ?)').run(SCHEMA_VERSION, isoMillis(now()));
+    db.prepare('insert or ignore into schema_migrations(version, applied_at) values (?, ?)').run(
+      SCHEMA_VERSION,
+      isoMillis(now()),
+    );
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }

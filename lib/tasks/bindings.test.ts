@@ -9,7 +9,10 @@ describe('unbindTask', () => {
     const ended = unbindTask(db, TASK, at(10));
     expect(ended).toMatchObject({ task_id: task.id, state: 'ended', ended_at: '2026-06-11T12:00:10.000Z' });
     expect(activeBindingForTask(db, task.id)).toBeUndefined();
-    const event = db.prepare(`select task_id, payload_json from events where type = 'binding_ended'`).get() as { task_id: string; payload_json: string };
+    const event = db.prepare(`select task_id, payload_json from events where type = 'binding_ended'`).get() as {
+      task_id: string;
+      payload_json: string;
+    };
     expect(event.task_id).toBe(task.id);
     expect(JSON.parse(event.payload_json)).toEqual({ task: TASK });
   });

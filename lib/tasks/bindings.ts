@@ -26,7 +26,8 @@ export interface LiveBinding {
   manager: SessionRow;
 }
 
-const BINDING_COLUMNS = 'id, task_id, worker_id, manager_id, worker_session_id, manager_session_id, state, created_at, ended_at';
+const BINDING_COLUMNS =
+  'id, task_id, worker_id, manager_id, worker_session_id, manager_session_id, state, created_at, ended_at';
 
 function prefixed(alias: string, columns: string): string {
   return columns
@@ -39,7 +40,8 @@ type JoinedRow = Record<string, unknown>;
 
 function unprefix<T>(row: JoinedRow, alias: string): T {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) if (key.startsWith(`${alias}_`)) out[key.slice(alias.length + 1)] = value;
+  for (const [key, value] of Object.entries(row))
+    if (key.startsWith(`${alias}_`)) out[key.slice(alias.length + 1)] = value;
   return out as T;
 }
 
@@ -56,7 +58,11 @@ export function activeBindingForTask(db: Db, taskId: string): LiveBinding | unde
     )
     .get(taskId);
   if (!row) return undefined;
-  return { binding: unprefix<BindingRow>(row, 'b'), worker: unprefix<SessionRow>(row, 'w'), manager: unprefix<SessionRow>(row, 'm') };
+  return {
+    binding: unprefix<BindingRow>(row, 'b'),
+    worker: unprefix<SessionRow>(row, 'w'),
+    manager: unprefix<SessionRow>(row, 'm'),
+  };
 }
 
 export function requireActiveBinding(db: Db, task: Pick<TaskRow, 'id' | 'name'>): LiveBinding {
@@ -79,15 +85,25 @@ export function liveBindingOfSession(db: Db, sessionId: string): BindingRow | un
  * Binds a task to a worker and a manager session (by name) and writes binding_created, in one transaction.
  * Refused when the task or either session already has a live binding, or a session has the wrong role.
  */
-export function createBinding(db: Db, task: TaskRow, workerName: string, managerName: string, createdAt: string): LiveBinding {
+export function createBinding(
+  db: Db,
+  task: TaskRow,
+  workerName: string,
+  managerName: string,
+  createdAt: string,
+): LiveBinding {
   const write = (): LiveBinding => {
     const worker = requireSession(db, workerName, 'worker');
     const manager = requireSession(db, managerName, 'manager');
-    if (activeBindingForTask(db, task.id) || db.prepare(`select 1 from bindings where task_id = ? and state in ('active','ending')`).get(task.id)) {
+    if (
+      activeBindingForTask(db, task.id) ||
+      db.prepare(`select 1 from bindings where task_id = ? and state in ('active','ending')`).get(task.id)
+    ) {
       throw new ConflictError(`task ${task.name} already has an active binding`);
     }
     for (const session of [worker, manager]) {
-      if (liveBindingOfSession(db, session.id)) throw new ConflictError(`session ${session.name} is already in an active binding`);
+      if (liveBindingOfSession(db, session.id))
+        throw new ConflictError(`session ${session.name} is already in an active binding`);
     }
     const binding: BindingRow = {
       id: newId('binding'),
@@ -100,7 +116,9 @@ export function createBinding(db: Db, task: TaskRow, workerName: string, manager
       created_at: createdAt,
       ended_at: null,
     };
-    db.prepare(`insert into bindings(${BINDING_COLUMNS}) values (@id, @task_id, @worker_id, @manager_id, @worker_session_id, @manager_session_id, @state, @created_at, @ended_at)`).run(binding);
+    db.prepare(
+      `insert into bindings(${BINDING_COLUMNS}) values (@id, @task_id, @worker_id, @manager_id, @worker_session_id, @manager_session_id, @state, @created_at, @ended_at)`,
+    ).run(binding);
     appendEvent(db, {
       createdAt,
       type: 'binding_created',

@@ -26,7 +26,10 @@ export interface CorePair {
 }
 
 export function writeRollout(path: string, codexId: string): void {
-  writeFileSync(path, `${JSON.stringify({ type: 'session_meta', payload: { id: codexId, cwd: '/work' }, timestamp: '2026-06-11T11:00:00.000Z' })}\n`);
+  writeFileSync(
+    path,
+    `${JSON.stringify({ type: 'session_meta', payload: { id: codexId, cwd: '/work' }, timestamp: '2026-06-11T11:00:00.000Z' })}\n`,
+  );
 }
 
 /** Appends JSONL lines (objects are serialised; strings are written as they are). */
@@ -35,13 +38,35 @@ export function appendRollout(path: string, ...lines: Array<Record<string, unkno
 }
 
 export function taskComplete(turn: string, message = 'done'): Record<string, unknown> {
-  return { type: 'event_msg', timestamp: '2026-06-11T11:59:00.000Z', payload: { type: 'task_complete', turn_id: turn, last_agent_message: message } };
+  return {
+    type: 'event_msg',
+    timestamp: '2026-06-11T11:59:00.000Z',
+    payload: { type: 'task_complete', turn_id: turn, last_agent_message: message },
+  };
 }
 
-export function registerRole(db: Db, dir: string, role: Role, name = `core-${role}`, options: { tmux?: string } = {}): string {
+export function registerRole(
+  db: Db,
+  dir: string,
+  role: Role,
+  name = `core-${role}`,
+  options: { tmux?: string } = {},
+): string {
   const rollout = join(dir, `rollout-${name}.jsonl`);
   writeRollout(rollout, `codex-${name}`);
-  upsertSession(db, { name, role, pid: 4000, cwd: dir, codexSessionPath: rollout, codexSessionId: `codex-${name}`, tmuxSession: options.tmux ?? null }, isoMillis(at(-600)));
+  upsertSession(
+    db,
+    {
+      name,
+      role,
+      pid: 4000,
+      cwd: dir,
+      codexSessionPath: rollout,
+      codexSessionId: `codex-${name}`,
+      tmuxSession: options.tmux ?? null,
+    },
+    isoMillis(at(-600)),
+  );
   return rollout;
 }
 
@@ -59,7 +84,10 @@ export function corePair(options: { bound?: boolean; tmux?: Partial<Record<Role,
 }
 
 export function telemetryTypes(db: Db): string[] {
-  return db.prepare<[], { event_type: string }>('select event_type from telemetry_events order by rowid').all().map((r) => r.event_type);
+  return db
+    .prepare<[], { event_type: string }>('select event_type from telemetry_events order by rowid')
+    .all()
+    .map((r) => r.event_type);
 }
 
 export function ftsCount(db: Db): number {

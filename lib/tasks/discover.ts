@@ -118,7 +118,9 @@ function suggestionsFor(
     });
   }
   const registered = (role: string) => all.filter((s) => active(s) && s.role === role).length;
-  if (!worker) suggestions.push({ kind: 'register-worker', prompt: registerPrompt('worker', query, registered('worker')) });
-  if (!manager) suggestions.push({ kind: 'register-manager', prompt: registerPrompt('manager', query, registered('manager')) });
+  if (!worker)
+    suggestions.push({ kind: 'register-worker', prompt: registerPrompt('worker', query, registered('worker')) });
+  if (!manager)
+    suggestions.push({ kind: 'register-manager', prompt: registerPrompt('manager', query, registered('manager')) });
   return suggestions;
 }

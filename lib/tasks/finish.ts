@@ -29,11 +29,14 @@ export interface TmuxControl {
 const tmuxControl: TmuxControl = {
   kill(session) {
     const r = spawnSync('tmux', ['kill-session', '-t', session], { encoding: 'utf8' });
-    return r.error || r.status !== 0 ? { ok: false, error: r.error?.message || r.stderr.trim() || 'tmux kill-session failed' } : { ok: true };
+    return r.error || r.status !== 0
+      ? { ok: false, error: r.error?.message || r.stderr.trim() || 'tmux kill-session failed' }
+      : { ok: true };
   },
   paste(session, text) {
     const r = spawnSync('tmux', ['send-keys', '-t', session, '-l', text], { encoding: 'utf8' });
-    if (r.error || r.status !== 0) return { ok: false, error: r.error?.message || r.stderr.trim() || 'tmux send-keys failed' };
+    if (r.error || r.status !== 0)
+      return { ok: false, error: r.error?.message || r.stderr.trim() || 'tmux send-keys failed' };
     spawnSync('tmux', ['send-keys', '-t', session, 'Enter']);
     return { ok: true };
   },
@@ -82,9 +85,18 @@ export interface DecisionAssessment {
 }
 
 function assessDecision(db: Db, taskId: string, decisionId: number | undefined, now: Date): DecisionAssessment {
-  if (decisionId === undefined) return { allowed_decisions: ['stop'], decision: null, decision_id: null, ok: false, warnings: ['missing_decision_id'] };
+  if (decisionId === undefined)
+    return {
+      allowed_decisions: ['stop'],
+      decision: null,
+      decision_id: null,
+      ok: false,
+      warnings: ['missing_decision_id'],
+    };
   const row = db
-    .prepare<[number], DecisionRow>('select id, task_id, manager_id, manager_cycle_id, decision, reason, created_at from manager_decisions where id = ?')
+    .prepare<[number], DecisionRow>(
+      'select id, task_id, manager_id, manager_cycle_id, decision, reason, created_at from manager_decisions where id = ?',
+    )
     .get(decisionId);
   const warnings: string[] = [];
   let age: number | null = null;
@@ -96,14 +108,28 @@ function assessDecision(db: Db, taskId: string, decisionId: number | undefined, 
     if (age === null) warnings.push('decision_timestamp_invalid');
     else if (age > DECISION_MAX_AGE_SECONDS) warnings.push('decision_stale');
   }
-  return { age_seconds: age, allowed_decisions: ['stop'], decision: row ?? null, decision_id: decisionId, max_age_seconds: DECISION_MAX_AGE_SECONDS, ok: warnings.length === 0, warnings };
+  return {
+    age_seconds: age,
+    allowed_decisions: ['stop'],
+    decision: row ?? null,
+    decision_id: decisionId,
+    max_age_seconds: DECISION_MAX_AGE_SECONDS,
+    ok: warnings.length === 0,
+    warnings,
+  };
 }
 
 function ackAudit(db: Db, taskId: string, required: boolean) {
   const worker = latestAck(db, taskId, 'worker');
   const manager = latestAck(db, taskId, 'manager');
   const missing = [...(worker ? [] : ['worker']), ...(manager ? [] : ['manager'])];
-  return { manager_ack_id: manager?.id ?? null, missing, ok: missing.length === 0, require_acks: required, worker_ack_id: worker?.id ?? null };
+  return {
+    manager_ack_id: manager?.id ?? null,
+    missing,
+    ok: missing.length === 0,
+    require_acks: required,
+    worker_ack_id: worker?.id ?? null,
+  };
 }
 
 function epilogueAudit(db: Db, taskId: string, required: boolean) {
@@ -117,7 +143,13 @@ function hasAdversarialProof(db: Db, taskId: string): boolean {
     const e = c.evidence;
     const filled = (k: string) => typeof e[k] === 'string' && (e[k] as string).trim() !== '';
     const status = typeof e.status === 'string' ? e.status.toLowerCase() : '';
-    return e.evidence_type === 'adversarial_check' && filled('failure_mode') && filled('check') && filled('result') && !FAILING_PROOF_STATUSES.has(status);
+    return (
+      e.evidence_type === 'adversarial_check' &&
+      filled('failure_mode') &&
+      filled('check') &&
+      filled('result') &&
+      !FAILING_PROOF_STATUSES.has(status)
+    );
   });
 }
 
@@ -131,22 +163,27 @@ function gateFailureMessage(stage: string, audit: Record<string, unknown>): stri
     const open = (audit as unknown as CriteriaAudit).open_criteria.map((c) => `#${c.id}: ${c.criterion}`).join('; ');
     return `finish refused: accepted acceptance criteria are still open (${open}); satisfy, defer or reject them first`;
   }
-  if (stage === 'final_ack_audit') return `finish refused: acknowledgements missing from ${(audit.missing as string[]).join(' and ')}`;
+  if (stage === 'final_ack_audit')
+    return `finish refused: acknowledgements missing from ${(audit.missing as string[]).join(' and ')}`;
   return `finish refused: epilogue steps not succeeded: ${(audit.missing_or_incomplete as string[]).join(', ')}`;
 }
 
 /** Closes a task (finish-task, or stop-task with finish false); returns what the CLI prints. */
 export function finishTask(db: Db, input: FinishInput, now: Date): Record<string, unknown> {
   const task = requireTask(db, input.task);
-  if (task.state === 'done' || task.state === 'failed') throw new ConflictError(`Task ${input.task} is already ${task.state}; it takes no further loop commands`);
+  if (task.state === 'done' || task.state === 'failed')
+    throw new ConflictError(`Task ${input.task} is already ${task.state}; it takes no further loop commands`);
   const live = activeBindingForTask(db, task.id);
   const pair: Pair = { worker: live?.worker ?? null, manager: live?.manager ?? null };
   const verb = input.finish ? 'finish' : 'stop';
   if (input.finish && input.requireAdversarialProof && !hasAdversarialProof(db, task.id)) {
-    throw new GateError(`finish refused: no satisfied acceptance criterion carries adversarial_check evidence (failure_mode, check, result)`);
+    throw new GateError(
+      `finish refused: no satisfied acceptance criterion carries adversarial_check evidence (failure_mode, check, result)`,
+    );
   }
   const decision = assessDecision(db, task.id, input.decisionId, now);
-  if (input.strictDecisions && !decision.ok) throw new GateError(`${verb} refused: the manager decision does not allow it (${decision.warnings.join(', ')})`);
+  if (input.strictDecisions && !decision.ok)
+    throw new GateError(`${verb} refused: the manager decision does not allow it (${decision.warnings.join(', ')})`);
   const reason = input.reason ?? (input.finish ? 'Finished by the operator.' : 'Stopped by the operator.');
   const stopWorker = input.stopWorker ?? false;
   const stopManager = input.finish ? (input.stopManager ?? false) : true;
@@ -157,87 +194,194 @@ export function finishTask(db: Db, input: FinishInput, now: Date): Record<string
         final_epilogue_audit: epilogueAudit(db, task.id, input.requireEpilogue ?? false),
       }
     : {};
-  const names = { manager_session: pair.manager?.name ?? null, task: input.task, worker: pair.worker?.name ?? null, worker_session: pair.worker?.name ?? null };
+  const names = {
+    manager_session: pair.manager?.name ?? null,
+    task: input.task,
+    worker: pair.worker?.name ?? null,
+    worker_session: pair.worker?.name ?? null,
+  };
   const captureFields = input.finish
-    ? { capture_transcript_before_stop: input.captureTranscriptBeforeStop ?? false, capture_transcript_lines: input.captureTranscriptLines ?? 200, capture_transcript_mode: input.captureTranscriptMode ?? 'segment' }
+    ? {
+        capture_transcript_before_stop: input.captureTranscriptBeforeStop ?? false,
+        capture_transcript_lines: input.captureTranscriptLines ?? 200,
+        capture_transcript_mode: input.captureTranscriptMode ?? 'segment',
+      }
     : {};
-  const payload = { ...captureFields, ...audits, ...names, already_done_followup: false, finish: input.finish, manager_decision: decision, message: input.message ?? null, reason, stop_manager: stopManager, stop_worker: stopWorker };
+  const payload = {
+    ...captureFields,
+    ...audits,
+    ...names,
+    already_done_followup: false,
+    finish: input.finish,
+    manager_decision: decision,
+    message: input.message ?? null,
+    reason,
+    stop_manager: stopManager,
+    stop_worker: stopWorker,
+  };
   const at = isoMillis(now);
   const commandType = input.finish ? 'finish_task' : 'stop_task';
-  const gate = input.finish ? firstFailingGate(input, audits as unknown as Record<string, Record<string, unknown>>) : undefined;
+  const gate = input.finish
+    ? firstFailingGate(input, audits as unknown as Record<string, Record<string, unknown>>)
+    : undefined;
 
-  const outcome = db.transaction((): { result: Record<string, unknown> } | { error: string } => {
-    const command = startImmediateCommand(db, { taskId: task.id, type: commandType, payload }, at);
-    if (gate) {
-      const error = gateFailureMessage(gate.stage, gate.audit);
-      const result = { [gate.key]: gate.audit, command_id: command.id, expected_failure: true, failure_stage: gate.stage, finish: true, task: input.task };
-      finishImmediateCommand(db, command, { state: 'failed', result, error }, at);
-      appendEvent(db, { createdAt: at, type: 'finish_task_failed', taskId: task.id, commandId: command.id, payload: { ...result, error } });
-      return { error };
-    }
-    let decisionId: number | null = null;
-    let observationId: number | null = null;
-    if (input.finish) ({ decisionId, observationId } = recordStopDecision(db, task, command, reason, at));
-    // The intent event carries the plan, not the names (0.1.12's shape).
-    const { already_done_followup: _a, manager_session: _m, task: _t, worker: _w, worker_session: _ws, ...plan } = payload;
-    appendEvent(db, { createdAt: at, type: `${verb}_task_intent`, taskId: task.id, commandId: command.id, payload: { ...plan, final_decision_id: decisionId, final_observation_id: observationId } });
-    if (input.finish) appendEvent(db, { createdAt: at, type: 'finish_task_criteria_audit', taskId: task.id, commandId: command.id, payload: { ...(audits.final_audit as CriteriaAudit) } });
-    const effects = stopSessions(db, input, pair, { stopWorker, stopManager }, at);
-    if ('error' in effects) {
-      const result = { command_id: command.id, expected_failure: false, failure_stage: 'live_lifecycle_side_effects', finish: input.finish, task: input.task };
-      finishImmediateCommand(db, command, { state: 'failed', result, error: effects.error }, at);
-      appendEvent(db, { createdAt: at, type: `${verb}_task_failed`, taskId: task.id, commandId: command.id, payload: { ...result, error: effects.error } });
-      return { error: effects.error };
-    }
-    db.prepare(`update bindings set state = 'ended', ended_at = ? where task_id = ? and state in ('active','ending')`).run(at, task.id);
-    db.prepare(`update tasks set state = 'done', updated_at = ? where id = ?`).run(at, task.id);
-    const run = closeActiveRun(db, task.id, input.finish ? 'finished' : 'abandoned', at);
-    const result = {
-      ...audits,
-      ...names,
-      already_done_followup: false,
-      command_id: command.id,
-      final_decision_id: decisionId,
-      final_observation_id: observationId,
-      finish: input.finish,
-      killed_manager: effects.killedManager,
-      killed_worker: effects.killedWorker,
-      manager_decision: decision,
-      pre_stop_transcript_captures: [],
-      reason,
-      stop_manager: stopManager,
-      stop_worker: stopWorker,
-    };
-    finishImmediateCommand(db, command, { state: 'succeeded', result }, at);
-    appendEvent(db, { createdAt: at, type: `${verb}_task_succeeded`, taskId: task.id, commandId: command.id, payload: result });
-    appendTelemetry(db, {
-      taskId: task.id,
-      timestamp: at,
-      actor: 'workerctl',
-      eventType: input.finish ? 'task_finished' : 'task_stopped',
-      summary: `Task ${task.name} ${input.finish ? 'finished' : 'stopped'}.`,
-      correlation: { command_id: command.id, run_id: run?.id ?? null },
-      attributes: { already_done_followup: false, killed_manager: effects.killedManager, killed_worker: effects.killedWorker, reason, run_status: run ? (input.finish ? 'finished' : 'abandoned') : null, stop_manager: stopManager, stop_worker: stopWorker },
-    });
-    return { result };
-  }).immediate();
+  const outcome = db
+    .transaction((): { result: Record<string, unknown> } | { error: string } => {
+      const command = startImmediateCommand(db, { taskId: task.id, type: commandType, payload }, at);
+      if (gate) {
+        const error = gateFailureMessage(gate.stage, gate.audit);
+        const result = {
+          [gate.key]: gate.audit,
+          command_id: command.id,
+          expected_failure: true,
+          failure_stage: gate.stage,
+          finish: true,
+          task: input.task,
+        };
+        finishImmediateCommand(db, command, { state: 'failed', result, error }, at);
+        appendEvent(db, {
+          createdAt: at,
+          type: 'finish_task_failed',
+          taskId: task.id,
+          commandId: command.id,
+          payload: { ...result, error },
+        });
+        return { error };
+      }
+      let decisionId: number | null = null;
+      let observationId: number | null = null;
+      if (input.finish) ({ decisionId, observationId } = recordStopDecision(db, task, command, reason, at));
+      // The intent event carries the plan, not the names (0.1.12's shape).
+      const {
+        already_done_followup: _a,
+        manager_session: _m,
+        task: _t,
+        worker: _w,
+        worker_session: _ws,
+        ...plan
+      } = payload;
+      appendEvent(db, {
+        createdAt: at,
+        type: `${verb}_task_intent`,
+        taskId: task.id,
+        commandId: command.id,
+        payload: { ...plan, final_decision_id: decisionId, final_observation_id: observationId },
+      });
+      if (input.finish)
+        appendEvent(db, {
+          createdAt: at,
+          type: 'finish_task_criteria_audit',
+          taskId: task.id,
+          commandId: command.id,
+          payload: { ...(audits.final_audit as CriteriaAudit) },
+        });
+      const effects = stopSessions(db, input, pair, { stopWorker, stopManager }, at);
+      if ('error' in effects) {
+        const result = {
+          command_id: command.id,
+          expected_failure: false,
+          failure_stage: 'live_lifecycle_side_effects',
+          finish: input.finish,
+          task: input.task,
+        };
+        finishImmediateCommand(db, command, { state: 'failed', result, error: effects.error }, at);
+        appendEvent(db, {
+          createdAt: at,
+          type: `${verb}_task_failed`,
+          taskId: task.id,
+          commandId: command.id,
+          payload: { ...result, error: effects.error },
+        });
+        return { error: effects.error };
+      }
+      db.prepare(
+        `update bindings set state = 'ended', ended_at = ? where task_id = ? and state in ('active','ending')`,
+      ).run(at, task.id);
+      db.prepare(`update tasks set state = 'done', updated_at = ? where id = ?`).run(at, task.id);
+      const run = closeActiveRun(db, task.id, input.finish ? 'finished' : 'abandoned', at);
+      const result = {
+        ...audits,
+        ...names,
+        already_done_followup: false,
+        command_id: command.id,
+        final_decision_id: decisionId,
+        final_observation_id: observationId,
+        finish: input.finish,
+        killed_manager: effects.killedManager,
+        killed_worker: effects.killedWorker,
+        manager_decision: decision,
+        pre_stop_transcript_captures: [],
+        reason,
+        stop_manager: stopManager,
+        stop_worker: stopWorker,
+      };
+      finishImmediateCommand(db, command, { state: 'succeeded', result }, at);
+      appendEvent(db, {
+        createdAt: at,
+        type: `${verb}_task_succeeded`,
+        taskId: task.id,
+        commandId: command.id,
+        payload: result,
+      });
+      appendTelemetry(db, {
+        taskId: task.id,
+        timestamp: at,
+        actor: 'workerctl',
+        eventType: input.finish ? 'task_finished' : 'task_stopped',
+        summary: `Task ${task.name} ${input.finish ? 'finished' : 'stopped'}.`,
+        correlation: { command_id: command.id, run_id: run?.id ?? null },
+        attributes: {
+          already_done_followup: false,
+          killed_manager: effects.killedManager,
+          killed_worker: effects.killedWorker,
+          reason,
+          run_status: run ? (input.finish ? 'finished' : 'abandoned') : null,
+          stop_manager: stopManager,
+          stop_worker: stopWorker,
+        },
+      });
+      return { result };
+    })
+    .immediate();
   if ('error' in outcome) throw new GateError(outcome.error);
   return outcome.result;
 }
 
-function firstFailingGate(input: FinishInput, audits: Record<string, Record<string, unknown>>): { stage: string; key: string; audit: Record<string, unknown> } | undefined {
+function firstFailingGate(
+  input: FinishInput,
+  audits: Record<string, Record<string, unknown>>,
+): { stage: string; key: string; audit: Record<string, unknown> } | undefined {
   const criteria = audits.final_audit as unknown as CriteriaAudit;
-  if (input.requireCriteriaAudit && criteria.open_criteria.length > 0) return { stage: 'final_criteria_audit', key: 'final_audit', audit: audits.final_audit as Record<string, unknown> };
-  if (input.requireAcks && !(audits.final_ack_audit as { ok: boolean }).ok) return { stage: 'final_ack_audit', key: 'final_ack_audit', audit: audits.final_ack_audit as Record<string, unknown> };
-  if (input.requireEpilogue && !(audits.final_epilogue_audit as { ok: boolean }).ok) return { stage: 'final_epilogue_audit', key: 'final_epilogue_audit', audit: audits.final_epilogue_audit as Record<string, unknown> };
+  if (input.requireCriteriaAudit && criteria.open_criteria.length > 0)
+    return { stage: 'final_criteria_audit', key: 'final_audit', audit: audits.final_audit as Record<string, unknown> };
+  if (input.requireAcks && !(audits.final_ack_audit as { ok: boolean }).ok)
+    return {
+      stage: 'final_ack_audit',
+      key: 'final_ack_audit',
+      audit: audits.final_ack_audit as Record<string, unknown>,
+    };
+  if (input.requireEpilogue && !(audits.final_epilogue_audit as { ok: boolean }).ok)
+    return {
+      stage: 'final_epilogue_audit',
+      key: 'final_epilogue_audit',
+      audit: audits.final_epilogue_audit as Record<string, unknown>,
+    };
   return undefined;
 }
 
-function recordStopDecision(db: Db, task: TaskRow, command: CommandRow, reason: string, at: string): { decisionId: number; observationId: number } {
+function recordStopDecision(
+  db: Db,
+  task: TaskRow,
+  command: CommandRow,
+  reason: string,
+  at: string,
+): { decisionId: number; observationId: number } {
   const decisionPayload = { command_id: command.id, source: 'finish_task' };
   const decisionId = Number(
     db
-      .prepare(`insert into manager_decisions(task_id, manager_id, manager_cycle_id, decision, reason, created_at, payload_json) values (?, null, null, 'stop', ?, ?, ?)`)
+      .prepare(
+        `insert into manager_decisions(task_id, manager_id, manager_cycle_id, decision, reason, created_at, payload_json) values (?, null, null, 'stop', ?, ?, ?)`,
+      )
       .run(task.id, reason, at, stableJson(decisionPayload)).lastInsertRowid,
   );
   appendTelemetry(db, {
@@ -255,12 +399,24 @@ function recordStopDecision(db: Db, task: TaskRow, command: CommandRow, reason: 
         `insert into agent_observations(task_id, worker_id, manager_id, role, observation_type, severity, source_capture_id, command_id, created_at, message, payload_json)
          values (?, null, null, 'manager', 'decision', 'info', null, ?, ?, ?, ?)`,
       )
-      .run(task.id, command.id, at, reason, stableJson({ decision: 'stop', decision_id: decisionId, source: 'finish_task' })).lastInsertRowid,
+      .run(
+        task.id,
+        command.id,
+        at,
+        reason,
+        stableJson({ decision: 'stop', decision_id: decisionId, source: 'finish_task' }),
+      ).lastInsertRowid,
   );
   return { decisionId, observationId };
 }
 
-function stopSessions(db: Db, input: FinishInput, pair: Pair, stop: { stopWorker: boolean; stopManager: boolean }, at: string): { killedWorker: boolean; killedManager: boolean } | { error: string } {
+function stopSessions(
+  db: Db,
+  input: FinishInput,
+  pair: Pair,
+  stop: { stopWorker: boolean; stopManager: boolean },
+  at: string,
+): { killedWorker: boolean; killedManager: boolean } | { error: string } {
   const tmux = input.tmux ?? tmuxControl;
   let killedWorker = false;
   let killedManager = false;
@@ -272,23 +428,30 @@ function stopSessions(db: Db, input: FinishInput, pair: Pair, stop: { stopWorker
   };
   if (input.message && pair.worker?.tmux_session) {
     const pasted = tmux.paste(pair.worker.tmux_session, input.message);
-    if (!pasted.ok) return { error: `could not paste the closing message to ${pair.worker.name}: ${pasted.error ?? 'tmux failed'}` };
+    if (!pasted.ok)
+      return { error: `could not paste the closing message to ${pair.worker.name}: ${pasted.error ?? 'tmux failed'}` };
   }
   if (stop.stopWorker) {
     const r = kill(pair.worker);
-    if (r && !r.ok) return { error: `could not stop the worker session ${pair.worker?.name}: ${r.error ?? 'tmux failed'}` };
+    if (r && !r.ok)
+      return { error: `could not stop the worker session ${pair.worker?.name}: ${r.error ?? 'tmux failed'}` };
     killedWorker = r?.ok ?? false;
   }
   if (stop.stopManager) {
     const r = kill(pair.manager);
-    if (r && !r.ok) return { error: `could not stop the manager session ${pair.manager?.name}: ${r.error ?? 'tmux failed'}` };
+    if (r && !r.ok)
+      return { error: `could not stop the manager session ${pair.manager?.name}: ${r.error ?? 'tmux failed'}` };
     killedManager = r?.ok ?? false;
   }
   return { killedWorker, killedManager };
 }
 
 function closeActiveRun(db: Db, taskId: string, status: 'finished' | 'abandoned', at: string): RunRow | undefined {
-  const run = db.prepare<[string], RunRow>(`select ${RUN_COLUMNS} from runs where task_id = ? and status = 'active' order by started_at desc limit 1`).get(taskId);
+  const run = db
+    .prepare<[string], RunRow>(
+      `select ${RUN_COLUMNS} from runs where task_id = ? and status = 'active' order by started_at desc limit 1`,
+    )
+    .get(taskId);
   if (!run) return undefined;
   db.prepare('update runs set status = ?, ended_at = ? where id = ?').run(status, at, run.id);
   appendTelemetry(db, {

@@ -25,7 +25,9 @@ const TASK_COLUMNS = 'id, name, goal, summary, state, created_at, updated_at';
 /** A task by id or name; the newest of a name wins. Undefined when there is none. */
 export function findTask(db: Db, idOrName: string): TaskRow | undefined {
   return db
-    .prepare<[string, string], TaskRow>(`select ${TASK_COLUMNS} from tasks where id = ? or name = ? order by created_at desc, rowid desc limit 1`)
+    .prepare<[string, string], TaskRow>(
+      `select ${TASK_COLUMNS} from tasks where id = ? or name = ? order by created_at desc, rowid desc limit 1`,
+    )
     .get(idOrName, idOrName);
 }
 
@@ -43,7 +45,8 @@ export function isTerminal(task: Pick<TaskRow, 'state'>): boolean {
 /** Refuses loop commands on a finished task, as 0.1.12 does after finish-task / stop-task. */
 export function requireOpenTask(db: Db, idOrName: string): TaskRow {
   const task = requireTask(db, idOrName);
-  if (isTerminal(task)) throw new ConflictError(`task ${task.name} is ${task.state}; it takes no further loop commands`);
+  if (isTerminal(task))
+    throw new ConflictError(`task ${task.name} is ${task.state}; it takes no further loop commands`);
   return task;
 }
 
@@ -57,7 +60,9 @@ export function listTasks(db: Db, options: { activeOnly?: boolean } = {}): TaskR
  * pages compare it to know when to read the task list again.
  */
 export function tasksVersion(db: Db): string {
-  const row = db.prepare<[], { n: number; last: string | null }>('select count(*) as n, max(updated_at) as last from tasks').get();
+  const row = db
+    .prepare<[], { n: number; last: string | null }>('select count(*) as n, max(updated_at) as last from tasks')
+    .get();
   return `${row?.n ?? 0}:${row?.last ?? ''}`;
 }
 
@@ -81,8 +86,15 @@ export function createTask(db: Db, input: NewTask, now: Date): TaskRow {
     updated_at: at,
   };
   db.transaction(() => {
-    db.prepare(`insert into tasks(${TASK_COLUMNS}) values (@id, @name, @goal, @summary, @state, @created_at, @updated_at)`).run(task);
-    appendEvent(db, { createdAt: at, type: 'task_created', taskId: task.id, payload: { goal: task.goal, name: task.name, summary: task.summary } });
+    db.prepare(
+      `insert into tasks(${TASK_COLUMNS}) values (@id, @name, @goal, @summary, @state, @created_at, @updated_at)`,
+    ).run(task);
+    appendEvent(db, {
+      createdAt: at,
+      type: 'task_created',
+      taskId: task.id,
+      payload: { goal: task.goal, name: task.name, summary: task.summary },
+    });
   }).immediate();
   return task;
 }

@@ -18,7 +18,10 @@ describe('queryTelemetry', () => {
   it('orders by timestamp then insertion, flips with newest, and limits', () => {
     const { db } = seeded();
     expect(queryTelemetry(db, { task: 'core-loop' }).map((e) => e.summary)).toEqual(['first', 'second', 'third']);
-    expect(queryTelemetry(db, { task: 'core-loop', newest: true, limit: 2 }).map((e) => e.summary)).toEqual(['third', 'second']);
+    expect(queryTelemetry(db, { task: 'core-loop', newest: true, limit: 2 }).map((e) => e.summary)).toEqual([
+      'third',
+      'second',
+    ]);
     expect(queryTelemetry(db, { eventType: 'a', severity: 'info' }).map((e) => e.summary)).toEqual(['first', 'third']);
   });
 

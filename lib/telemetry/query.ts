@@ -73,8 +73,10 @@ export interface ResolvedFilter {
 }
 
 export function resolveTelemetryFilter(db: Db, filter: TelemetryFilter): ResolvedFilter {
-  if (filter.actor !== undefined && !(ACTORS as readonly string[]).includes(filter.actor)) throw new UsageError(`--actor must be one of ${ACTORS.join(', ')}`);
-  if (filter.severity !== undefined && !(SEVERITIES as readonly string[]).includes(filter.severity)) throw new UsageError(`--severity must be one of ${SEVERITIES.join(', ')}`);
+  if (filter.actor !== undefined && !(ACTORS as readonly string[]).includes(filter.actor))
+    throw new UsageError(`--actor must be one of ${ACTORS.join(', ')}`);
+  if (filter.severity !== undefined && !(SEVERITIES as readonly string[]).includes(filter.severity))
+    throw new UsageError(`--severity must be one of ${SEVERITIES.join(', ')}`);
   const taskId = filter.task === undefined ? null : requireTask(db, filter.task).id;
   let runId: string | null = null;
   if (filter.run !== undefined) {
@@ -98,7 +100,11 @@ export function queryTelemetry(db: Db, filter: TelemetryFilter = {}): TelemetryV
     where.push('run_id = @runId');
     params.runId = runId;
   }
-  for (const [key, column] of [['actor', 'actor'], ['eventType', 'event_type'], ['severity', 'severity']] as const) {
+  for (const [key, column] of [
+    ['actor', 'actor'],
+    ['eventType', 'event_type'],
+    ['severity', 'severity'],
+  ] as const) {
     if (filter[key] !== undefined) {
       where.push(`${column} = @${key}`);
       params[key] = filter[key];
@@ -109,7 +115,9 @@ export function queryTelemetry(db: Db, filter: TelemetryFilter = {}): TelemetryV
     // FTS query that 0.1.12 passed to SQLite (discover trims and skips blank queries itself).
     const match = ftsMatchExpression(filter.search);
     if (match === '') throw new UsageError('fts5: syntax error near ""');
-    where.push('(id in (select event_id from telemetry_events_fts where telemetry_events_fts match @match) or event_type = @rawQuery)');
+    where.push(
+      '(id in (select event_id from telemetry_events_fts where telemetry_events_fts match @match) or event_type = @rawQuery)',
+    );
     params.match = match;
     params.rawQuery = filter.search;
   }

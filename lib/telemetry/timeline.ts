@@ -63,58 +63,64 @@ export const SCAN_WINDOW = 20_000;
  * second pass read the rest through an index (by type when filtering by type, else by task), which is cheap
  * exactly when the first pass was not: the task or the type is rare.
  */
-export function timelinePage(db: Db, filter: TimelineFilter, page: { before?: number | null; limit?: number } = {}): TimelinePage {
+export function timelinePage(
+  db: Db,
+  filter: TimelineFilter,
+  page: { before?: number | null; limit?: number } = {},
+): TimelinePage {
   const limit = Math.min(Math.max(1, page.limit ?? 200), MAX_PAGE);
-  return db.transaction(() => {
-    const cursor = newestTelemetrySeq(db);
-    const before = Math.min(page.before ?? cursor + 1, cursor + 1);
-    const params: Record<string, unknown> = { taskId: filter.taskId, before, limit: limit + 1 };
-    const extra = filterSql(filter, params);
-    const match = filter.search ? ftsQuery(filter.search) : null;
-    if (match) {
-      // FTS5 walks its own rowids newest first and stops at the limit (its rowids follow the log's insertion
-      // order, both rows being written in one transaction); task, type and actor are columns of the FTS row.
-      // The cursor of a search page is therefore an FTS rowid (opaque to the client).
-      params.match = match;
-      const ftsExtra = extra.replaceAll('t.event_type', 'f.event_type').replaceAll('t.actor', 'f.actor');
-      const hits = db
-        .prepare<Record<string, unknown>, TelemetryRow & { frow: number }>(
-          `select ${COLUMNS}, f.rowid as frow from telemetry_events_fts f join telemetry_events t on t.id = f.event_id
+  return db
+    .transaction(() => {
+      const cursor = newestTelemetrySeq(db);
+      const before = Math.min(page.before ?? cursor + 1, cursor + 1);
+      const params: Record<string, unknown> = { taskId: filter.taskId, before, limit: limit + 1 };
+      const extra = filterSql(filter, params);
+      const match = filter.search ? ftsQuery(filter.search) : null;
+      if (match) {
+        // FTS5 walks its own rowids newest first and stops at the limit (its rowids follow the log's insertion
+        // order, both rows being written in one transaction); task, type and actor are columns of the FTS row.
+        // The cursor of a search page is therefore an FTS rowid (opaque to the client).
+        params.match = match;
+        const ftsExtra = extra.replaceAll('t.event_type', 'f.event_type').replaceAll('t.actor', 'f.actor');
+        const hits = db
+          .prepare<Record<string, unknown>, TelemetryRow & { frow: number }>(
+            `select ${COLUMNS}, f.rowid as frow from telemetry_events_fts f join telemetry_events t on t.id = f.event_id
             where f.rowid in (
               select rowid from telemetry_events_fts
                where telemetry_events_fts match @match and task_id = @taskId and rowid < @before${ftsExtra.replaceAll('f.', '')}
                order by rowid desc limit @limit)
             order by f.rowid desc`,
-        )
-        .all({ ...params, before: page.before ?? Number.MAX_SAFE_INTEGER });
-      const more = hits.length > limit;
-      const kept = hits.slice(0, limit);
-      return { events: kept.map(toTelemetryEvent), nextBefore: more ? (kept.at(-1)?.frow ?? null) : null, cursor };
-    }
-    const floor = Math.max(0, before - SCAN_WINDOW);
-    params.floor = floor;
-    let rows = db
-      .prepare<Record<string, unknown>, TelemetryRow>(
-        `select ${COLUMNS} from telemetry_events t not indexed
+          )
+          .all({ ...params, before: page.before ?? Number.MAX_SAFE_INTEGER });
+        const more = hits.length > limit;
+        const kept = hits.slice(0, limit);
+        return { events: kept.map(toTelemetryEvent), nextBefore: more ? (kept.at(-1)?.frow ?? null) : null, cursor };
+      }
+      const floor = Math.max(0, before - SCAN_WINDOW);
+      params.floor = floor;
+      let rows = db
+        .prepare<Record<string, unknown>, TelemetryRow>(
+          `select ${COLUMNS} from telemetry_events t not indexed
           where t.rowid < @before and t.rowid >= @floor and t.task_id = @taskId${extra}
           order by t.rowid desc limit @limit`,
-      )
-      .all(params);
-    if (rows.length <= limit && floor > 0) {
-      const index = filter.eventTypes?.length ? 'telemetry_events_type_timestamp' : 'telemetry_events_task_timestamp';
-      const rest = db
-        .prepare<Record<string, unknown>, TelemetryRow>(
-          `select ${COLUMNS} from telemetry_events t indexed by ${index}
+        )
+        .all(params);
+      if (rows.length <= limit && floor > 0) {
+        const index = filter.eventTypes?.length ? 'telemetry_events_type_timestamp' : 'telemetry_events_task_timestamp';
+        const rest = db
+          .prepare<Record<string, unknown>, TelemetryRow>(
+            `select ${COLUMNS} from telemetry_events t indexed by ${index}
             where t.task_id = @taskId and t.rowid < @floor${extra}
             order by t.rowid desc limit @limit`,
-        )
-        .all({ ...params, limit: limit + 1 - rows.length });
-      rows = rows.concat(rest);
-    }
-    const more = rows.length > limit;
-    const events = rows.slice(0, limit).map(toTelemetryEvent);
-    return { events, nextBefore: more ? (events.at(-1)?.seq ?? null) : null, cursor };
-  }).deferred();
+          )
+          .all({ ...params, limit: limit + 1 - rows.length });
+        rows = rows.concat(rest);
+      }
+      const more = rows.length > limit;
+      const events = rows.slice(0, limit).map(toTelemetryEvent);
+      return { events, nextBefore: more ? (events.at(-1)?.seq ?? null) : null, cursor };
+    })
+    .deferred();
 }
 
 /** Rows after `seq` in rowid order, optionally for one task, at most `limit` (the live feed's backfill step). */
@@ -123,7 +129,11 @@ export function newestTelemetrySeq(db: Db): number {
   return db.prepare<[], { seq: number | null }>('select max(rowid) as seq from telemetry_events').get()?.seq ?? 0;
 }
 
-export function telemetryAfter(db: Db, seq: number, options: { taskId?: string | null; limit?: number } = {}): TelemetryEvent[] {
+export function telemetryAfter(
+  db: Db,
+  seq: number,
+  options: { taskId?: string | null; limit?: number } = {},
+): TelemetryEvent[] {
   const limit = Math.min(Math.max(1, options.limit ?? 200), MAX_PAGE);
   const rows = db
     .prepare<{ seq: number; taskId: string | null; limit: number }, TelemetryRow>(
@@ -149,6 +159,8 @@ export function timelineEventTypes(db: Db): string[] {
 }
 
 export function telemetryEventById(db: Db, id: string): TelemetryEvent | undefined {
-  const row = db.prepare<[string], TelemetryRow>(`select ${TELEMETRY_COLUMNS} from telemetry_events where id = ?`).get(id);
+  const row = db
+    .prepare<[string], TelemetryRow>(`select ${TELEMETRY_COLUMNS} from telemetry_events where id = ?`)
+    .get(id);
   return row ? toTelemetryEvent(row) : undefined;
 }

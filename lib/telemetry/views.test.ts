@@ -71,7 +71,7 @@ function scene(): Pair {
     { notable_pane_pattern: 'trust_prompt', pane_signal: { captured: true } },
     'IngestError: boom',
   );
-  const accepted = addCriterion(
+  addCriterion(
     db,
     { taskId: task.id, criterion: 'Tests pass', source: 'manager_inferred', status: 'accepted' },
     at(-30),

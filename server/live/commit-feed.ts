@@ -2,6 +2,7 @@
 // readers, who then read rows after their own last rowid. Every commit, ours or a CLI process's, writes
 // the -wal file, so one directory watch sees them all; PRAGMA data_version (changed only by commits of
 // other connections) turns file noise into real commits and is also the fallback when file events fail.
+import 'server-only';
 import { EventEmitter } from 'node:events';
 import { statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';

@@ -16,7 +16,11 @@ function clientFor(port: number) {
       super(url, protocols, { headers: { Origin: origin } });
     }
   }
-  const ws = createWSClient({ url: `ws://127.0.0.1:${port}/api/trpc-ws`, WebSocket: BrowserLikeSocket as never, retryDelayMs: () => 50 });
+  const ws = createWSClient({
+    url: `ws://127.0.0.1:${port}/api/trpc-ws`,
+    WebSocket: BrowserLikeSocket as never,
+    retryDelayMs: () => 50,
+  });
   onTestFinished(() => ws.close());
   return createTRPCClient<AppRouter>({ links: [wsLink({ client: ws })] });
 }
@@ -27,7 +31,13 @@ function writer(dbPath: string) {
     db.close();
   });
   return (summary: string, taskId: string | null = null) =>
-    appendTelemetry(db, { taskId, timestamp: new Date().toISOString(), actor: 'worker', eventType: 'test_event', summary });
+    appendTelemetry(db, {
+      taskId,
+      timestamp: new Date().toISOString(),
+      actor: 'worker',
+      eventType: 'test_event',
+      summary,
+    });
 }
 
 describe('live telemetry subscription', () => {
@@ -56,19 +66,27 @@ describe('live telemetry subscription', () => {
     const append = writer(deck.dbPath);
     const client = clientFor(deck.port);
     const messages: Array<{ id: string; seqs: number[] }> = [];
-    const sub = client.live.telemetryBatches.subscribe({ lastEventId: 0 }, { onData: ({ id, data }) => messages.push({ id, seqs: data.map((e) => e.seq) }) });
+    const sub = client.live.telemetryBatches.subscribe(
+      { lastEventId: 0 },
+      { onData: ({ id, data }) => messages.push({ id, seqs: data.map((e) => e.seq) }) },
+    );
     onTestFinished(() => sub.unsubscribe());
     await vi.waitFor(() => expect(deck.wss.clients.size).toBe(1));
     append('one');
     await vi.waitFor(() => expect(messages.flatMap((m) => m.seqs)).toEqual([1]));
     for (let i = 0; i < 20; i++) append(`burst ${i}`); // within one batch window of the first message
-    await vi.waitFor(() => expect(messages.flatMap((m) => m.seqs)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1)));
+    await vi.waitFor(() =>
+      expect(messages.flatMap((m) => m.seqs)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1)),
+    );
     expect(messages.length).toBeLessThan(21);
     for (const m of messages) expect(m.id).toBe(String(m.seqs.at(-1)));
 
     for (const socket of deck.wss.clients) socket.terminate();
     append('while cut');
-    await vi.waitFor(() => expect(messages.flatMap((m) => m.seqs)).toEqual(Array.from({ length: 22 }, (_, i) => i + 1)), { timeout: 5_000 });
+    await vi.waitFor(
+      () => expect(messages.flatMap((m) => m.seqs)).toEqual(Array.from({ length: 22 }, (_, i) => i + 1)),
+      { timeout: 5_000 },
+    );
   });
 
   it('filters by task and starts after lastEventId', async () => {
@@ -77,16 +95,21 @@ describe('live telemetry subscription', () => {
     append('before');
     const client = clientFor(deck.port);
     const seen: string[] = [];
-    const sub = client.live.telemetry.subscribe({ lastEventId: 1, taskId: 'task-a' }, { onData: ({ data }) => seen.push(data.summary) });
+    const sub = client.live.telemetry.subscribe(
+      { lastEventId: 1, taskId: 'task-a' },
+      { onData: ({ data }) => seen.push(data.summary) },
+    );
     onTestFinished(() => sub.unsubscribe());
     await vi.waitFor(() => expect(deck.wss.clients.size).toBe(1));
     // task ids must exist (foreign key): create them through the same connection
     const db = openDatabase(deck.dbPath);
     onTestFinished(() => {
-    db.close();
-  });
+      db.close();
+    });
     for (const id of ['task-a', 'task-b']) {
-      db.prepare(`insert into tasks(id, name, goal, state, created_at, updated_at) values (?, ?, 'g', 'managed', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`).run(id, id);
+      db.prepare(
+        `insert into tasks(id, name, goal, state, created_at, updated_at) values (?, ?, 'g', 'managed', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`,
+      ).run(id, id);
     }
     append('for b', 'task-b');
     append('for a', 'task-a');
@@ -112,7 +135,14 @@ describe('live telemetry subscription', () => {
       db.close();
     });
     const beat = (dispatcherId: string, timestamp: string) =>
-      appendTelemetry(db, { taskId: null, timestamp, actor: 'dispatch', eventType: 'dispatch_watch_heartbeat', summary: 'pass', correlation: { dispatcher_id: dispatcherId, iteration: 1 } });
+      appendTelemetry(db, {
+        taskId: null,
+        timestamp,
+        actor: 'dispatch',
+        eventType: 'dispatch_watch_heartbeat',
+        summary: 'pass',
+        correlation: { dispatcher_id: dispatcherId, iteration: 1 },
+      });
     beat('dispatch-local', '2026-06-11T12:00:00Z');
     const client = clientFor(deck.port);
     const stamps: Array<string | null> = [];
@@ -130,13 +160,22 @@ describe('live telemetry subscription', () => {
     await vi.waitFor(() => expect(stamps).toEqual(['2026-06-11T12:00:00Z']));
 
     beat('dispatch-other', '2026-06-11T12:00:05Z'); // another dispatcher's pass, and an unrelated row: no message
-    appendTelemetry(db, { taskId: null, timestamp: '2026-06-11T12:00:06Z', actor: 'worker', eventType: 'test_event', summary: 'x' });
+    appendTelemetry(db, {
+      taskId: null,
+      timestamp: '2026-06-11T12:00:06Z',
+      actor: 'worker',
+      eventType: 'test_event',
+      summary: 'x',
+    });
     beat('dispatch-local', '2026-06-11T12:00:10Z');
     await vi.waitFor(() => expect(stamps).toEqual(['2026-06-11T12:00:00Z', '2026-06-11T12:00:10Z']));
     expect(staleAts).toEqual(['2026-06-11T12:01:01.000Z', '2026-06-11T12:01:11.000Z']); // lib's rule, not the browser's
 
     const other: Array<string | null> = [];
-    const sub2 = client.live.dispatcher.subscribe({ dispatcherId: 'never-ran' }, { onData: (d) => other.push(d.last_heartbeat_at) });
+    const sub2 = client.live.dispatcher.subscribe(
+      { dispatcherId: 'never-ran' },
+      { onData: (d) => other.push(d.last_heartbeat_at) },
+    );
     onTestFinished(() => sub2.unsubscribe());
     await vi.waitFor(() => expect(other).toEqual([null]));
   });

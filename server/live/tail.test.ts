@@ -25,7 +25,14 @@ function setup(capacity?: number) {
   const tail = new LiveTail(temp.db, feed, capacity);
   other = openDatabase(temp.dbPath); // a second connection, as a CLI process
   const write = (n: number, taskId: string | null = null) => {
-    for (let i = 0; i < n; i++) appendTelemetry(other!, { taskId, timestamp: new Date().toISOString(), actor: 'worker', eventType: 'tail_test', summary: `row ${i}` });
+    for (let i = 0; i < n; i++)
+      appendTelemetry(other!, {
+        taskId,
+        timestamp: new Date().toISOString(),
+        actor: 'worker',
+        eventType: 'tail_test',
+        summary: `row ${i}`,
+      });
   };
   return { db: temp.db, feed, tail, write };
 }
@@ -47,7 +54,9 @@ describe('LiveTail', () => {
     feed.notifyLocalCommit();
     const hitsBefore = tail.hits;
     expect(seqs(tail.after(start, { limit: 200 }))).toEqual(seqs(telemetryAfter(db, start, { limit: 200 })));
-    expect(seqs(tail.after(start, { taskId: task.id, limit: 200 }))).toEqual(seqs(telemetryAfter(db, start, { taskId: task.id, limit: 200 })));
+    expect(seqs(tail.after(start, { taskId: task.id, limit: 200 }))).toEqual(
+      seqs(telemetryAfter(db, start, { taskId: task.id, limit: 200 })),
+    );
     expect(seqs(tail.after(start + 2, { limit: 3 }))).toEqual(seqs(telemetryAfter(db, start + 2, { limit: 3 })));
     expect(tail.hits - hitsBefore).toBe(3);
     expect(tail.misses).toBe(0);

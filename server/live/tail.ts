@@ -5,6 +5,7 @@
 // memory when it holds every row after that seq; an older seq (a tab resuming after a long cut) is read
 // from SQLite as before. Rowids only grow (the log is append-only), so holding every row in
 // (coveredFrom, head] is a plain range.
+import 'server-only';
 import type { Db } from '../../lib/store/open.js';
 import type { TelemetryEvent } from '../../lib/telemetry/telemetry.js';
 import { newestTelemetrySeq, telemetryAfter } from '../../lib/telemetry/timeline.js';

@@ -2,7 +2,12 @@
 // dispatcher id, status and stop act on the policy the overview shows (the task's newest policy event).
 import { z } from 'zod';
 import { AUTOPILOT_INTERVAL_SECONDS, AUTOPILOT_WATCH_ITERATIONS } from '../../lib/app-loop/app-input.js';
-import { autopilotStatus, currentPolicyDispatcherId, startAutopilot, stopAutopilot } from '../../lib/app-loop/autopilot.js';
+import {
+  autopilotStatus,
+  currentPolicyDispatcherId,
+  startAutopilot,
+  stopAutopilot,
+} from '../../lib/app-loop/autopilot.js';
 import { DEFAULT_DISPATCHER_ID } from '../../lib/app-loop/leases.js';
 import { heartbeatRecommendationsOfTask } from '../../lib/app-loop/disposable-binding.js';
 import { requireTask } from '../../lib/tasks/tasks.js';
@@ -11,11 +16,19 @@ import { DispatcherId, Id, numberIn, StaleAfter } from './inputs.js';
 
 export const automationRouter = router({
   status: procedure
-    .input(z.object({ taskId: Id, dispatcherId: DispatcherId.optional(), staleAfterSeconds: StaleAfter.optional() }).strict())
+    .input(
+      z
+        .object({ taskId: Id, dispatcherId: DispatcherId.optional(), staleAfterSeconds: StaleAfter.optional() })
+        .strict(),
+    )
     .query(({ ctx, input }) => {
       const task = requireTask(ctx.db, input.taskId);
       const dispatcherId = input.dispatcherId ?? currentPolicyDispatcherId(ctx.db, task.id) ?? DEFAULT_DISPATCHER_ID;
-      const result = autopilotStatus(ctx.db, { task: task.name, dispatcherId, staleAfterSeconds: input.staleAfterSeconds }, ctx.now());
+      const result = autopilotStatus(
+        ctx.db,
+        { task: task.name, dispatcherId, staleAfterSeconds: input.staleAfterSeconds },
+        ctx.now(),
+      );
       return { ...result, dispatcherId };
     }),
   start: writeProcedure
@@ -31,14 +44,25 @@ export const automationRouter = router({
     )
     .mutation(({ ctx, input }) => {
       const task = requireTask(ctx.db, input.taskId);
-      return startAutopilot(ctx.db, { task: task.name, dispatcherId: input.dispatcherId, intervalSeconds: input.intervalSeconds, watchIterations: input.watchIterations }, ctx.now());
+      return startAutopilot(
+        ctx.db,
+        {
+          task: task.name,
+          dispatcherId: input.dispatcherId,
+          intervalSeconds: input.intervalSeconds,
+          watchIterations: input.watchIterations,
+        },
+        ctx.now(),
+      );
     }),
   /** Without a dispatcher id, stops the policy the overview shows: the one of the task's newest policy event. */
-  stop: writeProcedure.input(z.object({ taskId: Id, dispatcherId: DispatcherId.optional() }).strict()).mutation(({ ctx, input }) => {
-    const task = requireTask(ctx.db, input.taskId);
-    const dispatcherId = input.dispatcherId ?? currentPolicyDispatcherId(ctx.db, task.id) ?? DEFAULT_DISPATCHER_ID;
-    return { ...stopAutopilot(ctx.db, { task: task.name, dispatcherId }, ctx.now()), dispatcherId };
-  }),
+  stop: writeProcedure
+    .input(z.object({ taskId: Id, dispatcherId: DispatcherId.optional() }).strict())
+    .mutation(({ ctx, input }) => {
+      const task = requireTask(ctx.db, input.taskId);
+      const dispatcherId = input.dispatcherId ?? currentPolicyDispatcherId(ctx.db, task.id) ?? DEFAULT_DISPATCHER_ID;
+      return { ...stopAutopilot(ctx.db, { task: task.name, dispatcherId }, ctx.now()), dispatcherId };
+    }),
   /** heartbeat_recommendations of a disposable binding (null for pairs bound another way). */
   recommendations: procedure.input(z.object({ taskId: Id }).strict()).query(({ ctx, input }) => {
     const task = requireTask(ctx.db, input.taskId);

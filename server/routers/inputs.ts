@@ -23,9 +23,16 @@ export const TaskRef = z.string().min(1).max(200);
 export const Role = z.enum(ROLES);
 export const Seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 export const StaleAfter = numberIn(STALE_AFTER_SECONDS);
-export const DispatcherId = z.string().min(1).max(DISPATCHER_ID_MAX_LENGTH).regex(DISPATCHER_ID_PATTERN, DISPATCHER_ID_RULE);
+export const DispatcherId = z
+  .string()
+  .min(1)
+  .max(DISPATCHER_ID_MAX_LENGTH)
+  .regex(DISPATCHER_ID_PATTERN, DISPATCHER_ID_RULE);
 export const ThreadId = textOf(THREAD_ID, 1);
 export const DeliveryReason = textOf(DELIVERY_REASON);
-export const IsoInstant = z.string().max(40).regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z?)?$/, 'an ISO date or instant');
+export const IsoInstant = z
+  .string()
+  .max(40)
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z?)?$/, 'an ISO date or instant');
 /** Added by React Query's infinite queries next to the cursor; pages here always go backwards in time. */
 export const Direction = z.enum(['forward', 'backward']).optional();

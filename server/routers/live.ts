@@ -22,7 +22,9 @@ export const STALL_MS = 5_000;
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 const isHeartbeatOf = (row: TelemetryEvent, dispatcherId: string) =>
-  row.actor === 'dispatch' && row.event_type === 'dispatch_watch_heartbeat' && row.correlation.dispatcher_id === dispatcherId;
+  row.actor === 'dispatch' &&
+  row.event_type === 'dispatch_watch_heartbeat' &&
+  row.correlation.dispatcher_id === dispatcherId;
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -151,7 +153,10 @@ export const liveRouter = router({
       const wakes = commitWakes(ctx, signal); // listen first
       const dispatcherId = input.dispatcherId ?? DEFAULT_DISPATCHER_ID;
       const staleAfter = input.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS;
-      const lease = (stamp: string | null) => ({ dispatcher_id: dispatcherId, ...timedLeaseOf(stamp, ctx.now(), staleAfter) });
+      const lease = (stamp: string | null) => ({
+        dispatcher_id: dispatcherId,
+        ...timedLeaseOf(stamp, ctx.now(), staleAfter),
+      });
       let seq = newestTelemetrySeq(ctx.db);
       let stamp = lastDispatchHeartbeat(ctx.db, dispatcherId);
       try {
@@ -160,7 +165,9 @@ export const liveRouter = router({
           let newest = stamp;
           for (;;) {
             const rows = ctx.tail.after(seq, { limit: 500 });
-            for (const row of rows) if (isHeartbeatOf(row, dispatcherId) && (newest === null || row.timestamp > newest)) newest = row.timestamp;
+            for (const row of rows)
+              if (isHeartbeatOf(row, dispatcherId) && (newest === null || row.timestamp > newest))
+                newest = row.timestamp;
             seq = rows.at(-1)?.seq ?? seq;
             if (rows.length < 500) break;
           }

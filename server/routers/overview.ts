@@ -7,10 +7,14 @@ import { DispatcherId, Id, StaleAfter, TaskRef } from './inputs.js';
 const Options = { staleAfterSeconds: StaleAfter.optional(), dispatcherId: DispatcherId.optional() };
 
 export const overviewRouter = router({
-  list: procedure.input(z.object(Options).strict().optional()).query(({ ctx, input }) => readOverview(ctx.db, input ?? {}, ctx.now())),
+  list: procedure
+    .input(z.object(Options).strict().optional())
+    .query(({ ctx, input }) => readOverview(ctx.db, input ?? {}, ctx.now())),
   row: procedure.input(z.object({ taskId: Id, ...Options }).strict()).query(({ ctx, input }) => {
     const { taskId, ...options } = input;
     return readOverviewRow(ctx.db, taskId, options, ctx.now()) ?? null;
   }),
-  task: procedure.input(z.object({ task: TaskRef }).strict()).query(({ ctx, input }) => requireTask(ctx.db, input.task)),
+  task: procedure
+    .input(z.object({ task: TaskRef }).strict())
+    .query(({ ctx, input }) => requireTask(ctx.db, input.task)),
 });

@@ -17,10 +17,25 @@ const Filter = z
 
 export const receiptsRouter = router({
   list: procedure
-    .input(z.object({ filter: Filter.optional(), cursor: Seq.nullish(), direction: Direction, limit: z.number().int().min(1).max(200).optional() }).strict())
-    .query(({ ctx, input }) => reviewReceipts(ctx.db, input.filter ?? {}, { before: input.cursor, limit: input.limit })),
-  export: procedure.input(z.object({ filter: Filter.optional(), format: z.enum(['json', 'csv']) }).strict()).query(({ ctx, input }) => {
-    const receipts = exportReceipts(ctx.db, input.filter ?? {});
-    return input.format === 'csv' ? { format: 'csv' as const, text: receiptsToCsv(receipts) } : { format: 'json' as const, text: `${JSON.stringify(receipts, null, 2)}\n` };
-  }),
+    .input(
+      z
+        .object({
+          filter: Filter.optional(),
+          cursor: Seq.nullish(),
+          direction: Direction,
+          limit: z.number().int().min(1).max(200).optional(),
+        })
+        .strict(),
+    )
+    .query(({ ctx, input }) =>
+      reviewReceipts(ctx.db, input.filter ?? {}, { before: input.cursor, limit: input.limit }),
+    ),
+  export: procedure
+    .input(z.object({ filter: Filter.optional(), format: z.enum(['json', 'csv']) }).strict())
+    .query(({ ctx, input }) => {
+      const receipts = exportReceipts(ctx.db, input.filter ?? {});
+      return input.format === 'csv'
+        ? { format: 'csv' as const, text: receiptsToCsv(receipts) }
+        : { format: 'json' as const, text: `${JSON.stringify(receipts, null, 2)}\n` };
+    }),
 });

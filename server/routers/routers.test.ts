@@ -19,7 +19,19 @@ function caller(readOnly = false) {
   dir = scenarioCopy();
   db = openDatabase(dir.dbPath);
   const feed = new CommitFeed(db, dir.dbPath);
-  return { call: createCaller({ db, dbPath: dir.dbPath, feed, tail: new LiveTail(db, feed), now: () => new Date('2026-11-24T21:50:00Z'), readOnly, socket: null }), db, feed };
+  return {
+    call: createCaller({
+      db,
+      dbPath: dir.dbPath,
+      feed,
+      tail: new LiveTail(db, feed),
+      now: () => new Date('2026-11-24T21:50:00Z'),
+      readOnly,
+      socket: null,
+    }),
+    db,
+    feed,
+  };
 }
 
 function count(d: Db): number {
@@ -43,14 +55,29 @@ describe('routers', () => {
     const { call } = caller();
     expect(await codeOf(call.timeline.page({ taskId: SCRATCH, extra: 1 } as never))).toBe('BAD_REQUEST');
     expect(await codeOf(call.timeline.page({ taskId: 'x'.repeat(201) }))).toBe('BAD_REQUEST');
-    expect(await codeOf(call.wake.record({ taskId: SCRATCH, role: 'boss', dispatchReceipt: APP_RECEIPT, deliveryStatus: 'sent' } as never))).toBe('BAD_REQUEST');
+    expect(
+      await codeOf(
+        call.wake.record({
+          taskId: SCRATCH,
+          role: 'boss',
+          dispatchReceipt: APP_RECEIPT,
+          deliveryStatus: 'sent',
+        } as never),
+      ),
+    ).toBe('BAD_REQUEST');
   });
 
   it('maps domain errors: unknown task is NOT_FOUND, a refused delivery is CONFLICT, and nothing is written', async () => {
     const { call, db: d } = caller();
     const before = count(d);
     expect(await codeOf(call.overview.task({ task: 'no-such-task' }))).toBe('NOT_FOUND');
-    const refused = call.wake.record({ taskId: 'task-376c0427-9b1b-43c1-89df-90c6185e1427', role: 'manager', dispatchReceipt: APP_RECEIPT, deliveryStatus: 'sent', threadId: 'thr-app-manager-0001' });
+    const refused = call.wake.record({
+      taskId: 'task-376c0427-9b1b-43c1-89df-90c6185e1427',
+      role: 'manager',
+      dispatchReceipt: APP_RECEIPT,
+      deliveryStatus: 'sent',
+      threadId: 'thr-app-manager-0001',
+    });
     expect(await codeOf(refused)).toBe('CONFLICT');
     expect(count(d)).toBe(before);
   });
@@ -63,10 +90,18 @@ describe('routers', () => {
     const manager = latest.receipt!.actions[0]!;
     expect(manager.checks.blocked).toEqual({ ok: true });
     expect(manager.checks.sent.ok).toBe(false);
-    const out = await call.wake.record({ taskId: SCRATCH, role: 'manager', dispatchReceipt: latest.receipt!.event_id, deliveryStatus: 'blocked', recordedBy: 'Ada' });
+    const out = await call.wake.record({
+      taskId: SCRATCH,
+      role: 'manager',
+      dispatchReceipt: latest.receipt!.event_id,
+      deliveryStatus: 'blocked',
+      recordedBy: 'Ada',
+    });
     expect(out.delivery.status).toBe('blocked');
     expect(woke).toBe(1);
-    const row = d.prepare<[string], { attributes_json: string }>('select attributes_json from telemetry_events where id = ?').get(out.receipt.event_id)!;
+    const row = d
+      .prepare<[string], { attributes_json: string }>('select attributes_json from telemetry_events where id = ?')
+      .get(out.receipt.event_id)!;
     expect(JSON.parse(row.attributes_json).recorded_by).toBe('Ada');
   });
 

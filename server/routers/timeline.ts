@@ -25,7 +25,11 @@ export const timelineRouter = router({
     )
     .query(({ ctx, input }) => {
       const task = requireTask(ctx.db, input.taskId);
-      return timelinePage(ctx.db, { taskId: task.id, eventTypes: input.eventTypes, actors: input.actors, search: input.search }, { before: input.cursor, limit: input.limit });
+      return timelinePage(
+        ctx.db,
+        { taskId: task.id, eventTypes: input.eventTypes, actors: input.actors, search: input.search },
+        { before: input.cursor, limit: input.limit },
+      );
     }),
   event: procedure.input(z.object({ id: Id }).strict()).query(({ ctx, input }) => {
     const event = telemetryEventById(ctx.db, input.id);

@@ -32,7 +32,11 @@ const Delivery = z
 export const wakeRouter = router({
   status: procedure.input(z.object(Loop).strict()).query(({ ctx, input }) => {
     const task = requireTask(ctx.db, input.taskId);
-    return getLoopStatus(ctx.db, { task: task.name, staleAfterSeconds: input.staleAfterSeconds, dispatcherId: input.dispatcherId }, ctx.now());
+    return getLoopStatus(
+      ctx.db,
+      { task: task.name, staleAfterSeconds: input.staleAfterSeconds, dispatcherId: input.dispatcherId },
+      ctx.now(),
+    );
   }),
 
   /** The newest receipt, its actions with regenerated prompts, and for each action which buttons are allowed. */
@@ -47,7 +51,13 @@ export const wakeRouter = router({
       checks: Object.fromEntries(
         DELIVERY_STATUSES.map((status) => [
           status,
-          checkDelivery(ctx.db, { task: task.id, role: action.role, dispatchReceipt: receipt.event_id, deliveryStatus: status, threadId: action.thread_id }),
+          checkDelivery(ctx.db, {
+            task: task.id,
+            role: action.role,
+            dispatchReceipt: receipt.event_id,
+            deliveryStatus: status,
+            threadId: action.thread_id,
+          }),
         ]),
       ) as Record<DeliveryStatusName, { ok: true } | { ok: false; reason: string }>,
     }));
@@ -56,12 +66,18 @@ export const wakeRouter = router({
 
   dispatch: writeProcedure.input(z.object(Loop).strict()).mutation(({ ctx, input }) => {
     const task = requireTask(ctx.db, input.taskId);
-    return dispatchWakeup(ctx.db, { task: task.name, staleAfterSeconds: input.staleAfterSeconds, dispatcherId: input.dispatcherId }, ctx.now());
+    return dispatchWakeup(
+      ctx.db,
+      { task: task.name, staleAfterSeconds: input.staleAfterSeconds, dispatcherId: input.dispatcherId },
+      ctx.now(),
+    );
   }),
 
   check: procedure.input(Delivery).query(({ ctx, input }) => checkDelivery(ctx.db, toDeliveryInput(input))),
 
-  record: writeProcedure.input(Delivery).mutation(({ ctx, input }) => recordDelivery(ctx.db, toDeliveryInput(input), ctx.now())),
+  record: writeProcedure
+    .input(Delivery)
+    .mutation(({ ctx, input }) => recordDelivery(ctx.db, toDeliveryInput(input), ctx.now())),
 });
 
 function toDeliveryInput(input: z.infer<typeof Delivery>) {

@@ -1,4 +1,11 @@
-import { AUTOPILOT_ACTIONS, autopilotStatus, startAutopilot, stopAutopilot, type AutopilotAction, type AutopilotResult } from '../../../app-loop/autopilot.js';
+import {
+  AUTOPILOT_ACTIONS,
+  autopilotStatus,
+  startAutopilot,
+  stopAutopilot,
+  type AutopilotAction,
+  type AutopilotResult,
+} from '../../../app-loop/autopilot.js';
 import { UsageError } from '../../../errors.js';
 import { defineCommand } from '../../command.js';
 import { LOOP_FLAGS, loopOptions, ignoreUniversalFlags, requireTaskArgument } from './loop-flags.js';

@@ -23,6 +23,10 @@ Examples:
     const role = requireRole(flags.string('role'), 'app-heartbeat');
     const result = recordHeartbeat(ctx.db(), { ...input, role }, ctx.now());
     if (flags.bool('json')) return { json: result };
-    return { text: [`${role} heartbeat recorded for ${result.task.name}`, `Next: ${result.next.direct_inbox_command}`].join('\n') };
+    return {
+      text: [`${role} heartbeat recorded for ${result.task.name}`, `Next: ${result.next.direct_inbox_command}`].join(
+        '\n',
+      ),
+    };
   },
 });

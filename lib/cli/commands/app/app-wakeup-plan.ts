@@ -8,7 +8,10 @@ function renderPlan(plan: WakeupPlan): string {
     `Dispatch: ${plan.dispatcher.state}${plan.dispatcher.required ? ` (${plan.dispatcher.command})` : ''}`,
   ];
   for (const wakeup of plan.wakeups) {
-    lines.push(`Wake ${wakeup.role}${wakeup.thread.title ? ` (${wakeup.thread.title})` : ''}: ${wakeup.reason}`, wakeup.prompt);
+    lines.push(
+      `Wake ${wakeup.role}${wakeup.thread.title ? ` (${wakeup.thread.title})` : ''}: ${wakeup.reason}`,
+      wakeup.prompt,
+    );
   }
   return lines.join('\n');
 }

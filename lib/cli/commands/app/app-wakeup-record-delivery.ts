@@ -45,7 +45,9 @@ Examples:
         `App wakeup delivery ${result.delivery.status} recorded for ${result.delivery.role} on ${result.task.name}.`,
         `Source receipt: ${result.source.dispatch_receipt}`,
         `Receipt: ${result.receipt.event_id}`,
-        result.source.dispatch_required ? 'The source receipt still asked for a dispatcher.' : 'The dispatcher was healthy in the source receipt.',
+        result.source.dispatch_required
+          ? 'The source receipt still asked for a dispatcher.'
+          : 'The dispatcher was healthy in the source receipt.',
       ].join('\n'),
     };
   },

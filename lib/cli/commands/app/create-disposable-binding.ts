@@ -82,8 +82,18 @@ Examples:
     const task = requireTaskArgument(flags);
     const sessionDir = flags.string('session-dir');
     const prefix = 'create-disposable-binding: ';
-    const workerThreadId = checkText('worker-codex-app-thread-id', flags.string('worker-codex-app-thread-id'), THREAD_ID, prefix);
-    const managerThreadId = checkText('manager-codex-app-thread-id', flags.string('manager-codex-app-thread-id'), THREAD_ID, prefix);
+    const workerThreadId = checkText(
+      'worker-codex-app-thread-id',
+      flags.string('worker-codex-app-thread-id'),
+      THREAD_ID,
+      prefix,
+    );
+    const managerThreadId = checkText(
+      'manager-codex-app-thread-id',
+      flags.string('manager-codex-app-thread-id'),
+      THREAD_ID,
+      prefix,
+    );
     const template = flags.string('template');
     if (template !== undefined) requireLoopTemplate(template);
     const required = disposableRequiredList(flags.list('required-before-continue'), flags.bool('adversarial'));

@@ -27,10 +27,13 @@ example:
     const taskArg = flags.string('task');
     const worker = flags.string('worker');
     const manager = flags.string('manager');
-    if (taskArg === undefined || worker === undefined || manager === undefined) throw new UsageError('bind needs --task, --worker and --manager');
+    if (taskArg === undefined || worker === undefined || manager === undefined)
+      throw new UsageError('bind needs --task, --worker and --manager');
     const db = ctx.db();
     const task = requireOpenTask(db, taskArg);
     const live = createBinding(db, task, worker, manager, isoMillis(ctx.now()));
-    return { json: { binding_id: live.binding.id, manager: live.manager.name, task: taskArg, worker: live.worker.name } };
+    return {
+      json: { binding_id: live.binding.id, manager: live.manager.name, task: taskArg, worker: live.worker.name },
+    };
   },
 });

@@ -11,9 +11,46 @@ import { checkUniversalValues, INCLUDE_FLAGS, requirePositional } from '../../fl
 import { LOOP_ITERATION } from '../../../queue/queue-input.js';
 import { ROW_ID } from '../../../input-rules.js';
 
-const REJECTED = ['active', 'all', 'blocker', 'create', 'current-task', 'cwd', 'dry-run', 'file', 'goal', 'keep-latest', 'limit', 'name', 'next-action', 'output', 'pid', 'redact-identity-token', 'role', 'state', 'status-age-seconds', 'subtype', 'summary', 'text', 'tmux-session', 'worker', 'manager', 'zip', ...INCLUDE_FLAGS];
-const BASE_FLAGS: Record<string, FlagKind> = { message: 'string', 'correlation-id': 'string', 'idempotency-key': 'string', 'required-permission': 'string' };
-const LOOP_FLAGS: Record<string, FlagKind> = { 'loop-run': 'string', 'requested-iteration': 'string', 'manager-decision-id': 'string' };
+const REJECTED = [
+  'active',
+  'all',
+  'blocker',
+  'create',
+  'current-task',
+  'cwd',
+  'dry-run',
+  'file',
+  'goal',
+  'keep-latest',
+  'limit',
+  'name',
+  'next-action',
+  'output',
+  'pid',
+  'redact-identity-token',
+  'role',
+  'state',
+  'status-age-seconds',
+  'subtype',
+  'summary',
+  'text',
+  'tmux-session',
+  'worker',
+  'manager',
+  'zip',
+  ...INCLUDE_FLAGS,
+];
+const BASE_FLAGS: Record<string, FlagKind> = {
+  message: 'string',
+  'correlation-id': 'string',
+  'idempotency-key': 'string',
+  'required-permission': 'string',
+};
+const LOOP_FLAGS: Record<string, FlagKind> = {
+  'loop-run': 'string',
+  'requested-iteration': 'string',
+  'manager-decision-id': 'string',
+};
 
 export interface EnqueueVariant {
   name: string;
@@ -46,11 +83,13 @@ examples:
       const taskArg = requirePositional(flags, 'a task');
       flags.maxPositionals(1);
       const message = flags.string('message');
-      if (message === undefined || message.trim() === '') throw new UsageError(`${v.type} message must be non-empty (--message)`);
+      if (message === undefined || message.trim() === '')
+        throw new UsageError(`${v.type} message must be non-empty (--message)`);
       const loopRun = flags.string('loop-run');
       const requested = flags.number('requested-iteration', LOOP_ITERATION);
       const decisionId = flags.number('manager-decision-id', ROW_ID);
-      if (isContinue && (loopRun === undefined || requested === undefined)) throw new UsageError(`${v.name} requires --loop-run and --requested-iteration.`);
+      if (isContinue && (loopRun === undefined || requested === undefined))
+        throw new UsageError(`${v.name} requires --loop-run and --requested-iteration.`);
       const db = ctx.db();
       const task = requireOpenTask(db, taskArg);
       const payload: Record<string, unknown> = { message };
@@ -60,18 +99,37 @@ examples:
         payload.ralph_loop = { requested_iteration: requested, run_id: run.id };
         payload.loop_policy = policy;
         if (decisionId !== undefined) payload.manager_decision = { decision_id: decisionId };
-        Object.assign(output, { loop_policy: policy, loop_run_id: loopRun, manager_decision_id: decisionId ?? null, requested_iteration: requested });
+        Object.assign(output, {
+          loop_policy: policy,
+          loop_run_id: loopRun,
+          manager_decision_id: decisionId ?? null,
+          requested_iteration: requested,
+        });
       }
       const permission = flags.string('required-permission');
       if (permission !== undefined) resolvePermission(permission);
       const command = enqueueCommand(
         db,
-        { taskId: task.id, type: v.type, payload, correlationId: flags.string('correlation-id'), idempotencyKey: flags.string('idempotency-key'), requiredPermission: permission ?? null },
+        {
+          taskId: task.id,
+          type: v.type,
+          payload,
+          correlationId: flags.string('correlation-id'),
+          idempotencyKey: flags.string('idempotency-key'),
+          requiredPermission: permission ?? null,
+        },
         ctx.now(),
       );
       if (!flags.bool('json')) return { text: `queued ${command.type} command ${command.id}` };
       return {
-        json: { ...output, command_id: command.id, command_type: command.type, correlation_id: command.correlation_id, required_permission: command.required_permission, task: taskArg },
+        json: {
+          ...output,
+          command_id: command.id,
+          command_type: command.type,
+          correlation_id: command.correlation_id,
+          required_permission: command.required_permission,
+          task: taskArg,
+        },
       };
     },
   });

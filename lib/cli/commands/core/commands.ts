@@ -2,7 +2,29 @@ import { COMMAND_STATES, listCommands } from '../../../queue/commands.js';
 import { defineCommand } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS, noPositionals } from '../../flag-checks.js';
 
-const REJECTED = ['active', 'all', 'create', 'cwd', 'dry-run', 'file', 'goal', 'keep-latest', 'name', 'next-action', 'output', 'pid', 'redact-identity-token', 'role', 'status-age-seconds', 'subtype', 'summary', 'text', 'tmux-session', 'zip', ...INCLUDE_FLAGS];
+const REJECTED = [
+  'active',
+  'all',
+  'create',
+  'cwd',
+  'dry-run',
+  'file',
+  'goal',
+  'keep-latest',
+  'name',
+  'next-action',
+  'output',
+  'pid',
+  'redact-identity-token',
+  'role',
+  'status-age-seconds',
+  'subtype',
+  'summary',
+  'text',
+  'tmux-session',
+  'zip',
+  ...INCLUDE_FLAGS,
+];
 
 export default defineCommand({
   name: 'commands',

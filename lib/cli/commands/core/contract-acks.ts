@@ -43,9 +43,16 @@ example:
         if (!isObject(payload)) throw new UsageError(expects);
         const db = ctx.db();
         const task = requireOpenTask(db, taskArg);
-        return { json: recordAck(db, { taskId: task.id, role, payload, correlationId: flags.string('correlation-id') }, ctx.now()) };
+        return {
+          json: recordAck(
+            db,
+            { taskId: task.id, role, payload, correlationId: flags.string('correlation-id') },
+            ctx.now(),
+          ),
+        };
       }
-      if (!flags.bool('json')) throw new UsageError(`${name} needs --from-stdin (to record) or --json (to read the latest)`);
+      if (!flags.bool('json'))
+        throw new UsageError(`${name} needs --from-stdin (to record) or --json (to read the latest)`);
       const db = ctx.db();
       return { json: latestAck(db, requireTask(db, taskArg).id, role) };
     },

@@ -3,7 +3,29 @@ import { defineCommand } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS, requirePositional } from '../../flag-checks.js';
 import { pythonStyleLine } from './python-style-line.js';
 
-const REJECTED = ['json', 'active', 'all', 'codex-session', 'create', 'cwd', 'goal', 'include-legacy', 'limit', 'name', 'output', 'pid', 'redact-identity-token', 'state', 'summary', 'task', 'tmux-session', 'worker', 'manager', 'zip', ...INCLUDE_FLAGS];
+const REJECTED = [
+  'json',
+  'active',
+  'all',
+  'codex-session',
+  'create',
+  'cwd',
+  'goal',
+  'include-legacy',
+  'limit',
+  'name',
+  'output',
+  'pid',
+  'redact-identity-token',
+  'state',
+  'summary',
+  'task',
+  'tmux-session',
+  'worker',
+  'manager',
+  'zip',
+  ...INCLUDE_FLAGS,
+];
 
 export default defineCommand({
   name: 'deregister',
@@ -24,6 +46,11 @@ example:
     const name = requirePositional(flags, 'a session name');
     flags.maxPositionals(1);
     const result = deregisterSession(ctx.db(), name, ctx.now());
-    return { text: pythonStyleLine([['name', result.name], ['state', result.state]]) };
+    return {
+      text: pythonStyleLine([
+        ['name', result.name],
+        ['state', result.state],
+      ]),
+    };
   },
 });

@@ -4,7 +4,27 @@ import { defineCommand, type CommandDef } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS } from '../../flag-checks.js';
 import { ROW_LIMIT } from '../../../input-rules.js';
 
-const REJECTED = ['json', 'active', 'codex-session', 'create', 'cwd', 'goal', 'include-legacy', 'name', 'output', 'pid', 'redact-identity-token', 'state', 'summary', 'task', 'tmux-session', 'worker', 'manager', 'zip', ...INCLUDE_FLAGS];
+const REJECTED = [
+  'json',
+  'active',
+  'codex-session',
+  'create',
+  'cwd',
+  'goal',
+  'include-legacy',
+  'name',
+  'output',
+  'pid',
+  'redact-identity-token',
+  'state',
+  'summary',
+  'task',
+  'tmux-session',
+  'worker',
+  'manager',
+  'zip',
+  ...INCLUDE_FLAGS,
+];
 
 export function discoveryCommand(name: 'discover' | 'search'): CommandDef {
   return defineCommand({

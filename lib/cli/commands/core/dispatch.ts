@@ -5,14 +5,54 @@ import { dispatchWatch } from '../../../queue/dispatch-watch.js';
 import { UsageError } from '../../../errors.js';
 import { defineCommand } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS, noPositionals } from '../../flag-checks.js';
-import { checkDispatcherId, LEASE_SECONDS, WATCH_INTERVAL_SECONDS, WATCH_ITERATIONS } from '../../../queue/queue-input.js';
+import {
+  checkDispatcherId,
+  LEASE_SECONDS,
+  WATCH_INTERVAL_SECONDS,
+  WATCH_ITERATIONS,
+} from '../../../queue/queue-input.js';
 import { ROW_LIMIT } from '../../../input-rules.js';
 
-const REJECTED = ['active', 'all', 'blocker', 'create', 'current-task', 'cwd', 'file', 'goal', 'keep-latest', 'name', 'next-action', 'output', 'pid', 'redact-identity-token', 'role', 'state', 'status-age-seconds', 'subtype', 'summary', 'task', 'text', 'tmux-session', 'worker', 'manager', 'zip', ...INCLUDE_FLAGS];
+const REJECTED = [
+  'active',
+  'all',
+  'blocker',
+  'create',
+  'current-task',
+  'cwd',
+  'file',
+  'goal',
+  'keep-latest',
+  'name',
+  'next-action',
+  'output',
+  'pid',
+  'redact-identity-token',
+  'role',
+  'state',
+  'status-age-seconds',
+  'subtype',
+  'summary',
+  'task',
+  'text',
+  'tmux-session',
+  'worker',
+  'manager',
+  'zip',
+  ...INCLUDE_FLAGS,
+];
 
 export default defineCommand({
   name: 'dispatch',
-  flags: { once: 'boolean', watch: 'boolean', 'watch-iterations': 'string', interval: 'string', 'dispatcher-id': 'string', 'lease-seconds': 'string', attempts: 'boolean' },
+  flags: {
+    once: 'boolean',
+    watch: 'boolean',
+    'watch-iterations': 'string',
+    interval: 'string',
+    'dispatcher-id': 'string',
+    'lease-seconds': 'string',
+    attempts: 'boolean',
+  },
   help: `usage: conveyor dispatch [--once | --watch [--watch-iterations N] [--interval SECONDS]] [--type TYPE] [--dispatcher-id ID] [--limit N] [--lease-seconds N] [--dry-run] [--json] [--path <workerctl.db>]
 
 One pass (the default, or --once) claims pending commands oldest first and routes each to the bound session:
@@ -47,7 +87,11 @@ examples:
     };
     const db = ctx.db();
     const result = flags.bool('watch')
-      ? await dispatchWatch(db, { ...options, watchIterations, intervalSeconds: Math.max(0, interval ?? 2), signal: ctx.signal }, ctx.now)
+      ? await dispatchWatch(
+          db,
+          { ...options, watchIterations, intervalSeconds: Math.max(0, interval ?? 2), signal: ctx.signal },
+          ctx.now,
+        )
       : dispatchOnce(db, options, ctx.now());
     if (flags.bool('json')) return { json: result };
     return { text: `dispatch processed ${result.processed_count} item(s)` };

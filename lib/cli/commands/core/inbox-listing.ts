@@ -1,6 +1,5 @@
 // The three inbox commands (worker-inbox, manager-inbox, session-inbox): list or consume delivered notifications.
 // They differ only in how the inbox's session is named: by task and role, or by session name.
-import { UsageError } from '../../../errors.js';
 import { abortableSleep } from '../../../queue/dispatch-watch.js';
 import { runInbox, type InboxItem, type InboxResult, type InboxTarget } from '../../../queue/inbox.js';
 import type { Role } from '../../../sessions/sessions.js';
@@ -19,9 +18,11 @@ function inboxText(result: InboxResult): string {
   if (result.items.length === 0) lines.push('pending: none');
   else {
     lines.push(`pending: ${result.items.length}`);
-    for (const item of result.items) lines.push(itemLine(item, item.delivered_at ? `delivered ${item.delivered_at}` : 'not delivered yet'));
+    for (const item of result.items)
+      lines.push(itemLine(item, item.delivered_at ? `delivered ${item.delivered_at}` : 'not delivered yet'));
   }
-  if (result.wait.timed_out) lines.push(`waited ${result.wait.elapsed_seconds}s over ${result.wait.poll_count} poll(s); nothing arrived`);
+  if (result.wait.timed_out)
+    lines.push(`waited ${result.wait.elapsed_seconds}s over ${result.wait.poll_count} poll(s); nothing arrived`);
   return lines.join('\n');
 }
 
@@ -54,7 +55,15 @@ examples:
       const result = await runInbox(
         ctx.db(),
         target,
-        { consume: flags.bool('consume-next'), wait: flags.bool('wait'), timeoutSeconds, intervalSeconds, limit, sleep: abortableSleep, signal: ctx.signal },
+        {
+          consume: flags.bool('consume-next'),
+          wait: flags.bool('wait'),
+          timeoutSeconds,
+          intervalSeconds,
+          limit,
+          sleep: abortableSleep,
+          signal: ctx.signal,
+        },
         ctx.now,
       );
       return flags.bool('json') ? { json: result } : { text: inboxText(result) };

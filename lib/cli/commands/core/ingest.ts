@@ -2,7 +2,33 @@ import { ingestSession } from '../../../sessions/ingest.js';
 import { defineCommand } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS, requirePositional } from '../../flag-checks.js';
 
-const INGEST_REJECTED = ['json', 'active', 'all', 'busy-wait-seconds', 'codex-session', 'create', 'cwd', 'file', 'goal', 'limit', 'name', 'output', 'pid', 'redact-identity-token', 'state', 'status-age-seconds', 'subtype', 'summary', 'task', 'text', 'tmux-session', 'worker', 'manager', 'zip', ...INCLUDE_FLAGS];
+const INGEST_REJECTED = [
+  'json',
+  'active',
+  'all',
+  'busy-wait-seconds',
+  'codex-session',
+  'create',
+  'cwd',
+  'file',
+  'goal',
+  'limit',
+  'name',
+  'output',
+  'pid',
+  'redact-identity-token',
+  'state',
+  'status-age-seconds',
+  'subtype',
+  'summary',
+  'task',
+  'text',
+  'tmux-session',
+  'worker',
+  'manager',
+  'zip',
+  ...INCLUDE_FLAGS,
+];
 
 export default defineCommand({
   name: 'ingest',

@@ -10,7 +10,24 @@ import { defineCommand, type CommandDef } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS, noPositionals } from '../../flag-checks.js';
 import { PROCESS_ID } from '../../../input-rules.js';
 
-const REJECTED = ['json', 'active', 'all', 'create', 'goal', 'include-legacy', 'limit', 'output', 'redact-identity-token', 'state', 'summary', 'task', 'worker', 'manager', 'zip', ...INCLUDE_FLAGS];
+const REJECTED = [
+  'json',
+  'active',
+  'all',
+  'create',
+  'goal',
+  'include-legacy',
+  'limit',
+  'output',
+  'redact-identity-token',
+  'state',
+  'summary',
+  'task',
+  'worker',
+  'manager',
+  'zip',
+  ...INCLUDE_FLAGS,
+];
 
 export function registrationCommand(role: Role): CommandDef {
   const name = `register-${role}`;
@@ -40,7 +57,9 @@ example:
       const pid = flags.number('pid', PROCESS_ID);
       const rolloutArg = flags.string('codex-session');
       if (pid !== undefined && rolloutArg === undefined) {
-        throw new UsageError(`${name}: finding the rollout from --pid alone is not supported; pass --codex-session with the rollout file`);
+        throw new UsageError(
+          `${name}: finding the rollout from --pid alone is not supported; pass --codex-session with the rollout file`,
+        );
       }
       if (names.length !== 1 || pid === undefined || rolloutArg === undefined) {
         throw new UsageError(`${name} needs --name, --pid and --codex-session`);

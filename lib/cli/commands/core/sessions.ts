@@ -3,7 +3,25 @@ import { listSessions } from '../../../sessions/sessions.js';
 import { defineCommand } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS, noPositionals } from '../../flag-checks.js';
 
-const REJECTED = ['json', 'active', 'all', 'codex-session', 'create', 'cwd', 'goal', 'limit', 'output', 'pid', 'summary', 'task', 'tmux-session', 'worker', 'manager', 'zip', ...INCLUDE_FLAGS];
+const REJECTED = [
+  'json',
+  'active',
+  'all',
+  'codex-session',
+  'create',
+  'cwd',
+  'goal',
+  'limit',
+  'output',
+  'pid',
+  'summary',
+  'task',
+  'tmux-session',
+  'worker',
+  'manager',
+  'zip',
+  ...INCLUDE_FLAGS,
+];
 
 export default defineCommand({
   name: 'sessions',

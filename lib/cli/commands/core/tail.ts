@@ -22,7 +22,11 @@ example:
     flags.maxPositionals(1);
     const limit = flags.number('limit', ROW_LIMIT);
     return {
-      json: tailSession(ctx.db(), { name, limit, subtype: flags.string('subtype'), includeContent: flags.bool('include-content') }, ctx.now()),
+      json: tailSession(
+        ctx.db(),
+        { name, limit, subtype: flags.string('subtype'), includeContent: flags.bool('include-content') },
+        ctx.now(),
+      ),
     };
   },
 });

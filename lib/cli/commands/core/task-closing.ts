@@ -23,7 +23,31 @@ export const CLOSING_FLAGS: Readonly<Record<string, FlagKind>> = {
 };
 
 /** Universal flags finish-task refuses. */
-export const CLOSING_REJECTED = ['json', 'dry-run', 'active', 'all', 'create', 'goal', 'limit', 'name', 'output', 'pid', 'codex-session', 'redact-identity-token', 'role', 'state', 'subtype', 'summary', 'task', 'text', 'tmux-session', 'worker', 'manager', 'zip', ...INCLUDE_FLAGS];
+export const CLOSING_REJECTED = [
+  'json',
+  'dry-run',
+  'active',
+  'all',
+  'create',
+  'goal',
+  'limit',
+  'name',
+  'output',
+  'pid',
+  'codex-session',
+  'redact-identity-token',
+  'role',
+  'state',
+  'subtype',
+  'summary',
+  'task',
+  'text',
+  'tmux-session',
+  'worker',
+  'manager',
+  'zip',
+  ...INCLUDE_FLAGS,
+];
 
 /** Flags of finish-task that stop-task refuses on top: it has no audits, no gates and no transcript capture. */
 export const FINISH_ONLY_FLAGS = [

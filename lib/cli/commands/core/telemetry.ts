@@ -2,7 +2,12 @@ import { UsageError } from '../../../errors.js';
 import { findRun, type RunRow } from '../../../queue/loop-policy.js';
 import type { Db } from '../../../store/open.js';
 import { requireTask, type TaskRow } from '../../../tasks/tasks.js';
-import { queryTelemetry, resolveTelemetryFilter, summarizeTelemetry, type TelemetrySummary } from '../../../telemetry/query.js';
+import {
+  queryTelemetry,
+  resolveTelemetryFilter,
+  summarizeTelemetry,
+  type TelemetrySummary,
+} from '../../../telemetry/query.js';
 import {
   DEFAULT_THRESHOLDS,
   failuresReport,
@@ -25,8 +30,20 @@ const VIEWS = ['metrics', 'snapshot', 'check', 'task', 'failures'] as const;
 type View = (typeof VIEWS)[number];
 
 function summaryText(s: TelemetrySummary): string {
-  const block = (title: string, counts: Record<string, number>) => [`${title}:`, ...Object.keys(counts).sort().map((k) => `  ${k}: ${counts[k]}`)];
-  return [`events: ${s.total}`, `first: ${s.first_timestamp ?? '-'}`, `last: ${s.last_timestamp ?? '-'}`, ...block('by actor', s.by_actor), ...block('by event type', s.by_event_type), ...block('by severity', s.by_severity)].join('\n');
+  const block = (title: string, counts: Record<string, number>) => [
+    `${title}:`,
+    ...Object.keys(counts)
+      .sort()
+      .map((k) => `  ${k}: ${counts[k]}`),
+  ];
+  return [
+    `events: ${s.total}`,
+    `first: ${s.first_timestamp ?? '-'}`,
+    `last: ${s.last_timestamp ?? '-'}`,
+    ...block('by actor', s.by_actor),
+    ...block('by event type', s.by_event_type),
+    ...block('by severity', s.by_severity),
+  ].join('\n');
 }
 
 // ------------------------------------------------------------------------------ view flags (gaps spec G1.1)
@@ -81,7 +98,11 @@ function runView(ctx: CommandContext, view: View): CommandOutput {
     case 'task': {
       const ref = flags.positional(1) ?? flags.string('task');
       if (ref === undefined) throw new UsageError('telemetry task requires a task name or ID');
-      const report = taskReport(db, { task: requireTask(db, ref), limit: limitOf(flags), staleCycleSeconds: staleCycleSecondsOf(flags) }, now);
+      const report = taskReport(
+        db,
+        { task: requireTask(db, ref), limit: limitOf(flags), staleCycleSeconds: staleCycleSecondsOf(flags) },
+        now,
+      );
       return json ? { json: report } : { text: taskReportText(report) };
     }
     case 'snapshot': {
@@ -89,7 +110,13 @@ function runView(ctx: CommandContext, view: View): CommandOutput {
       const limit = limitOf(flags);
       // snapshot has no text form: both modes print the JSON.
       if (task) return { json: taskSnapshot(db, { task, limit }, now) };
-      return { json: operatorSnapshot(db, { limit, activeOnly: flags.bool('active-only'), thresholds: thresholdsOf(flags) }, now) };
+      return {
+        json: operatorSnapshot(
+          db,
+          { limit, activeOnly: flags.bool('active-only'), thresholds: thresholdsOf(flags) },
+          now,
+        ),
+      };
     }
     case 'check': {
       const task = taskFlag(db, flags);
@@ -203,6 +230,8 @@ examples:
       return flags.bool('json') ? { json: summary } : { text: summaryText(summary) };
     }
     if (flags.bool('json')) return { json: events };
-    return { text: events.map((e) => `${e.timestamp} ${e.actor} ${e.event_type} [${e.severity}] ${e.summary}`).join('\n') };
+    return {
+      text: events.map((e) => `${e.timestamp} ${e.actor} ${e.event_type} [${e.severity}] ${e.summary}`).join('\n'),
+    };
   },
 });

@@ -4,7 +4,19 @@ import { defineCommand } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS, noPositionals } from '../../flag-checks.js';
 import { pythonStyleLine } from './python-style-line.js';
 
-const REJECTED = ['json', 'active', 'create', 'goal', 'limit', 'output', 'summary', 'zip', ...INCLUDE_FLAGS, 'worker', 'manager'];
+const REJECTED = [
+  'json',
+  'active',
+  'create',
+  'goal',
+  'limit',
+  'output',
+  'summary',
+  'zip',
+  ...INCLUDE_FLAGS,
+  'worker',
+  'manager',
+];
 
 export default defineCommand({
   name: 'unbind',
@@ -24,6 +36,11 @@ example:
     const taskArg = flags.string('task');
     if (taskArg === undefined) throw new UsageError('unbind needs --task');
     unbindTask(ctx.db(), taskArg, ctx.now());
-    return { text: pythonStyleLine([['task', taskArg], ['state', 'ended']]) };
+    return {
+      text: pythonStyleLine([
+        ['task', taskArg],
+        ['state', 'ended'],
+      ]),
+    };
   },
 });

@@ -38,12 +38,27 @@ examples:
     if (timeout !== undefined && !(timeout > 0)) throw new UsageError('--timeout must be a positive number.');
     const taskArg = taskArgument(flags);
     const correlationId = flags.requireString('correlation-id', 'continuation-reviewer requires --correlation-id');
-    const reviewerSessionId = flags.requireString('reviewer-session-id', 'continuation-reviewer requires --reviewer-session-id');
-    const managerSessionId = flags.requireString('manager-session-id', 'continuation-reviewer requires --manager-session-id');
-    if (reviewerSessionId === managerSessionId) throw new UsageError('reviewer subagent session must be distinct from manager session');
+    const reviewerSessionId = flags.requireString(
+      'reviewer-session-id',
+      'continuation-reviewer requires --reviewer-session-id',
+    );
+    const managerSessionId = flags.requireString(
+      'manager-session-id',
+      'continuation-reviewer requires --manager-session-id',
+    );
+    if (reviewerSessionId === managerSessionId)
+      throw new UsageError('reviewer subagent session must be distinct from manager session');
     const db = ctx.db();
     const task = requireTask(db, taskArg);
-    const input = { correlationId, reviewerSessionId, managerSessionId, command: flags.list('reviewer-command'), timeoutSeconds: timeout, repoDir: ctx.cwd, env: ctx.env };
+    const input = {
+      correlationId,
+      reviewerSessionId,
+      managerSessionId,
+      command: flags.list('reviewer-command'),
+      timeoutSeconds: timeout,
+      repoDir: ctx.cwd,
+      env: ctx.env,
+    };
     if (flags.bool('dry-run')) return { json: reviewerDryRun(db, task, input) };
     return { json: runContinuationReviewer(db, task, input, ctx.now()) };
   },

@@ -16,7 +16,15 @@ import { taskArgument } from './options.js';
 
 export default defineCommand({
   name: 'continuation',
-  flags: { submit: 'string', review: 'boolean', list: 'boolean', 'from-stdin': 'boolean', 'correlation-id': 'string', 'include-payload': 'boolean', 'as-role': 'string' },
+  flags: {
+    submit: 'string',
+    review: 'boolean',
+    list: 'boolean',
+    'from-stdin': 'boolean',
+    'correlation-id': 'string',
+    'include-payload': 'boolean',
+    'as-role': 'string',
+  },
   help: `usage: conveyor continuation TASK --submit worker|manager --from-stdin [--correlation-id ID] [--path <workerctl.db>]
        conveyor continuation TASK --review --from-stdin --correlation-id ID [--path <workerctl.db>]
        conveyor continuation TASK --list [--correlation-id ID] [--include-payload] [--as-role all|worker|manager|reviewer] [--path <workerctl.db>]
@@ -38,12 +46,16 @@ examples:
     const { flags } = ctx;
     checkUniversalValues(flags);
     const submit = flags.string('submit');
-    if (submit !== undefined && submit !== 'worker' && submit !== 'manager') throw new UsageError('continuation --submit must be worker or manager');
+    if (submit !== undefined && submit !== 'worker' && submit !== 'manager')
+      throw new UsageError('continuation --submit must be worker or manager');
     const asRole = flags.string('as-role');
-    if (asRole !== undefined && !(LIST_ROLES as readonly string[]).includes(asRole)) throw new UsageError('continuation --as-role must be all, worker, manager, or reviewer');
+    if (asRole !== undefined && !(LIST_ROLES as readonly string[]).includes(asRole))
+      throw new UsageError('continuation --as-role must be all, worker, manager, or reviewer');
     const review = flags.bool('review');
-    if ((submit !== undefined || review) && !flags.bool('from-stdin')) throw new UsageError('continuation requires --from-stdin for --submit or --review');
-    if ([submit !== undefined, review, flags.bool('list')].filter(Boolean).length !== 1) throw new UsageError('continuation requires exactly one of --submit, --review, or --list');
+    if ((submit !== undefined || review) && !flags.bool('from-stdin'))
+      throw new UsageError('continuation requires --from-stdin for --submit or --review');
+    if ([submit !== undefined, review, flags.bool('list')].filter(Boolean).length !== 1)
+      throw new UsageError('continuation requires exactly one of --submit, --review, or --list');
     const taskArg = taskArgument(flags);
     const correlationId = flags.string('correlation-id');
     const db = ctx.db();
@@ -58,6 +70,12 @@ examples:
       const pair = reviewPair(db, task.id, correlationId);
       return { json: recordReview(db, task, pair, correlationId, parseStdinObject(ctx.readStdin()), ctx.now()) };
     }
-    return { json: listContinuations(db, task, { correlationId, includePayload: flags.bool('include-payload'), asRole: asRole as ListRole | undefined }) };
+    return {
+      json: listContinuations(db, task, {
+        correlationId,
+        includePayload: flags.bool('include-payload'),
+        asRole: asRole as ListRole | undefined,
+      }),
+    };
   },
 });

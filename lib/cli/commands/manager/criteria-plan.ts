@@ -28,8 +28,14 @@ examples:
     const { flags } = ctx;
     checkUniversalValues(flags);
     const inputs = ['from-text', 'from-worker-response', 'from-stdin'].filter((name) => flags.has(name));
-    if (inputs.length !== 1) throw new UsageError('criteria-plan requires exactly one of --from-text, --from-worker-response, or --from-stdin.');
-    if (flags.bool('from-stdin')) throw new UsageError('criteria-plan --from-stdin is not supported (as in agent-conveyor 0.1.12); use --from-text or --from-worker-response.');
+    if (inputs.length !== 1)
+      throw new UsageError(
+        'criteria-plan requires exactly one of --from-text, --from-worker-response, or --from-stdin.',
+      );
+    if (flags.bool('from-stdin'))
+      throw new UsageError(
+        'criteria-plan --from-stdin is not supported (as in agent-conveyor 0.1.12); use --from-text or --from-worker-response.',
+      );
     const taskArg = taskArgument(flags);
     requireTask(ctx.db(), taskArg);
     let text = flags.string('from-text');

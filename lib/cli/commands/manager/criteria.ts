@@ -59,7 +59,10 @@ finish-task --require-criteria-audit refuses while any criterion is accepted. --
     const ids = transitions.map(([flag, status]) => [flags.number(flag, ROW_ID) as number, status] as const);
     refuseDryRun(flags);
     const actionCount = transitions.length + (flags.bool('list') ? 1 : 0) + (flags.bool('add') ? 1 : 0);
-    if (actionCount !== 1) throw new UsageError('criteria requires exactly one action: --list, --add, --accept, --satisfy, --defer, or --reject.');
+    if (actionCount !== 1)
+      throw new UsageError(
+        'criteria requires exactly one action: --list, --add, --accept, --satisfy, --defer, or --reject.',
+      );
     const taskArg = flags.positional(0);
     if (taskArg === undefined || taskArg === '') throw new UsageError('criteria command requires a task.');
     flags.maxPositionals(1);
@@ -75,14 +78,22 @@ finish-task --require-criteria-audit refuses while any criterion is accepted. --
       if (statuses.length > 1) throw new UsageError('criteria --add accepts at most one --status');
       const status = statuses[0] === undefined ? undefined : parseCriterionStatus(statuses[0]);
       const source = parseCriterionSource(sourceText);
-      const affected = addCriterion(db, { taskId: task.id, criterion, source, status, proof, rationale, evidence }, ctx.now());
+      const affected = addCriterion(
+        db,
+        { taskId: task.id, criterion, source, status, proof, rationale, evidence },
+        ctx.now(),
+      );
       return { json: criteriaLedger(db, task, { affected }) };
     }
     const move = ids[0];
     if (move) {
       if (statuses.length > 0) throw new UsageError('--status is only supported with criteria --list or --add');
       const [id, status] = move;
-      const affected = setCriterionStatus(db, { id, taskId: task.id, taskName: task.name, status, proof, rationale, evidence }, ctx.now());
+      const affected = setCriterionStatus(
+        db,
+        { id, taskId: task.id, taskName: task.name, status, proof, rationale, evidence },
+        ctx.now(),
+      );
       return { json: criteriaLedger(db, task, { affected }) };
     }
     return { json: criteriaLedger(db, task, { statuses: statuses.map(parseCriterionStatus) }) };

@@ -29,10 +29,16 @@ examples:
     checkUniversalValues(flags);
     const taskArg = taskArgument(flags);
     const step = flags.string('step');
-    if (step === undefined && !flags.bool('list') && !flags.bool('status')) throw new UsageError('epilogue requires --list, --status, or --step');
+    if (step === undefined && !flags.bool('list') && !flags.bool('status'))
+      throw new UsageError('epilogue requires --list, --status, or --step');
     const db = ctx.db();
     const task = requireTask(db, taskArg);
-    if (step !== undefined) runEpilogueStep(db, task, step, ctx.now(), { correlationId: flags.string('correlation-id'), cwd: ctx.cwd, env: ctx.env });
+    if (step !== undefined)
+      runEpilogueStep(db, task, step, ctx.now(), {
+        correlationId: flags.string('correlation-id'),
+        cwd: ctx.cwd,
+        env: ctx.env,
+      });
     if (step !== undefined && !flags.bool('list') && !flags.bool('status') && !flags.bool('json')) {
       return { text: `epilogue ${step}: ${stableJson(epilogueStatus(db, task.id).steps)}` };
     }

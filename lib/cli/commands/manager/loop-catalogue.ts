@@ -1,7 +1,12 @@
 // loop-templates and ralph-loop-presets: one catalogue under two names (--template vs --preset,
 // {templates} vs {presets}); the flag handling is shared here.
 import { UsageError } from '../../../errors.js';
-import { LOOP_TEMPLATES, createTemplateRun, loopTemplateSummary, requireLoopTemplate } from '../../../loops/templates.js';
+import {
+  LOOP_TEMPLATES,
+  createTemplateRun,
+  loopTemplateSummary,
+  requireLoopTemplate,
+} from '../../../loops/templates.js';
 import type { FlagKind } from '../../args.js';
 import type { CommandContext, CommandOutput } from '../../command.js';
 import { allowOnly, integerFlag } from './options.js';
@@ -27,7 +32,8 @@ export function runCatalogue(ctx: CommandContext, selector: 'template' | 'preset
     if (misplaced) throw new UsageError(`--${misplaced} is only valid with --create-run`);
   }
   const actions = ['list', 'show', 'create-run'].filter((name) => flags.has(name));
-  if (actions.length !== 1) throw new UsageError(`${flags.command} requires exactly one action: --list, --show, or --create-run.`);
+  if (actions.length !== 1)
+    throw new UsageError(`${flags.command} requires exactly one action: --list, --show, or --create-run.`);
   if (flags.has('list')) {
     const all = [...LOOP_TEMPLATES].sort((a, b) => a.name.localeCompare(b.name)).map(loopTemplateSummary);
     return { json: selector === 'template' ? { templates: all } : { presets: all } };

@@ -61,7 +61,8 @@ Examples:
     const { flags } = ctx;
     refuseFlags(flags, ['dry-run']);
     const word = flags.positional(0);
-    if (word === undefined) throw new UsageError('loop-evidence requires an action: add, visual-diff, or adversarial-check.');
+    if (word === undefined)
+      throw new UsageError('loop-evidence requires an action: add, visual-diff, or adversarial-check.');
     const action = Object.hasOwn(ACTIONS, word) ? ACTIONS[word] : undefined;
     if (action === undefined) throw new UsageError(`Unsupported loop-evidence action: ${word}`);
     const task = flags.positional(1);
@@ -82,7 +83,11 @@ Examples:
     const db = ctx.db();
     if (action === 'visual-diff') {
       if (flags.has('status')) throw new UsageError('loop-evidence visual-diff does not support --status.');
-      const [reference, candidate, thresholdText] = [flags.string('reference'), flags.string('candidate'), flags.string('threshold')];
+      const [reference, candidate, thresholdText] = [
+        flags.string('reference'),
+        flags.string('candidate'),
+        flags.string('threshold'),
+      ];
       if (reference === undefined || candidate === undefined || thresholdText === undefined) {
         throw new UsageError('loop-evidence visual-diff requires --reference, --candidate, and --threshold.');
       }
@@ -112,7 +117,11 @@ Examples:
     } else {
       evidenceType = 'adversarial_check';
       metadata = { ...metadataFlag };
-      for (const [key, flag] of [['failure_mode', 'failure-mode'], ['check', 'check'], ['result', 'result']] as const) {
+      for (const [key, flag] of [
+        ['failure_mode', 'failure-mode'],
+        ['check', 'check'],
+        ['result', 'result'],
+      ] as const) {
         const value = flags.string(flag);
         if (value !== undefined) metadata[key] = value;
         else if (!(key in metadata)) throw new UsageError(`--${flag} must be non-empty`);

@@ -20,13 +20,16 @@ Examples:
   run(ctx) {
     const { flags } = ctx;
     allowOnly(flags, ['list', 'classify', 'json']);
-    if (flags.has('list') && flags.has('classify')) throw new UsageError('loop-triggers takes --list or --classify, not both.');
+    if (flags.has('list') && flags.has('classify'))
+      throw new UsageError('loop-triggers takes --list or --classify, not both.');
     const json = flags.bool('json');
     const prompt = flags.string('classify');
     if (prompt === undefined) {
       const triggers = listLoopTriggers();
       if (json) return { json: { triggers } };
-      return { text: ['Controlled loop triggers:', ...triggers.map((t) => `- ${t.name}: ${t.canonical_phrase}`)].join('\n') };
+      return {
+        text: ['Controlled loop triggers:', ...triggers.map((t) => `- ${t.name}: ${t.canonical_phrase}`)].join('\n'),
+      };
     }
     const result = classifyLoopPrompt(prompt);
     if (json) return { json: result };

@@ -30,10 +30,16 @@ examples:
     refuseDryRun(flags);
     const taskArg = taskArgument(flags, 1);
     const action = flags.positional(1);
-    if (action === undefined || action === '') throw new UsageError('manager-permission requires an action or category.');
+    if (action === undefined || action === '')
+      throw new UsageError('manager-permission requires an action or category.');
     const db = ctx.db();
     const task = requireTask(db, taskArg);
-    const answer = checkManagerPermission(db, task, { action, list: flags.bool('list'), requireHandoff: flags.bool('require-handoff') }, ctx.now());
+    const answer = checkManagerPermission(
+      db,
+      task,
+      { action, list: flags.bool('list'), requireHandoff: flags.bool('require-handoff') },
+      ctx.now(),
+    );
     return { json: answer, exitCode: flags.bool('require') && !answer.allowed ? 1 : 0 };
   },
 });

@@ -42,7 +42,8 @@ export function integerFlag(flags: Flags, name: string): number | undefined {
   const value = text.trim() === '' ? Number.NaN : Number(text);
   if (!Number.isInteger(value)) throw new UsageError(`--${name} must be an integer.`);
   // 0.1.12 let 1e300 through to SQLite ("datatype mismatch"): only integers a double holds exactly bind as integers.
-  if (!isInRange(value, ANY_SAFE_INTEGER)) throw new UsageError(`--${name} must be ${describeRange(ANY_SAFE_INTEGER)}, got ${JSON.stringify(text)}`);
+  if (!isInRange(value, ANY_SAFE_INTEGER))
+    throw new UsageError(`--${name} must be ${describeRange(ANY_SAFE_INTEGER)}, got ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -69,7 +70,11 @@ export function taskArgument(flags: Flags, extra = 0): string {
  * A JSON-object flag. `strict` (record-decision, handoff, manager-config): the parser's message alone for bad
  * JSON. `labelled` (criteria, runs, loop-evidence): the message names the flag. Absent → undefined.
  */
-export function objectFlag(flags: Flags, name: string, style: 'strict' | 'labelled'): Record<string, unknown> | undefined {
+export function objectFlag(
+  flags: Flags,
+  name: string,
+  style: 'strict' | 'labelled',
+): Record<string, unknown> | undefined {
   const text = flags.string(name);
   if (text === undefined) return undefined;
   checkJsonInputBounds(text, `--${name}`);

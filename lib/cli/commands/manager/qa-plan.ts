@@ -11,8 +11,16 @@ function renderPlan(plan: QaPlan): string {
   lines.push(...plan.steps.map((step, i) => `${i + 1}. ${step}`), '');
   block('Expected observations:', plan.expected_observations);
   if (plan.acceptance_criteria) block('Acceptance criteria:', plan.acceptance_criteria);
-  if (plan.trigger_tasks) block('Trigger tasks:', plan.trigger_tasks.map((t) => `${t.name}: ${t.trigger} -> ${t.acceptance}`));
-  if (plan.correlation_markers) block('Correlation markers:', plan.correlation_markers.map((m) => `${m.correlation_id}: ${m.purpose}`));
+  if (plan.trigger_tasks)
+    block(
+      'Trigger tasks:',
+      plan.trigger_tasks.map((t) => `${t.name}: ${t.trigger} -> ${t.acceptance}`),
+    );
+  if (plan.correlation_markers)
+    block(
+      'Correlation markers:',
+      plan.correlation_markers.map((m) => `${m.correlation_id}: ${m.purpose}`),
+    );
   if (plan.evidence_template) lines.push('Evidence template:', prettyJson(plan.evidence_template).trimEnd(), '');
   return lines.join('\n').trimEnd();
 }

@@ -33,11 +33,16 @@ Examples:
     const receipt = flags.requireString('receipt-output', 'qa-run requires --receipt-output.');
     const scenario = parseQaRunScenario(flags.positional(0));
     if (scenario === 'generic-loop-template-browser') {
-      throw new UsageError('qa-run generic-loop-template-browser needs a Playwright browser for its screenshot preflight; none is available');
+      throw new UsageError(
+        'qa-run generic-loop-template-browser needs a Playwright browser for its screenshot preflight; none is available',
+      );
     }
     const hex = randomBytes(4).toString('hex');
     const given = flags.string('path');
-    const dbPath = given === undefined ? join(tmpdir(), `workerctl-qa-run-${globalThis.crypto.randomUUID()}`, 'workerctl.db') : resolve(ctx.cwd, given);
+    const dbPath =
+      given === undefined
+        ? join(tmpdir(), `workerctl-qa-run-${globalThis.crypto.randomUUID()}`, 'workerctl.db')
+        : resolve(ctx.cwd, given);
     mkdirSync(dirname(dbPath), { recursive: true });
     const db = openDatabase(dbPath, { now: ctx.now });
     try {

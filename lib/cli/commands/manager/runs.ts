@@ -25,22 +25,36 @@ Examples:
   conveyor runs --create my-task --purpose ralph_loop --metadata-json '{"max_iterations":3}' --path /tmp/work/workerctl.db
   conveyor runs --finish iteration-1 --status failed --path /tmp/work/workerctl.db
 `,
-  flags: { list: 'boolean', show: 'string', finish: 'string', purpose: 'string', status: 'string', 'metadata-json': 'string' },
+  flags: {
+    list: 'boolean',
+    show: 'string',
+    finish: 'string',
+    purpose: 'string',
+    status: 'string',
+    'metadata-json': 'string',
+  },
   run(ctx) {
     const { flags } = ctx;
     const actions = ['create', 'list', 'show', 'finish'].filter((name) => flags.has(name));
-    if (actions.length !== 1) throw new UsageError('runs requires exactly one action: --create, --list, --show, or --finish.');
+    if (actions.length !== 1)
+      throw new UsageError('runs requires exactly one action: --create, --list, --show, or --finish.');
     refuseFlags(flags, ['dry-run']);
     if (flags.has('create')) {
       const metadata = jsonObjectFlag(flags, 'metadata-json');
       const run = createRun(
         ctx.db(),
-        { task: flags.requireString('create'), name: flags.list('name')[0], purpose: flags.string('purpose'), metadata },
+        {
+          task: flags.requireString('create'),
+          name: flags.list('name')[0],
+          purpose: flags.string('purpose'),
+          metadata,
+        },
         ctx.now(),
       );
       return { json: run };
     }
-    if (flags.has('list')) return { json: listRuns(ctx.db(), { task: flags.string('task'), status: flags.string('status') }) };
+    if (flags.has('list'))
+      return { json: listRuns(ctx.db(), { task: flags.string('task'), status: flags.string('status') }) };
     if (flags.has('show')) return { json: showRun(ctx.db(), flags.requireString('show')) };
     const status = parseFinishStatus(flags.string('status'));
     return { json: finishRun(ctx.db(), { run: flags.requireString('finish'), status }, ctx.now()) };
