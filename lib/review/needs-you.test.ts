@@ -70,8 +70,8 @@ describe('the needs-you queue (real SQLite, fixed clock)', () => {
     // What entered between two reads: only the new ids.
     const later = readNeedsYou(pair.db, {}, at(400));
     expect(enteredQueue(new Set(queue.items.map((i) => i.id)), later.items).map((i) => i.id)).toEqual([
-      expect.stringMatching(/^lease:.*:worker$/),
-      expect.stringMatching(/^cadence:.*:worker:missed_beats$/),
+      expect.stringMatching(/^lease:.*:worker:2026-/),
+      expect.stringMatching(/^cadence:.*:worker:missed_beats:2026-/),
     ]);
   });
 

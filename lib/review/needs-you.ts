@@ -118,7 +118,8 @@ export function needsYouQueue(rows: NeedsYouRows, now: Date): NeedsYouItem[] {
       if (state === 'healthy') continue;
       out.push(
         item({
-          id: `lease:${task.id}:${role}`,
+          // The stamp is part of the id: a lease that turns stale again after a new beat is a new item.
+          id: `lease:${task.id}:${role}:${lease.last_heartbeat_at ?? 'never'}`,
           kind: 'lease',
           task_id: task.id,
           task_name: task.name,
@@ -137,7 +138,7 @@ export function needsYouQueue(rows: NeedsYouRows, now: Date): NeedsYouItem[] {
       if (!check.drift) continue;
       out.push(
         item({
-          id: `cadence:${task.id}:${input.role}:${check.drift}`,
+          id: `cadence:${task.id}:${input.role}:${check.drift}:${check.last_beat_at ?? input.since}`,
           kind: 'cadence',
           task_id: task.id,
           task_name: task.name,
