@@ -7,11 +7,9 @@ import { ConveyorError } from '../errors.js';
 import type { Db } from '../store/open.js';
 import { exportReceipts, type ReceiptsFilter } from './receipts.js';
 
-/** Rows one call may preview or record: a bound on the work (and the transactions) of one request. */
-export const BULK_MAX_ROWS = 200;
-/** What a bulk review may record; "sent" needs a person who sent a prompt, one row at a time. */
-export const BULK_STATUSES = ['skipped', 'blocked'] as const;
-export type BulkStatus = (typeof BULK_STATUSES)[number];
+import { BULK_MAX_ROWS, type BulkStatus } from './bulk-review-statuses.js';
+
+export { BULK_MAX_ROWS, BULK_STATUSES, type BulkStatus } from './bulk-review-statuses.js';
 
 export interface BulkTarget {
   taskId: string;
