@@ -21,6 +21,8 @@ export interface DeckConfig {
   dev: boolean;
   /** Extra Host header values accepted besides the loopback names and the listen address. */
   allowedHosts: string[];
+  /** Where needs-you alerts are POSTed (http or https); null for none. Holds secrets: log its origin only. */
+  webhook: URL | null;
 }
 
 const Env = z.object({
@@ -30,6 +32,7 @@ const Env = z.object({
   CONVEYOR_TOKEN: z.string().min(16, 'CONVEYOR_TOKEN must be at least 16 characters').max(512).optional(),
   CONVEYOR_READ_ONLY: z.enum(['1', 'true', '0', 'false']).optional(),
   CONVEYOR_ALLOWED_HOSTS: z.string().max(4096).optional(),
+  CONVEYOR_WEBHOOK: z.string().max(4096).optional(),
 });
 
 export class ConfigError extends Error {
@@ -39,6 +42,19 @@ export class ConfigError extends Error {
 export function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '');
   return bare === 'localhost' || bare === '::1' || (isIP(bare) === 4 && bare.startsWith('127.'));
+}
+
+/** A webhook URL: http or https only. The message never repeats the URL, which may carry a secret. */
+export function parseWebhookUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError('--webhook must be an absolute http:// or https:// URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError(`--webhook must use http or https, not ${url.protocol.replace(/:$/, '')}`);
+  return url;
 }
 
 function flagValue(argv: readonly string[], i: number, flag: string): string {
@@ -54,6 +70,8 @@ export const USAGE = `usage: npm start -- [--port N] [--host ADDR] [--db FILE] [
                    else ./.codex-workers/workerctl.db)
   --read-only      serve reviewers: every action is refused (env CONVEYOR_READ_ONLY=1)
   --allow-host N   also accept this Host header name (env CONVEYOR_ALLOWED_HOSTS, comma-separated)
+  --webhook URL    POST a JSON alert (Slack-compatible "text") when something enters the needs-you queue
+                   (env CONVEYOR_WEBHOOK; http or https only)
   CONVEYOR_TOKEN   the access token (at least 16 characters); generated and printed when needed and unset`;
 
 export type Env = Record<string, string | undefined>;
@@ -66,9 +84,10 @@ export function parseConfig(argv: readonly string[], env: Env = process.env, cwd
   const e = parsed.data;
   let port = e.PORT ?? DEFAULT_PORT;
   let host = e.HOST ?? DEFAULT_HOST;
-  let dbFlag: string | undefined = e.WORKERCTL_DB;
+  let dbFlag: string | undefined; // WORKERCTL_DB (validated above) is read by resolveDatabasePath, as for the CLI
   let readOnly = e.CONVEYOR_READ_ONLY === '1' || e.CONVEYOR_READ_ONLY === 'true';
   let dev = false;
+  let webhook = e.CONVEYOR_WEBHOOK ? parseWebhookUrl(e.CONVEYOR_WEBHOOK) : null;
   const allowedHosts = (e.CONVEYOR_ALLOWED_HOSTS ?? '')
     .split(',')
     .map((h) => h.trim().toLowerCase())
@@ -99,6 +118,9 @@ export function parseConfig(argv: readonly string[], env: Env = process.env, cwd
       case '--allow-host':
         allowedHosts.push(flagValue(argv, i++, arg).toLowerCase());
         break;
+      case '--webhook':
+        webhook = parseWebhookUrl(flagValue(argv, i++, arg));
+        break;
       default:
         throw new ConfigError(`unknown option: ${arg}\n${USAGE}`);
     }
@@ -118,5 +140,6 @@ export function parseConfig(argv: readonly string[], env: Env = process.env, cwd
     readOnly,
     dev,
     allowedHosts,
+    webhook,
   };
 }

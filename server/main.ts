@@ -11,6 +11,8 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { fileIdentity } from '../lib/store/file-identity.js';
 import { openDatabase, type Db } from '../lib/store/open.js';
 import type { DeckConfig } from './config.js';
+import { alertPayload, announceNeedsYou } from './alerts/needs-you-announcer.js';
+import { webhookSender, type WebhookOptions } from './alerts/webhook.js';
 import { CommitFeed } from './live/commit-feed.js';
 import { LiveTail } from './live/tail.js';
 import { log } from './log.js';
@@ -65,6 +67,8 @@ export interface StartOptions {
   now?: () => Date;
   /** Ping every pingMs; a socket that sends nothing back within pongWaitMs is terminated (dead tabs). */
   keepAlive?: { pingMs: number; pongWaitMs: number };
+  /** Retry timing of webhook alerts (tests shorten it). */
+  webhook?: WebhookOptions;
 }
 
 export interface DeckServer {
@@ -237,10 +241,17 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
   const urls = reachableAt(config.host, port).map(withToken);
   const base = reachableAt(config.host, port)[0]!;
   const url = urls[0]!;
+  // Alerts start once the server is up: what is in the queue now counts as already known.
+  const webhook = config.webhook ? webhookSender(config.webhook, options.webhook) : null;
+  const announcer = webhook
+    ? announceNeedsYou({ db, feed, now: deps.now, announce: (item) => webhook.send(alertPayload(item, base)) })
+    : null;
 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
+      announcer?.close();
+      webhook?.close();
       live.broadcastReconnectNotification();
       for (const client of wss.clients) client.terminate();
       wss.close();
@@ -256,6 +267,7 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
     db: config.dbPath,
     readOnly: config.readOnly,
     tokenRequired: config.token !== null,
+    webhook: config.webhook?.origin ?? null,
   });
   return { server, db, feed, wss, port, url, urls, close };
 }

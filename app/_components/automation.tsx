@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import { trpc, type Outputs } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
+import { CadenceFlags, useCadence } from './cadence-flags';
 import { CopyButton } from './copy-button';
 
 type Spec = Outputs['automation']['status']['plan']['automation_specs'][number];
@@ -29,6 +30,7 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
   const start = trpc.automation.start.useMutation({ onSuccess: done });
   const stop = trpc.automation.stop.useMutation({ onSuccess: done });
   const plan = status.data?.plan;
+  const cadence = useCadence(taskId).get(taskId) ?? [];
   // status answers with default dispatcher bounds; right after a start, show the command that start printed.
   const dispatcherCommand =
     (start.isSuccess && !stop.isSuccess ? start.data.plan.control.dispatcher_command : null) ??
@@ -48,8 +50,9 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
             {plan.last_policy_event ? (
               <span className="muted"> since {plan.last_policy_event.recorded_at}</span>
             ) : null}{' '}
-            · dispatcher {plan.dispatcher.state}
+            · dispatcher <code>{status.data?.dispatcherId}</code> {plan.dispatcher.state}
           </p>
+          <CadenceFlags label="Heartbeat cadence" checks={cadence} all />
           {!readOnly ? (
             <form
               className="row"
@@ -80,7 +83,8 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
                 Watch iterations{' '}
                 <input
                   type="number"
-                  min={1}
+                  min={0}
+                  max={1000000000}
                   value={iterations}
                   onChange={(e) => setIterations(e.target.value)}
                   style={{ width: '8rem' }}
@@ -101,7 +105,7 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
               <button
                 type="button"
                 disabled={stop.isPending || !active}
-                onClick={() => stop.mutate({ taskId, dispatcherId: dispatcher })}
+                onClick={() => stop.mutate({ taskId, dispatcherId: status.data?.dispatcherId })}
               >
                 Stop autopilot
               </button>

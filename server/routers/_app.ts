@@ -4,6 +4,7 @@ import { automationRouter } from './automation.js';
 import { inboxRouter } from './inbox.js';
 import { liveRouter } from './live.js';
 import { overviewRouter } from './overview.js';
+import { queueRouter } from './queue.js';
 import { receiptsRouter } from './receipts.js';
 import { systemRouter } from './system.js';
 import { timelineRouter } from './timeline.js';
@@ -18,6 +19,7 @@ export const appRouter = router({
   automation: automationRouter,
   inbox: inboxRouter,
   live: liveRouter,
+  queue: queueRouter,
 });
 
 export type AppRouter = typeof appRouter;
