@@ -74,11 +74,12 @@ const cases: Array<{ name: string; args: string[] | null }> = [
   { name: 'app-loop-status --json', args: ['app-loop-status', 'bench-loop', ...P, '--json'] },
   { name: 'app-wakeup-dispatch --json', args: ['app-wakeup-dispatch', 'bench-loop', ...P, '--json'] },
   { name: 'telemetry --task (10k events) --json', args: ['telemetry', '--task', 'bench-loop', ...P, '--json'] },
-  // One command of each later family (the tmux family has no command that runs without tmux yet).
+  // One command of each later family; `list` is a tmux-family command that needs no tmux server.
   { name: 'manager-config --json', args: ['manager-config', 'bench-loop', ...P, '--json'] },
   { name: 'criteria --list --json', args: ['criteria', 'bench-loop', '--list', ...P, '--json'] },
   { name: 'audit (10k events) --json', args: ['audit', 'bench-loop', ...P, '--json'] },
   { name: 'replay --json', args: ['replay', 'bench-loop', ...P, '--json'] },
+  { name: 'list --json (tmux family)', args: ['list', '--json'] },
 ];
 
 function timeOnce(args: string[] | null): number {
