@@ -11,6 +11,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { fileIdentity } from '../lib/store/file-identity.js';
 import { openDatabase, type Db } from '../lib/store/open.js';
 import type { DeckConfig } from './config.js';
+import { EXPORT_PATH, serveExport } from './export-download.js';
 import { CommitFeed } from './live/commit-feed.js';
 import { LiveTail } from './live/tail.js';
 import { log } from './log.js';
@@ -184,6 +185,7 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
       }
       return void rpc(req, res);
     }
+    if (pathname.startsWith(EXPORT_PATH)) return serveExport(req.method, pathname, res, deps);
     if (nextApp) return void nextApp.handle(req, res);
     refuse(res, { status: 404, message: 'Not found' });
   });

@@ -1,6 +1,7 @@
 // The only place routers are added. The app imports `type AppRouter` from here and nothing else.
 import { createCallerFactory, router } from '../trpc.js';
 import { automationRouter } from './automation.js';
+import { evidenceRouter } from './evidence.js';
 import { inboxRouter } from './inbox.js';
 import { liveRouter } from './live.js';
 import { overviewRouter } from './overview.js';
@@ -18,6 +19,7 @@ export const appRouter = router({
   automation: automationRouter,
   inbox: inboxRouter,
   live: liveRouter,
+  evidence: evidenceRouter,
 });
 
 export type AppRouter = typeof appRouter;
