@@ -272,14 +272,11 @@ function LoopRun({ taskId }: { taskId: string }) {
                       </td>
                       <td>
                         {e.adversarial ? (
-                          <dl className="kv">
-                            <dt>failure mode</dt>
-                            <dd>{e.adversarial.failure_mode}</dd>
-                            <dt>check</dt>
-                            <dd>{e.adversarial.check}</dd>
-                            <dt>result</dt>
-                            <dd>{e.adversarial.result}</dd>
-                          </dl>
+                          <>
+                            <div>failure mode: {e.adversarial.failure_mode}</div>
+                            <div>check: {e.adversarial.check}</div>
+                            <div>result: {e.adversarial.result}</div>
+                          </>
                         ) : (
                           e.proof
                         )}
