@@ -149,7 +149,7 @@ export function taskEvidenceVersion(db: Db, taskId: string): string {
     .prepare<{ taskId: string }, { v: string }>(
       `select
          ifnull((select max(id) from events where task_id = @taskId), 0) || ':' ||
-         ifnull((select max(rowid) from telemetry_events where task_id = @taskId), 0) || ':' ||
+         ifnull((select max(timestamp) from telemetry_events where task_id = @taskId), '') || ':' ||
          ifnull((select max(id) from manager_decisions where task_id = @taskId), 0) || ':' ||
          ifnull((select max(id) from worker_handoffs where task_id = @taskId), 0) || ':' ||
          (select count(*) || '/' || ifnull(max(updated_at), '') from acceptance_criteria where task_id = @taskId) || ':' ||

@@ -42,7 +42,7 @@ function setup() {
     socket: null,
   });
   const task = createTask(t.db, { name: 'evidence-task', goal: 'Ship with proof' }, T0);
-  return { db: t.db, call, task };
+  return { db: t.db, call, task, feed };
 }
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -169,12 +169,23 @@ describe('evidence router', () => {
     expect(await codeOf(call.evidence.loops({ taskId: 'x'.repeat(201) }))).toBe('BAD_REQUEST');
   });
 
-  it('changes its version on record-decision, which writes no telemetry', () => {
-    const { db, task } = setup();
-    const before = taskEvidenceVersion(db, task.id);
-    recordDecision(db, task, { decision: 'inspect', reason: 'look at the diff' }, at(1));
-    const afterDecision = taskEvidenceVersion(db, task.id);
-    expect(afterDecision).not.toBe(before);
-    expect(taskEvidenceVersion(db, task.id)).toBe(afterDecision);
+  it('sends a new version after a record-decision commit, which writes no telemetry', async () => {
+    const { db, call, task, feed } = setup();
+    const other = createTask(db, { name: 'other-task', goal: 'Elsewhere' }, T0);
+    const versions = (await call.evidence.version({ taskId: task.id })) as AsyncIterable<string>;
+    const iterator = versions[Symbol.asyncIterator]();
+    try {
+      const first = (await iterator.next()).value as string;
+      expect(first).toBe(taskEvidenceVersion(db, task.id));
+      recordDecision(db, other, { decision: 'wait', reason: 'not this task' }, at(1));
+      feed.emit('committed');
+      recordDecision(db, task, { decision: 'inspect', reason: 'look at the diff' }, at(2));
+      feed.emit('committed');
+      const second = (await iterator.next()).value as string;
+      expect(second).not.toBe(first);
+      expect(second).toBe(taskEvidenceVersion(db, task.id));
+    } finally {
+      await iterator.return?.();
+    }
   });
 });

@@ -1,6 +1,5 @@
 // The task page's evidence panels: criteria checklist, manager decisions and handoffs, loop runs with their
 // evidence, and the audit and replay texts. Reads only; each calls the lib function the CLI command uses.
-import { on } from 'node:events';
 import { z } from 'zod';
 import { auditText, taskAudit } from '../../lib/audit/task-audit.js';
 import { REPLAY_FORMATS, REPLAY_ROLES, replayTask, replayText } from '../../lib/audit/replay.js';
@@ -8,7 +7,7 @@ import { listDecisions } from '../../lib/manager/decisions.js';
 import { listHandoffs } from '../../lib/manager/handoff.js';
 import { taskChecklist, taskEvidenceVersion, taskLoops } from '../../lib/review/task-evidence.js';
 import { requireTask } from '../../lib/tasks/tasks.js';
-import { procedure, router } from '../trpc.js';
+import { procedure, router, type DeckContext } from '../trpc.js';
 import { Id } from './inputs.js';
 
 /** full-transcript prints stored terminal text, which the CLI only gives with --include-content: not here. */
@@ -52,16 +51,49 @@ export const evidenceRouter = router({
     }),
   /** A new value whenever a commit changed anything these panels show; the page re-reads them then. */
   version: procedure.input(z.object({ taskId: Id }).strict()).subscription(async function* ({ ctx, input, signal }) {
-    const commits = on(ctx.feed, 'committed', { signal }); // listen first: no commit between read and wait
-    const taskId = requireTask(ctx.db, input.taskId).id;
-    let version = taskEvidenceVersion(ctx.db, taskId);
-    yield version;
-    for await (const _commit of commits) {
-      const next = taskEvidenceVersion(ctx.db, taskId);
-      if (next !== version) {
-        version = next;
-        yield version;
+    const wakes = commitWakes(ctx.feed, signal); // listen first: no commit between the read and the wait
+    try {
+      const taskId = requireTask(ctx.db, input.taskId).id;
+      let version = taskEvidenceVersion(ctx.db, taskId);
+      yield version;
+      while (await wakes.next()) {
+        const next = taskEvidenceVersion(ctx.db, taskId);
+        if (next !== version) {
+          version = next;
+          yield version;
+        }
       }
+    } finally {
+      wakes.close();
     }
   }),
 });
+
+/**
+ * Commits fold into one wake while the reader is busy (a burst of CLI writes costs one read, not one per
+ * commit), and each read runs in its own event-loop turn, after whatever the commit woke before it.
+ */
+function commitWakes(feed: DeckContext['feed'], signal: AbortSignal | undefined) {
+  let pending = false;
+  let wake: (() => void) | null = null;
+  const onCommit = () => {
+    pending = true;
+    wake?.();
+  };
+  const onAbort = () => wake?.();
+  feed.on('committed', onCommit);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    async next(): Promise<boolean> {
+      if (!pending && !signal?.aborted) await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+      pending = false;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return !signal?.aborted;
+    },
+    close() {
+      feed.off('committed', onCommit);
+      signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
