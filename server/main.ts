@@ -13,6 +13,7 @@ import { openDatabase, type Db } from '../lib/store/open.js';
 import type { DeckConfig } from './config.js';
 import { alertPayload, announceNeedsYou } from './alerts/needs-you-announcer.js';
 import { webhookSender, type WebhookOptions } from './alerts/webhook.js';
+import { EXPORT_PATH, serveExport } from './export-download.js';
 import { CommitFeed } from './live/commit-feed.js';
 import { LiveTail } from './live/tail.js';
 import { log } from './log.js';
@@ -188,6 +189,7 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
       }
       return void rpc(req, res);
     }
+    if (pathname.startsWith(EXPORT_PATH)) return serveExport(req.method, pathname, res, deps);
     if (nextApp) return void nextApp.handle(req, res);
     refuse(res, { status: 404, message: 'Not found' });
   });

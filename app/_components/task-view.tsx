@@ -6,6 +6,7 @@ import { memo, useState } from 'react';
 import type { TimedLease } from '../../lib/app-loop/leases';
 import { trpc } from '../_trpc/client';
 import { Automation } from './automation';
+import { EvidencePanels } from './evidence';
 import { Inboxes } from './inbox';
 import { LeaseBadge } from './lease-badge';
 import { Timeline, timelineInput, timelinePaging, type TimelineFilters } from './timeline';
@@ -78,6 +79,7 @@ export function TaskView({ taskId }: { taskId: string }) {
           <InboxPanel taskId={taskId} />
         </div>
       </div>
+      <EvidencePanels taskId={taskId} />
     </>
   );
 }

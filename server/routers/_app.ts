@@ -1,6 +1,7 @@
 // The only place routers are added. The app imports `type AppRouter` from here and nothing else.
 import { createCallerFactory, router } from '../trpc.js';
 import { automationRouter } from './automation.js';
+import { evidenceRouter } from './evidence.js';
 import { inboxRouter } from './inbox.js';
 import { liveRouter } from './live.js';
 import { overviewRouter } from './overview.js';
@@ -20,6 +21,7 @@ export const appRouter = router({
   inbox: inboxRouter,
   live: liveRouter,
   queue: queueRouter,
+  evidence: evidenceRouter,
 });
 
 export type AppRouter = typeof appRouter;
