@@ -8,6 +8,7 @@ import { trpc } from '../_trpc/client';
 import { Automation } from './automation';
 import { Inboxes } from './inbox';
 import { LeaseBadge } from './lease-badge';
+import { SessionView } from './session-view';
 import { Timeline, timelineInput, timelinePaging, type TimelineFilters } from './timeline';
 import { useLiveTask } from './use-live-task';
 import { useNow } from './use-now';
@@ -18,6 +19,7 @@ import { WakeActions } from './wake-actions';
 const WakePanel = memo(WakeActions);
 const AutomationPanel = memo(Automation);
 const InboxPanel = memo(Inboxes);
+const SessionPanel = memo(SessionView);
 
 export function TaskView({ taskId }: { taskId: string }) {
   const info = trpc.system.info.useQuery();
@@ -73,6 +75,11 @@ export function TaskView({ taskId }: { taskId: string }) {
       <div className="task-layout">
         <Timeline taskId={taskId} filters={filters} onFilters={setFilters} />
         <div className="stack">
+          <SessionPanel
+            taskId={taskId}
+            readOnly={readOnly}
+            terminalAvailable={!readOnly && (info.data?.terminalAvailable ?? false)}
+          />
           <WakePanel taskId={taskId} readOnly={readOnly} finished={task.finished} />
           <AutomationPanel taskId={taskId} readOnly={readOnly} finished={task.finished} />
           <InboxPanel taskId={taskId} />

@@ -5,6 +5,7 @@ import { inboxRouter } from './inbox.js';
 import { liveRouter } from './live.js';
 import { overviewRouter } from './overview.js';
 import { receiptsRouter } from './receipts.js';
+import { sessionRouter } from './session.js';
 import { systemRouter } from './system.js';
 import { timelineRouter } from './timeline.js';
 import { wakeRouter } from './wake.js';
@@ -18,6 +19,7 @@ export const appRouter = router({
   automation: automationRouter,
   inbox: inboxRouter,
   live: liveRouter,
+  session: sessionRouter,
 });
 
 export type AppRouter = typeof appRouter;
