@@ -41,6 +41,25 @@ export class GateError extends ConveyorError {
   }
 }
 
+/**
+ * Starting, stopping or finding a live session failed (tmux or Codex missing, a name taken, discovery timed out):
+ * exit 1, as 0.1.12's lifecycle commands do.
+ */
+export class LifecycleError extends ConveyorError {
+  override name = 'LifecycleError' as const;
+}
+
+/** A tmux call failed; `started` tells whether text had already reached tmux's buffer before the failure. */
+export class TmuxError extends ConveyorError {
+  override name = 'TmuxError' as const;
+  constructor(
+    message: string,
+    readonly started = false,
+  ) {
+    super(message);
+  }
+}
+
 /** The database file cannot be used: not SQLite, not ours, newer than we know, unwritable. */
 export class DatabaseError extends ConveyorError {
   override name: string = 'DatabaseError';

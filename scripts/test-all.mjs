@@ -26,6 +26,8 @@ const onPath = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { s
 const systemNeeds = [
   ['chromium', () => existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')],
   ...['jq', 'python3', 'tmux', 'sqlite3', 'lsof', 'zip', 'unzip'].map((command) => [command, () => onPath(command)]),
+  // start-worker walks the pane's process tree with pgrep (Debian's procps)
+  ['procps', () => onPath('pgrep')],
 ];
 const missing = checksOnly ? [] : systemNeeds.filter(([, present]) => !present()).map(([name]) => name);
 if (missing.length > 0) {

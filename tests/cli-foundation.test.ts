@@ -29,9 +29,12 @@ describe('bin/conveyor', () => {
   it('covers the 89 commands of 0.1.12: each is implemented or refused as not implemented yet', async () => {
     const { implementedCommands, notImplementedCommands } = await import('../lib/cli/registry.js');
     expect(implementedCommands().length + notImplementedCommands().length).toBe(89);
-    const result = await runCli(['pair', '--help']);
+    // Any command still missing is refused by name (none may be left once every family has landed).
+    const missing = notImplementedCommands()[0]?.name;
+    if (missing === undefined) return;
+    const result = await runCli([missing, '--help']);
     expect(result).toMatchObject({ code: 2, stdout: '' });
-    expect(result.stderr).toMatch(/pair is an agent-conveyor 0.1.12 command that conveyor does not implement yet/);
+    expect(result.stderr).toContain(`${missing} is an agent-conveyor 0.1.12 command that conveyor does not implement yet`);
   });
 
   it('refuses an unknown flag with exit 2', async () => {

@@ -28,6 +28,8 @@ export interface CommandDef {
   help: string;
   /** Flags of this command beyond the universal ones. */
   flags?: Readonly<Record<string, FlagKind>>;
+  /** The command reads its words itself (`start` forwards unknown options to codex); they arrive as positionals. */
+  rawArgs?: boolean;
   run(ctx: CommandContext): CommandOutput | Promise<CommandOutput>;
 }
 

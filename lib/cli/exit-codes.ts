@@ -1,8 +1,8 @@
-import { ConveyorError, GateError } from '../errors.js';
+import { ConveyorError, GateError, LifecycleError } from '../errors.js';
 
 /** 0.1.12's exit codes: 1 for gate refusals and unhealthy reports, 2 for every other failure. */
 export function exitCodeFor(error: unknown): number {
-  return error instanceof GateError ? 1 : 2;
+  return error instanceof GateError || error instanceof LifecycleError ? 1 : 2;
 }
 
 /** The one line a person sees on stderr: the message, never a stack trace. */

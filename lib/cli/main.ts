@@ -80,7 +80,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       );
     }
     const def = (await entry.load()).default;
-    const parsed = parseArgs(name, rest.slice(1), def.flags ?? {});
+    const words = rest.slice(1);
+    // `start` reads its words itself (it forwards unknown options to codex).
+    const parsed = def.rawArgs
+      ? { positionals: [...words], flags: new Map<string, string | true | string[]>(), help: words.includes('-h') || words.includes('--help') }
+      : parseArgs(name, words, def.flags ?? {});
     if (parsed.help) {
       io.stdout(def.help.endsWith('\n') ? def.help : `${def.help}\n`);
       return 0;

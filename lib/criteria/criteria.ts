@@ -96,11 +96,13 @@ export interface NewCriterion {
   proof?: string | null;
   rationale?: string | null;
   evidence?: Record<string, unknown>;
+  /** The stamp of the row and its records when the caller writes seconds (pair), else `now` in milliseconds. */
+  at?: string;
 }
 
 /** Adds a criterion; the same (task, source, text) returns the existing row unchanged. */
 export function addCriterion(db: Db, input: NewCriterion, now: Date): CriterionView {
-  const at = isoMillis(now);
+  const at = input.at ?? isoMillis(now);
   return db
     .transaction((): CriterionView => {
       const existing = db

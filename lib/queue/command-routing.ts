@@ -265,7 +265,7 @@ function pushCommand(
   };
   db.prepare('update routed_notifications set side_effect_started = 1 where id = ?').run(p.notificationId);
   db.prepare(`update command_attempts set side_effect_started = 1 where id = ?`).run(claim.attemptId);
-  const sent = s.push(p.route.target.tmux_session as string, p.message);
+  const sent = s.push(p.route.target, p.message, at);
   return db
     .transaction((): DispatchItem => {
       if (sent.ok) {
@@ -283,7 +283,7 @@ function pushCommand(
         });
         const done = {
           ...p.item,
-          send_result: { ok: true, output: sent.output },
+          send_result: sent.result,
           side_effect_completed: true,
           side_effect_started: true,
           state: 'delivered',
@@ -325,7 +325,6 @@ function pushCommand(
       const failed = {
         ...p.item,
         error: sent.error,
-        send_result: { ok: false, error: sent.error },
         side_effect_started: sent.started,
         state: 'failed',
       };

@@ -1,15 +1,12 @@
 // What a dispatch pass is asked to do and what it returns, shared by the pass, the command router, the
 // worker-completion router and the watch loop.
 import { DISPATCH_COMMAND_TYPES } from './commands.js';
+import type { PushRunner } from '../tmux/push.js';
+
+export type { PushRunner } from '../tmux/push.js';
 
 export const SIGNAL_TYPES = [...DISPATCH_COMMAND_TYPES, 'worker_task_complete'] as const;
 export type SignalType = (typeof SIGNAL_TYPES)[number];
-
-/** Delivers text into a tmux session (push mode). `started` tells whether the paste began before a failure. */
-export type PushRunner = (
-  tmuxSession: string,
-  text: string,
-) => { ok: true; output: string } | { ok: false; started: boolean; error: string };
 
 export interface DispatchOptions {
   dispatcherId?: string;

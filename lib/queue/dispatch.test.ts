@@ -122,9 +122,21 @@ describe('dispatchOnce: queued commands', () => {
   it('pushes to a tmux session through the injected runner', () => {
     const { db, task } = corePair({ tmux: { worker: 'codex-core-worker' } });
     enqueueCommand(db, { taskId: task.id, type: 'nudge_worker', payload: { message: 'pushed' } }, at(-5));
-    const push = vi.fn<PushRunner>(() => ({ ok: true, output: '' }));
+    const push = vi.fn<PushRunner>((session, text, time) => ({
+      ok: true,
+      result: {
+        dry_run: false,
+        session: session.name,
+        side_effect_completed: true,
+        side_effect_started: true,
+        target: session.tmux_session ?? '',
+        text,
+        time,
+      },
+    }));
     const [item] = dispatchOnce(db, { push }, T0).processed;
-    expect(push).toHaveBeenCalledWith('codex-core-worker', 'pushed');
+    expect(push.mock.calls[0]?.[0].tmux_session).toBe('codex-core-worker');
+    expect(push.mock.calls[0]?.[1]).toBe('pushed');
     expect(item).toMatchObject({
       state: 'delivered',
       delivery_mode: 'push',

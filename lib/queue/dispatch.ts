@@ -1,29 +1,12 @@
 // The dispatcher's pass: stale-claim recovery and queued commands (command-routing.ts), then worker
 // completions (worker-completions.ts), at most `limit` items. `dispatch --watch` repeats passes (dispatch-watch.ts).
-import { spawnSync } from 'node:child_process';
 import { DEFAULT_DISPATCHER_ID } from '../app-loop/leases.js';
 import { claimableCommands, claimNextCommand, DISPATCH_COMMAND_TYPES, recoverStaleClaims } from './commands.js';
 import { routeCommand } from './command-routing.js';
-import type {
-  DispatchItem,
-  DispatchOptions,
-  DispatchResult,
-  DispatchSettings,
-  PushRunner,
-} from './dispatch-options.js';
+import type { DispatchItem, DispatchOptions, DispatchResult, DispatchSettings } from './dispatch-options.js';
+import { tmuxPushRunner } from '../tmux/push.js';
 import type { Db } from '../store/open.js';
 import { routeCompletions } from './worker-completions.js';
-
-/** The default push runner: paste the text into the session's pane, then press Enter. */
-const tmuxPushRunner: PushRunner = (tmuxSession, text) => {
-  const paste = spawnSync('tmux', ['send-keys', '-t', tmuxSession, '-l', text], { encoding: 'utf8' });
-  if (paste.error || paste.status !== 0)
-    return { ok: false, started: false, error: paste.error?.message || paste.stderr.trim() || 'tmux send-keys failed' };
-  const enter = spawnSync('tmux', ['send-keys', '-t', tmuxSession, 'Enter'], { encoding: 'utf8' });
-  if (enter.error || enter.status !== 0)
-    return { ok: false, started: true, error: enter.error?.message || enter.stderr.trim() || 'tmux Enter failed' };
-  return { ok: true, output: '' };
-};
 
 /** Applies the defaults: every signal type, 10 items, 60-second claims, the tmux push runner. */
 export function settingsOf(options: DispatchOptions): DispatchSettings {
@@ -35,7 +18,7 @@ export function settingsOf(options: DispatchOptions): DispatchSettings {
     limit: Math.max(1, Math.floor(options.limit ?? 10)),
     leaseSeconds: Math.max(1, Math.floor(options.leaseSeconds ?? 60)),
     dryRun: options.dryRun ?? false,
-    push: options.push ?? tmuxPushRunner,
+    push: options.push ?? tmuxPushRunner(),
   };
 }
 

@@ -235,7 +235,7 @@ function deliverCompletion(
       .immediate();
   }
   db.prepare('update routed_notifications set side_effect_started = 1 where id = ?').run(id);
-  const sent = s.push(manager.tmux_session, message);
+  const sent = s.push(manager, message, at);
   return db
     .transaction((): DispatchItem => {
       if (sent.ok) {

@@ -3,7 +3,8 @@ import { recordAck } from './acks.js';
 import { at, corePair, count, ftsCount, T0, TASK, telemetryTypes } from './core-fixture.test-support.js';
 import { addCriterion, setCriterionStatus } from '../criteria/criteria.js';
 import { ConflictError, GateError } from '../errors.js';
-import { finishTask, type TmuxControl } from './finish.js';
+import { finishTask } from './finish.js';
+import { isolatedTmux } from '../tmux/isolated.test-support.js';
 import { listCommands } from '../queue/commands.js';
 
 describe('finishTask', () => {
@@ -140,20 +141,36 @@ describe('finishTask', () => {
     db.prepare(
       `insert into runs(id, task_id, name, purpose, status, started_at, metadata_json) values ('run-1', ?, 'core-pair', 'pair', 'active', ?, '{}')`,
     ).run(task.id, '2026-06-11T11:00:00Z');
-    const killed: string[] = [];
-    const tmux: TmuxControl = { kill: (s) => (killed.push(s), { ok: true }), paste: () => ({ ok: true }) };
-    const result = finishTask(db, { task: TASK, finish: false, tmux }, T0);
-    expect(result).toMatchObject({
-      finish: false,
-      stop_manager: true,
-      killed_manager: true,
-      final_decision_id: null,
-      final_observation_id: null,
-    });
-    expect(killed).toEqual(['codex-core-manager']);
+    const server = isolatedTmux();
+    try {
+      server.tmux.newSession('codex-core-manager', 'sleep 600');
+      const result = finishTask(db, { task: TASK, finish: false, tmux: server.tmux }, T0);
+      expect(result).toMatchObject({
+        finish: false,
+        stop_manager: true,
+        killed_manager: true,
+        final_decision_id: null,
+        final_observation_id: null,
+      });
+      expect(server.tmux.running('codex-core-manager')).toBe(false);
+    } finally {
+      server.dispose();
+    }
     expect(db.prepare(`select state from sessions where name = 'core-manager'`).get()).toEqual({ state: 'gone' });
     expect(db.prepare(`select status from runs`).get()).toEqual({ status: 'abandoned' });
     expect(telemetryTypes(db)).toContain('task_stopped');
     expect(listCommands(db)[0]?.type).toBe('stop_task');
+  });
+
+  it('a manager whose tmux session is already gone is not killed, and the stop still succeeds', () => {
+    const { db } = corePair({ tmux: { manager: 'codex-core-manager' } });
+    const server = isolatedTmux();
+    try {
+      const result = finishTask(db, { task: TASK, finish: false, tmux: server.tmux }, T0);
+      expect(result).toMatchObject({ killed_manager: false });
+      expect(db.prepare(`select state from sessions where name = 'core-manager'`).get()).toEqual({ state: 'active' });
+    } finally {
+      server.dispose();
+    }
   });
 });

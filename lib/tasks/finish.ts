@@ -1,8 +1,7 @@
 // finish-task / stop-task: the audited close of a task. Gates refuse with exit 1 (GateError); a refusal after
 // the command exists is recorded as a failed command. Every write of one call is one transaction (0.1.12 wrote
 // row by row and could leave partial rows behind).
-import { spawnSync } from 'node:child_process';
-import { ageSeconds, isoMillis } from '../clock.js';
+import { ageSeconds, isoMillis, isoSeconds } from '../clock.js';
 import { latestAck } from './acks.js';
 import { activeBindingForTask } from './bindings.js';
 import { finishImmediateCommand, startImmediateCommand, type CommandRow } from '../queue/commands.js';
@@ -13,34 +12,14 @@ import { ConflictError, GateError } from '../errors.js';
 import { appendEvent } from '../store/events.js';
 import { stableJson } from '../store/json.js';
 import { RUN_COLUMNS, type RunRow } from '../queue/loop-policy.js';
-import type { SessionRow } from '../sessions/sessions.js';
+import { findSessionById, type SessionRow } from '../sessions/sessions.js';
 import { requireTask, type TaskRow } from './tasks.js';
 import { appendTelemetry } from '../telemetry/telemetry.js';
+import { sendSessionText } from '../tmux/session-actions.js';
+import { Tmux } from '../tmux/tmux.js';
 
 const DECISION_MAX_AGE_SECONDS = 900;
 const FAILING_PROOF_STATUSES = new Set(['error', 'errored', 'fail', 'failed', 'failure', 'rejected']);
-
-/** Side effects on tmux sessions; injectable so tests and no-tmux pairs never shell out. */
-export interface TmuxControl {
-  kill(tmuxSession: string): { ok: boolean; error?: string };
-  paste(tmuxSession: string, text: string): { ok: boolean; error?: string };
-}
-
-const tmuxControl: TmuxControl = {
-  kill(session) {
-    const r = spawnSync('tmux', ['kill-session', '-t', session], { encoding: 'utf8' });
-    return r.error || r.status !== 0
-      ? { ok: false, error: r.error?.message || r.stderr.trim() || 'tmux kill-session failed' }
-      : { ok: true };
-  },
-  paste(session, text) {
-    const r = spawnSync('tmux', ['send-keys', '-t', session, '-l', text], { encoding: 'utf8' });
-    if (r.error || r.status !== 0)
-      return { ok: false, error: r.error?.message || r.stderr.trim() || 'tmux send-keys failed' };
-    spawnSync('tmux', ['send-keys', '-t', session, 'Enter']);
-    return { ok: true };
-  },
-};
 
 export interface FinishInput {
   task: string;
@@ -60,7 +39,8 @@ export interface FinishInput {
   captureTranscriptLines?: number;
   captureTranscriptMode?: string;
   requireTranscriptSegment?: boolean;
-  tmux?: TmuxControl;
+  /** The tmux the session side effects go through (tests pass one bound to their own server). */
+  tmux?: Tmux;
 }
 
 interface DecisionRow {
@@ -225,57 +205,67 @@ export function finishTask(db: Db, input: FinishInput, now: Date): Record<string
     ? firstFailingGate(input, audits as unknown as Record<string, Record<string, unknown>>)
     : undefined;
 
+  // Three steps, so that no transaction is open while tmux runs: record the intent, act on tmux, record the outcome.
+  const intent = db
+    .transaction(
+      (): { command: CommandRow; decisionId: number | null; observationId: number | null } | { error: string } => {
+        const command = startImmediateCommand(db, { taskId: task.id, type: commandType, payload }, at);
+        if (gate) {
+          const error = gateFailureMessage(gate.stage, gate.audit);
+          const result = {
+            [gate.key]: gate.audit,
+            command_id: command.id,
+            expected_failure: true,
+            failure_stage: gate.stage,
+            finish: true,
+            task: input.task,
+          };
+          finishImmediateCommand(db, command, { state: 'failed', result, error }, at);
+          appendEvent(db, {
+            createdAt: at,
+            type: 'finish_task_failed',
+            taskId: task.id,
+            commandId: command.id,
+            payload: { ...result, error },
+          });
+          return { error };
+        }
+        let decisionId: number | null = null;
+        let observationId: number | null = null;
+        if (input.finish) ({ decisionId, observationId } = recordStopDecision(db, task, command, reason, at));
+        // The intent event carries the plan, not the names (0.1.12's shape).
+        const {
+          already_done_followup: _a,
+          manager_session: _m,
+          task: _t,
+          worker: _w,
+          worker_session: _ws,
+          ...plan
+        } = payload;
+        appendEvent(db, {
+          createdAt: at,
+          type: `${verb}_task_intent`,
+          taskId: task.id,
+          commandId: command.id,
+          payload: { ...plan, final_decision_id: decisionId, final_observation_id: observationId },
+        });
+        if (input.finish)
+          appendEvent(db, {
+            createdAt: at,
+            type: 'finish_task_criteria_audit',
+            taskId: task.id,
+            commandId: command.id,
+            payload: { ...(audits.final_audit as CriteriaAudit) },
+          });
+        return { command, decisionId, observationId };
+      },
+    )
+    .immediate();
+  if ('error' in intent) throw new GateError(intent.error);
+  const { command, decisionId, observationId } = intent;
+  const effects = stopSessions(input, roleSessions(db, task.id, pair), { stopWorker, stopManager }, now);
   const outcome = db
     .transaction((): { result: Record<string, unknown> } | { error: string } => {
-      const command = startImmediateCommand(db, { taskId: task.id, type: commandType, payload }, at);
-      if (gate) {
-        const error = gateFailureMessage(gate.stage, gate.audit);
-        const result = {
-          [gate.key]: gate.audit,
-          command_id: command.id,
-          expected_failure: true,
-          failure_stage: gate.stage,
-          finish: true,
-          task: input.task,
-        };
-        finishImmediateCommand(db, command, { state: 'failed', result, error }, at);
-        appendEvent(db, {
-          createdAt: at,
-          type: 'finish_task_failed',
-          taskId: task.id,
-          commandId: command.id,
-          payload: { ...result, error },
-        });
-        return { error };
-      }
-      let decisionId: number | null = null;
-      let observationId: number | null = null;
-      if (input.finish) ({ decisionId, observationId } = recordStopDecision(db, task, command, reason, at));
-      // The intent event carries the plan, not the names (0.1.12's shape).
-      const {
-        already_done_followup: _a,
-        manager_session: _m,
-        task: _t,
-        worker: _w,
-        worker_session: _ws,
-        ...plan
-      } = payload;
-      appendEvent(db, {
-        createdAt: at,
-        type: `${verb}_task_intent`,
-        taskId: task.id,
-        commandId: command.id,
-        payload: { ...plan, final_decision_id: decisionId, final_observation_id: observationId },
-      });
-      if (input.finish)
-        appendEvent(db, {
-          createdAt: at,
-          type: 'finish_task_criteria_audit',
-          taskId: task.id,
-          commandId: command.id,
-          payload: { ...(audits.final_audit as CriteriaAudit) },
-        });
-      const effects = stopSessions(db, input, pair, { stopWorker, stopManager }, at);
       if ('error' in effects) {
         const result = {
           command_id: command.id,
@@ -294,6 +284,8 @@ export function finishTask(db: Db, input: FinishInput, now: Date): Record<string
         });
         return { error: effects.error };
       }
+      const gone = db.prepare(`update sessions set state = 'gone', last_heartbeat_at = ? where id = ?`);
+      for (const id of effects.killedIds) gone.run(at, id);
       db.prepare(
         `update bindings set state = 'ended', ended_at = ? where task_id = ? and state in ('active','ending')`,
       ).run(at, task.id);
@@ -410,40 +402,54 @@ function recordStopDecision(
   return { decisionId, observationId };
 }
 
+/** The sessions finish/stop act on: the live binding's, else those of the task's newest ended binding. */
+function roleSessions(db: Db, taskId: string, live: Pair): Pair {
+  if (live.worker || live.manager) return live;
+  const newest = db
+    .prepare<[string], { worker_session_id: string | null; manager_session_id: string | null }>(
+      'select worker_session_id, manager_session_id from bindings where task_id = ? order by created_at desc, rowid desc limit 1',
+    )
+    .get(taskId);
+  if (!newest) return live;
+  const byId = (id: string | null) => (id ? (findSessionById(db, id) ?? null) : null);
+  return { worker: byId(newest.worker_session_id), manager: byId(newest.manager_session_id) };
+}
+
+type StopEffects = { killedWorker: boolean; killedManager: boolean; killedIds: string[] } | { error: string };
+
+/**
+ * The tmux side of finish/stop, run with no transaction open: the closing message to the worker, then the kills.
+ * A session whose tmux session is already gone counts as not killed (0.1.12 failed the whole finish on it).
+ */
 function stopSessions(
-  db: Db,
   input: FinishInput,
   pair: Pair,
   stop: { stopWorker: boolean; stopManager: boolean },
-  at: string,
-): { killedWorker: boolean; killedManager: boolean } | { error: string } {
-  const tmux = input.tmux ?? tmuxControl;
-  let killedWorker = false;
-  let killedManager = false;
-  const kill = (session: SessionRow | null): { ok: boolean; error?: string } | null => {
-    if (!session?.tmux_session) return null; // no tmux: nothing to stop, the session stays active
-    const r = tmux.kill(session.tmux_session);
-    if (r.ok) db.prepare(`update sessions set state = 'gone', last_heartbeat_at = ? where id = ?`).run(at, session.id);
-    return r;
+  now: Date,
+): StopEffects {
+  const tmux = input.tmux ?? new Tmux();
+  const killedIds: string[] = [];
+  const kill = (session: SessionRow | null): boolean => {
+    if (!session?.tmux_session) return false; // no tmux: nothing to stop, the session stays active
+    if (!tmux.running(session.tmux_session)) return false;
+    tmux.kill(session.tmux_session);
+    killedIds.push(session.id);
+    return true;
   };
-  if (input.message && pair.worker?.tmux_session) {
-    const pasted = tmux.paste(pair.worker.tmux_session, input.message);
-    if (!pasted.ok)
-      return { error: `could not paste the closing message to ${pair.worker.name}: ${pasted.error ?? 'tmux failed'}` };
+  try {
+    let killedWorker = false;
+    let killedManager = false;
+    if (stop.stopWorker && pair.worker?.tmux_session) {
+      if (input.message && tmux.running(pair.worker.tmux_session)) {
+        sendSessionText(tmux, pair.worker, input.message, { time: isoSeconds(now) });
+      }
+      killedWorker = kill(pair.worker);
+    }
+    if (stop.stopManager) killedManager = kill(pair.manager);
+    return { killedWorker, killedManager, killedIds };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
   }
-  if (stop.stopWorker) {
-    const r = kill(pair.worker);
-    if (r && !r.ok)
-      return { error: `could not stop the worker session ${pair.worker?.name}: ${r.error ?? 'tmux failed'}` };
-    killedWorker = r?.ok ?? false;
-  }
-  if (stop.stopManager) {
-    const r = kill(pair.manager);
-    if (r && !r.ok)
-      return { error: `could not stop the manager session ${pair.manager?.name}: ${r.error ?? 'tmux failed'}` };
-    killedManager = r?.ok ?? false;
-  }
-  return { killedWorker, killedManager };
 }
 
 function closeActiveRun(db: Db, taskId: string, status: 'finished' | 'abandoned', at: string): RunRow | undefined {

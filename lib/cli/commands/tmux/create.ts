@@ -1,0 +1,3 @@
+import { createCommand } from './create-command.js';
+
+export default createCommand(false);

@@ -1,0 +1,3 @@
+import { openCommand } from './open-command.js';
+
+export default openCommand('worker');

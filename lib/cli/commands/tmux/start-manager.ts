@@ -1,0 +1,3 @@
+import { spawnCommand } from './spawn-command.js';
+
+export default spawnCommand('manager');
