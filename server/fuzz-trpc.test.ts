@@ -19,7 +19,7 @@ const call = createCaller({
   dbPath: dir.dbPath,
   feed,
   tail: new LiveTail(db, feed),
-      panes: new PaneWatches(async () => ({ text: null, error: 'no tmux in this test' })),
+  panes: new PaneWatches(async () => ({ text: null, error: 'no tmux in this test' })),
   now: () => new Date('2026-11-24T21:50:00Z'),
   readOnly: false,
   socket: null,

@@ -43,7 +43,11 @@ const Query = z
 /** What the page sends: keystrokes, or a new size. */
 const Message = z.discriminatedUnion('type', [
   z.object({ type: z.literal('input'), data: z.string().max(16_384) }),
-  z.object({ type: z.literal('resize'), cols: z.number().int().min(10).max(500), rows: z.number().int().min(5).max(200) }),
+  z.object({
+    type: z.literal('resize'),
+    cols: z.number().int().min(10).max(500),
+    rows: z.number().int().min(5).max(200),
+  }),
 ]);
 
 /** Why this server opens no terminal at all, or null when it may. */

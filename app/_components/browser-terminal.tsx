@@ -29,9 +29,7 @@ export function BrowserTerminal({ taskId, role }: { taskId: string; role: Role }
       term.loadAddon(fit);
       term.open(box.current);
       fit.fit();
-      const ws = new WebSocket(
-        terminalUrl({ taskId, role, name, cols: String(term.cols), rows: String(term.rows) }),
-      );
+      const ws = new WebSocket(terminalUrl({ taskId, role, name, cols: String(term.cols), rows: String(term.rows) }));
       const send = (message: object) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(message));
       ws.onopen = () => setState('open');
       ws.onclose = () => setState('closed');

@@ -16,7 +16,7 @@ const EVENTS_KEPT = 200;
 
 type RoleInfo = Outputs['session']['roles'][number];
 type PaneFrame = { text: string | null; error: string | null; truncated: boolean };
-type CodexEvent = { id: number; timestamp: string; type: string; subtype: string | null; payload: unknown };
+type CodexEvent = { id: number; timestamp: string; type: string; subtype: string | null; payload?: unknown };
 
 function summaryOf(payload: unknown): string {
   const text = JSON.stringify(payload) ?? '';
@@ -92,8 +92,7 @@ function NudgeForm({ taskId }: { taskId: string }) {
       }}
     >
       <label>
-        Nudge message{' '}
-        <input value={message} maxLength={4000} onChange={(e) => setMessage(e.target.value)} />
+        Nudge message <input value={message} maxLength={4000} onChange={(e) => setMessage(e.target.value)} />
       </label>
       <button type="submit" disabled={message.trim() === '' || nudge.isPending} aria-busy={nudge.isPending}>
         Send nudge

@@ -49,29 +49,31 @@ export const sessionRouter = router({
   ),
 
   /** The newest stored Codex events, then batches of new ones as they are ingested (tracked by event id). */
-  events: procedure
-    .input(RoleOfTask.extend({ lastEventId: Seq.nullish() }).strict())
-    .subscription(async function* ({ ctx, input, signal }) {
-      const commits = on(ctx.feed, 'committed', { signal }); // listen first: an ingest during the first read is kept
-      const session = roleSession(ctx.db, input.taskId, input.role);
-      if (!session) return;
-      let after = input.lastEventId ?? null;
-      if (after === null) {
-        const first = recentCodexEvents(ctx.db, session.id, FIRST_EVENTS);
-        after = first.at(-1)?.id ?? 0;
-        yield tracked(String(after), first);
+  events: procedure.input(RoleOfTask.extend({ lastEventId: Seq.nullish() }).strict()).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
+    const commits = on(ctx.feed, 'committed', { signal }); // listen first: an ingest during the first read is kept
+    const session = roleSession(ctx.db, input.taskId, input.role);
+    if (!session) return;
+    let after = input.lastEventId ?? null;
+    if (after === null) {
+      const first = recentCodexEvents(ctx.db, session.id, FIRST_EVENTS);
+      after = first.at(-1)?.id ?? 0;
+      yield tracked(String(after), first);
+    }
+    for await (const _commit of commits) {
+      for (;;) {
+        const rows = codexEventsAfter(ctx.db, session.id, after, EVENTS_PAGE);
+        const last = rows.at(-1);
+        if (!last) break;
+        after = last.id;
+        yield tracked(String(after), rows);
+        if (rows.length < EVENTS_PAGE) break;
       }
-      for await (const _commit of commits) {
-        for (;;) {
-          const rows = codexEventsAfter(ctx.db, session.id, after, EVENTS_PAGE);
-          const last = rows.at(-1);
-          if (!last) break;
-          after = last.id;
-          yield tracked(String(after), rows);
-          if (rows.length < EVENTS_PAGE) break;
-        }
-      }
-    }),
+    }
+  }),
 
   /** The pane's text (bounded), at once and then on each change; one capture loop per pane for all watchers. */
   pane: procedure.input(RoleOfTask).subscription(async function* ({ ctx, input, signal }) {
@@ -84,9 +86,7 @@ export const sessionRouter = router({
   }),
 
   nudge: writeProcedure
-    .input(
-      z.object({ taskId: Id, message: z.string().trim().min(1).max(4_000), requestKey: z.uuid() }).strict(),
-    )
+    .input(z.object({ taskId: Id, message: z.string().trim().min(1).max(4_000), requestKey: z.uuid() }).strict())
     .mutation(({ ctx, input }) =>
       nudgeWorkerNow(
         ctx.db,
