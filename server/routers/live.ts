@@ -29,6 +29,13 @@ const isHeartbeatOf = (row: TelemetryEvent, dispatcherId: string) =>
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
+ * Lets the event loop serve others before a subscriber reads on: between pages of a long backlog (a tab
+ * resuming from event 0 of a large log) and when a commit wakes many subscribers at once, each one's read
+ * is its own turn, so HTTP requests and other sockets are answered in between instead of after all of them.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
  * A batching subscription sends at most one message per this many ms (the first at once). Short: each ms
  * here is a ms of latency for a steady stream, and the page already takes whatever queued up in one write.
  */
@@ -93,6 +100,7 @@ export const liveRouter = router({
       // Pages of rows after the last seq sent, each yielded as tracked(seq); waits for a slow socket between pages.
       async function* drain() {
         for (;;) {
+          await nextTurn();
           if (!(await socketReady(ctx, signal))) return;
           const rows = ctx.tail.after(seq, { taskId, limit: 200 });
           for (const event of rows) {
@@ -120,6 +128,7 @@ export const liveRouter = router({
       let sentAt = Number.NEGATIVE_INFINITY;
       async function* drain() {
         for (;;) {
+          await nextTurn();
           if (!(await socketReady(ctx, signal))) return;
           const rows = ctx.tail.after(seq, { taskId, limit: 200 });
           const last = rows.at(-1);
@@ -164,6 +173,7 @@ export const liveRouter = router({
         while (await wakes.next()) {
           let newest = stamp;
           for (;;) {
+            await nextTurn();
             const rows = ctx.tail.after(seq, { limit: 500 });
             for (const row of rows)
               if (isHeartbeatOf(row, dispatcherId) && (newest === null || row.timestamp > newest))
