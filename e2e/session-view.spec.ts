@@ -69,10 +69,15 @@ test('the pane streams into the page within a second; a nudge goes through dispa
   // Printed by the stand-in when it gets a line; timed from the moment tmux itself shows it.
   const mark = `printed-${Date.now()}`;
   pair.tmux(['send-keys', '-t', pair.worker, mark, 'Enter']);
+  // Looked for on every animation frame: an expect() retry interval would add up to a second of its own.
   const [inTmuxAt, onPageAt] = await Promise.all([
     pair.waitForPane(pair.worker, mark),
-    expect(pane)
-      .toContainText(mark, { timeout: 10_000 })
+    page
+      .waitForFunction(
+        (text) => document.querySelector('[aria-label="worker pane"]')?.textContent?.includes(text) ?? false,
+        mark,
+        { polling: 'raf', timeout: 10_000 },
+      )
       .then(() => Date.now()),
   ]);
   expect(onPageAt - inTmuxAt).toBeLessThan(1_000);
