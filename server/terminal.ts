@@ -85,10 +85,6 @@ export class Terminals {
 
   constructor(private readonly deps: TerminalDeps) {}
 
-  get count(): number {
-    return this.open.size;
-  }
-
   /** Called for an upgrade on TERMINAL_PATH that already passed the Host, Origin and token checks. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const refusal = terminalRefusal(this.deps.config);
