@@ -5,7 +5,7 @@
 import dynamic from 'next/dynamic';
 import { useState } from 'react';
 import type { Role } from '../../lib/sessions/roles';
-import { trpc, type Outputs } from '../_trpc/client';
+import { trpc } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
 
 // xterm.js touches the DOM when it loads: only in the browser, and only once a person asks for a terminal.
@@ -14,7 +14,7 @@ const BrowserTerminal = dynamic(() => import('./browser-terminal').then((m) => m
 /** Events kept on the page per role; the first view brings the newest 50 and later ones are appended. */
 const EVENTS_KEPT = 200;
 
-type RoleInfo = Outputs['session']['roles'][number];
+type RoleInfo = { role: Role; session: { name: string; state: string; tmux_session: string | null } | null };
 type PaneFrame = { text: string | null; error: string | null; truncated: boolean };
 type CodexEvent = { id: number; timestamp: string; type: string; subtype: string | null; payload?: unknown };
 
@@ -193,11 +193,12 @@ export function SessionView({
   readOnly: boolean;
   terminalAvailable: boolean;
 }) {
-  const roles = trpc.session.roles.useQuery({ taskId });
+  // Pushed again whenever a binding or a session of the task changes (a pair started while the page is open).
+  const roles = trpc.session.roles.useSubscription({ taskId });
   return (
     <section className="panel" aria-labelledby="sessions-heading">
       <h2 id="sessions-heading">Sessions</h2>
-      {roles.isError ? <p role="alert">{roles.error.message}</p> : null}
+      {roles.error ? <p role="alert">{roles.error.message}</p> : null}
       {(roles.data ?? []).map((info) => (
         <RoleSession
           key={info.role}

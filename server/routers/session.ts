@@ -29,24 +29,35 @@ function roleSession(db: Db, taskId: string, role: RoleName): SessionRow | null 
   return activeBindingForTask(db, task.id)?.[role] ?? null;
 }
 
+function rolesOf(db: Db, taskId: string) {
+  return ROLES.map((role) => {
+    const session = roleSession(db, taskId, role);
+    return {
+      role,
+      session: session && {
+        name: session.name,
+        state: session.state,
+        tmux_session: session.tmux_session,
+      },
+    };
+  });
+}
+
 const RoleOfTask = z.object({ taskId: Id, role: Role }).strict();
 
 export const sessionRouter = router({
-  /** Who holds each role of the task and whether the session runs in tmux. */
-  roles: procedure.input(z.object({ taskId: Id }).strict()).query(({ ctx, input }) =>
-    ROLES.map((role) => {
-      const session = roleSession(ctx.db, input.taskId, role);
-      return {
-        role,
-        session: session && {
-          name: session.name,
-          state: session.state,
-          tmux_session: session.tmux_session,
-          last_heartbeat_at: session.last_heartbeat_at,
-        },
-      };
-    }),
-  ),
+  /** Who holds each role of the task and whether it runs in tmux: at once, then again when a commit changes it. */
+  roles: procedure.input(z.object({ taskId: Id }).strict()).subscription(async function* ({ ctx, input, signal }) {
+    const commits = on(ctx.feed, 'committed', { signal }); // listen first
+    let shown = rolesOf(ctx.db, input.taskId);
+    yield shown;
+    for await (const _commit of commits) {
+      const next = rolesOf(ctx.db, input.taskId);
+      if (JSON.stringify(next) === JSON.stringify(shown)) continue;
+      shown = next;
+      yield shown;
+    }
+  }),
 
   /** The newest stored Codex events, then batches of new ones as they are ingested (tracked by event id). */
   events: procedure.input(RoleOfTask.extend({ lastEventId: Seq.nullish() }).strict()).subscription(async function* ({
