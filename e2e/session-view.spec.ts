@@ -66,20 +66,24 @@ test('the pane streams into the page within a second; a nudge goes through dispa
   const pane = page.getByLabel('worker pane');
   await expect(pane).toContainText('OpenAI Codex');
 
-  // Printed by the stand-in when it gets a line; timed from the moment tmux itself shows it.
+  // Printed by the stand-in when it gets a line; timed from the moment tmux itself shows it to the moment the
+  // page's DOM has it (a MutationObserver in the page, so neither side's polling adds to the measure).
   const mark = `printed-${Date.now()}`;
+  // The observer is in place before the text is sent, so its first sight of it is the moment it arrived.
+  await page.evaluate((text) => {
+    const pane = document.querySelector('[aria-label="worker pane"]') as HTMLElement;
+    (window as unknown as { seenAt: Promise<number> }).seenAt = new Promise<number>((resolve) => {
+      const observer = new MutationObserver(() => {
+        if (!pane.textContent?.includes(text)) return;
+        observer.disconnect();
+        resolve(Date.now());
+      });
+      observer.observe(pane, { childList: true, subtree: true, characterData: true });
+    });
+  }, mark);
   pair.tmux(['send-keys', '-t', pair.worker, mark, 'Enter']);
-  // Looked for on every animation frame: an expect() retry interval would add up to a second of its own.
-  const [inTmuxAt, onPageAt] = await Promise.all([
-    pair.waitForPane(pair.worker, mark),
-    page
-      .waitForFunction(
-        (text) => document.querySelector('[aria-label="worker pane"]')?.textContent?.includes(text) ?? false,
-        mark,
-        { polling: 'raf', timeout: 10_000 },
-      )
-      .then(() => Date.now()),
-  ]);
+  const inTmuxAt = await pair.waitForPane(pair.worker, mark);
+  const onPageAt = await page.evaluate(() => (window as unknown as { seenAt: Promise<number> }).seenAt);
   expect(onPageAt - inTmuxAt).toBeLessThan(1_000);
 
   const nudge = `nudged-${Date.now()}`;

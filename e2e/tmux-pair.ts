@@ -1,6 +1,6 @@
 // A real tmux server of its own for a spec (TMUX_TMPDIR in a short /tmp folder), running the stand-in Codex
 // of the tmux fixture as a worker and a manager, registered and bound to a task with bin/conveyor.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ROOT, type Deck } from './deck';
@@ -66,12 +66,18 @@ export async function startTmuxPair(prefix: string): Promise<TmuxPair> {
     manager,
     tmux,
     capture,
-    waitForPane: (target, text, timeoutMs = 10_000) =>
-      until(
-        `${JSON.stringify(text)} in pane ${target}`,
-        () => (capture(target).includes(text) ? Date.now() : null),
-        timeoutMs,
-      ),
+    async waitForPane(target, text, timeoutMs = 10_000) {
+      // Asynchronous captures: a synchronous one would stall this process, and with it the page's own timing.
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const shown = await new Promise<string>((resolve) =>
+          execFile('tmux', ['capture-pane', '-p', '-t', target], { env, encoding: 'utf8' }, (_e, out) => resolve(out)),
+        );
+        if (shown.includes(text)) return Date.now();
+        if (Date.now() > deadline) throw new Error(`pane ${target} never showed ${JSON.stringify(text)}:\n${shown}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
     async bindTask(deck, name) {
       const launches = await until(
         'both stand-in Codex sessions',
