@@ -70,7 +70,7 @@ export function parseConfig(argv: readonly string[], env: Env = process.env, cwd
   const e = parsed.data;
   let port = e.PORT ?? DEFAULT_PORT;
   let host = e.HOST ?? DEFAULT_HOST;
-  let dbFlag: string | undefined = e.WORKERCTL_DB;
+  let dbFlag: string | undefined; // WORKERCTL_DB (validated above) is read by resolveDatabasePath, as for the CLI
   let readOnly = e.CONVEYOR_READ_ONLY === '1' || e.CONVEYOR_READ_ONLY === 'true';
   let dev = false;
   let allowTerminal = false;

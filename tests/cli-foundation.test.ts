@@ -34,7 +34,9 @@ describe('bin/conveyor', () => {
     if (missing === undefined) return;
     const result = await runCli([missing, '--help']);
     expect(result).toMatchObject({ code: 2, stdout: '' });
-    expect(result.stderr).toContain(`${missing} is an agent-conveyor 0.1.12 command that conveyor does not implement yet`);
+    expect(result.stderr).toContain(
+      `${missing} is an agent-conveyor 0.1.12 command that conveyor does not implement yet`,
+    );
   });
 
   it('refuses an unknown flag with exit 2', async () => {

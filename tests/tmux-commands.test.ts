@@ -255,8 +255,16 @@ describe('tmux sessions through the CLI', () => {
         task: { created: true, name: 'duo' },
       });
       await server.waitForPane('codex-duo-w', 'fake-codex: turn 1 done');
-      const config = JSON.parse((await cli(['manager-config', 'duo', '--path', db, '--json'])).stdout) as Record<string, unknown>;
+      const config = JSON.parse((await cli(['manager-config', 'duo', '--path', db, '--json'])).stdout) as Record<
+        string,
+        unknown
+      >;
       expect(config).toMatchObject({ recipe_name: 'custom', tools: ['shell'], acceptance_criteria: ['Plan exists'] });
+      const transcript = await cli(['transcript-capture', 'duo', '--role', 'worker', '--json', '--path', db]);
+      expect(transcript.code, transcript.stderr).toBe(0);
+      expect(JSON.parse(transcript.stdout)).toMatchObject({
+        captures: [{ role: 'worker', transcript_segment: { segment_kind: 'segment' } }],
+      });
       const cycle = JSON.parse((await cli(['cycle', 'duo', '--path', db])).stdout) as Record<string, unknown>;
       expect(cycle).toMatchObject({ kind: 'session_cycle', worker_session: 'duo-w', pane_signal: { captured: true } });
       expect(

@@ -48,7 +48,7 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
             {plan.last_policy_event ? (
               <span className="muted"> since {plan.last_policy_event.recorded_at}</span>
             ) : null}{' '}
-            · dispatcher {plan.dispatcher.state}
+            · dispatcher <code>{status.data?.dispatcherId}</code> {plan.dispatcher.state}
           </p>
           {!readOnly ? (
             <form
@@ -80,7 +80,8 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
                 Watch iterations{' '}
                 <input
                   type="number"
-                  min={1}
+                  min={0}
+                  max={1000000000}
                   value={iterations}
                   onChange={(e) => setIterations(e.target.value)}
                   style={{ width: '8rem' }}
@@ -101,7 +102,7 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
               <button
                 type="button"
                 disabled={stop.isPending || !active}
-                onClick={() => stop.mutate({ taskId, dispatcherId: dispatcher })}
+                onClick={() => stop.mutate({ taskId, dispatcherId: status.data?.dispatcherId })}
               >
                 Stop autopilot
               </button>

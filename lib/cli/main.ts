@@ -45,7 +45,8 @@ function topLevelHelp(): string {
       116,
     ).map((line) => `  ${line}`),
     '',
-    'Database: --path FILE, else $WORKERCTL_STATE_ROOT/workerctl.db, else ./.codex-workers/workerctl.db.',
+    'Database: --path FILE, else $WORKERCTL_DB, else $WORKERCTL_STATE_ROOT/workerctl.db, else ./.codex-workers/workerctl.db',
+    '(the dashboard, npm start, resolves it the same way).',
     'Clock: CONVEYOR_NOW=2026-06-11T12:00:00Z makes every command take that instant as now.',
     "Run `conveyor <command> --help` for a command's flags and examples.",
     '',
@@ -83,7 +84,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const words = rest.slice(1);
     // `start` reads its words itself (it forwards unknown options to codex).
     const parsed = def.rawArgs
-      ? { positionals: [...words], flags: new Map<string, string | true | string[]>(), help: words.includes('-h') || words.includes('--help') }
+      ? {
+          positionals: [...words],
+          flags: new Map<string, string | true | string[]>(),
+          help: words.includes('-h') || words.includes('--help'),
+        }
       : parseArgs(name, words, def.flags ?? {});
     if (parsed.help) {
       io.stdout(def.help.endsWith('\n') ? def.help : `${def.help}\n`);

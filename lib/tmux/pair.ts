@@ -19,7 +19,6 @@ import { pairWorkerPrompt } from './prompts.js';
 import { managerPromptFor, spawnCodexSession, type SpawnedSession } from './spawn.js';
 import type { Tmux } from './tmux.js';
 
-
 export interface ManagerSeed {
   mode?: string;
   recipe?: string;
@@ -65,7 +64,10 @@ export function checkSeed(seed: ManagerSeed): Record<string, unknown> | null {
   for (const step of seed.epilogues)
     if (!(EPILOGUE_STEPS as readonly string[]).includes(step))
       fail(`--manager-epilogue must be one of ${EPILOGUE_STEPS.join(', ')}, got ${step}`);
-  if (seed.nudgeOnCompletion !== undefined && !(NUDGE_ON_COMPLETION as readonly string[]).includes(seed.nudgeOnCompletion))
+  if (
+    seed.nudgeOnCompletion !== undefined &&
+    !(NUDGE_ON_COMPLETION as readonly string[]).includes(seed.nudgeOnCompletion)
+  )
     fail(`--manager-nudge-on-completion must be one of ${NUDGE_ON_COMPLETION.join(', ')}`);
   if (seed.permissionsJson === undefined) return null;
   let parsed: unknown;

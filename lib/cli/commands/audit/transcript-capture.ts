@@ -1,6 +1,8 @@
 import { UsageError } from '../../../errors.js';
 import { transcriptCapture, transcriptCaptureText } from '../../../maintenance/transcripts.js';
 import { defineCommand } from '../../command.js';
+import { tmuxTranscriptCapturer } from '../../../tmux/transcript-capture.js';
+import { tmuxOf } from '../tmux/options.js';
 import { checkFamilyValues, refuseTranscriptFlags, requireTaskArg, transcriptRole } from './family-flags.js';
 
 export default defineCommand({
@@ -38,6 +40,8 @@ example:
         requireSegment: flags.bool('require-segment'),
       },
       ctx.now(),
+      // The capture itself is tmux's (lib/tmux/transcript-capture.ts); the lookups above it need no tmux.
+      tmuxTranscriptCapturer(tmuxOf(ctx)),
     );
     return flags.bool('json') ? { json: result } : { text: transcriptCaptureText(result) };
   },
