@@ -18,6 +18,8 @@ export interface DeckConfig {
   /** True when the token was generated at start (it is then printed once, in the start URL). */
   tokenGenerated: boolean;
   readOnly: boolean;
+  /** Interactive terminals on tmux sessions (--allow-terminal); they also need a token and a writable server. */
+  allowTerminal: boolean;
   dev: boolean;
   /** Extra Host header values accepted besides the loopback names and the listen address. */
   allowedHosts: string[];
@@ -63,12 +65,14 @@ function flagValue(argv: readonly string[], i: number, flag: string): string {
   return value;
 }
 
-export const USAGE = `usage: npm start -- [--port N] [--host ADDR] [--db FILE] [--read-only] [--allow-host NAME]...
+export const USAGE = `usage: npm start -- [--port N] [--host ADDR] [--db FILE] [--read-only] [--allow-terminal] [--allow-host NAME]...
   --port N         port to listen on (env PORT; default ${DEFAULT_PORT}; 0 picks a free port)
   --host ADDR      address to bind (env HOST; default ${DEFAULT_HOST}); beyond loopback a token is required
   --db FILE        workerctl.db to serve (alias --path; env WORKERCTL_DB, else $WORKERCTL_STATE_ROOT/workerctl.db,
                    else ./.codex-workers/workerctl.db)
   --read-only      serve reviewers: every action is refused (env CONVEYOR_READ_ONLY=1)
+  --allow-terminal let a person open an interactive terminal on a task's tmux session (tmux attach in a pty);
+                   needs CONVEYOR_TOKEN even on loopback, refused with --read-only; each opening is recorded
   --allow-host N   also accept this Host header name (env CONVEYOR_ALLOWED_HOSTS, comma-separated)
   --webhook URL    POST a JSON alert (Slack-compatible "text") when something enters the needs-you queue
                    (env CONVEYOR_WEBHOOK; http or https only)
@@ -88,6 +92,7 @@ export function parseConfig(argv: readonly string[], env: Env = process.env, cwd
   let readOnly = e.CONVEYOR_READ_ONLY === '1' || e.CONVEYOR_READ_ONLY === 'true';
   let dev = false;
   let webhook = e.CONVEYOR_WEBHOOK ? parseWebhookUrl(e.CONVEYOR_WEBHOOK) : null;
+  let allowTerminal = false;
   const allowedHosts = (e.CONVEYOR_ALLOWED_HOSTS ?? '')
     .split(',')
     .map((h) => h.trim().toLowerCase())
@@ -111,6 +116,9 @@ export function parseConfig(argv: readonly string[], env: Env = process.env, cwd
         break;
       case '--read-only':
         readOnly = true;
+        break;
+      case '--allow-terminal':
+        allowTerminal = true;
         break;
       case '--dev':
         dev = true;
@@ -138,6 +146,7 @@ export function parseConfig(argv: readonly string[], env: Env = process.env, cwd
     token,
     tokenGenerated,
     readOnly,
+    allowTerminal,
     dev,
     allowedHosts,
     webhook,

@@ -9,6 +9,7 @@ import { Automation } from './automation';
 import { EvidencePanels } from './evidence';
 import { Inboxes } from './inbox';
 import { LeaseBadge } from './lease-badge';
+import { SessionView } from './session-view';
 import { Timeline, timelineInput, timelinePaging, type TimelineFilters } from './timeline';
 import { useLiveTask } from './use-live-task';
 import { useNow } from './use-now';
@@ -19,6 +20,7 @@ import { WakeActions } from './wake-actions';
 const WakePanel = memo(WakeActions);
 const AutomationPanel = memo(Automation);
 const InboxPanel = memo(Inboxes);
+const SessionPanel = memo(SessionView);
 
 export function TaskView({ taskId }: { taskId: string }) {
   const info = trpc.system.info.useQuery();
@@ -74,6 +76,11 @@ export function TaskView({ taskId }: { taskId: string }) {
       <div className="task-layout">
         <Timeline taskId={taskId} filters={filters} onFilters={setFilters} />
         <div className="stack">
+          <SessionPanel
+            taskId={taskId}
+            readOnly={readOnly}
+            terminalAvailable={!readOnly && (info.data?.terminalAvailable ?? false)}
+          />
           <WakePanel taskId={taskId} readOnly={readOnly} finished={task.finished} />
           <AutomationPanel taskId={taskId} readOnly={readOnly} finished={task.finished} />
           <InboxPanel taskId={taskId} />

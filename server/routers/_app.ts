@@ -7,6 +7,7 @@ import { liveRouter } from './live.js';
 import { overviewRouter } from './overview.js';
 import { queueRouter } from './queue.js';
 import { receiptsRouter } from './receipts.js';
+import { sessionRouter } from './session.js';
 import { systemRouter } from './system.js';
 import { timelineRouter } from './timeline.js';
 import { wakeRouter } from './wake.js';
@@ -22,6 +23,7 @@ export const appRouter = router({
   live: liveRouter,
   queue: queueRouter,
   evidence: evidenceRouter,
+  session: sessionRouter,
 });
 
 export type AppRouter = typeof appRouter;

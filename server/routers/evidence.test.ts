@@ -17,6 +17,7 @@ import { createTask } from '../../lib/tasks/tasks.js';
 import { tempDatabase } from '../../lib/testing.js';
 import { CommitFeed } from '../live/commit-feed.js';
 import { LiveTail } from '../live/tail.js';
+import { PaneWatches } from '../live/pane-watch.js';
 import { createCaller } from './_app.js';
 
 const T0 = new Date('2026-12-07T09:00:00Z');
@@ -37,6 +38,7 @@ function setup() {
     dbPath: t.dbPath,
     feed,
     tail: new LiveTail(t.db, feed),
+    panes: new PaneWatches(async () => ({ text: null, error: 'no tmux in this test' })),
     now: () => at(30),
     readOnly: true,
     socket: null,

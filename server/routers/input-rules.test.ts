@@ -14,6 +14,7 @@ import { isDispatcherId } from '../../lib/queue/queue-input.js';
 import { openDatabase, type Db } from '../../lib/store/open.js';
 import { scenarioCopy, type TempDir } from '../../lib/testing.js';
 import { CommitFeed } from '../live/commit-feed.js';
+import { PaneWatches } from '../live/pane-watch.js';
 import { LiveTail } from '../live/tail.js';
 import { createCaller } from './_app.js';
 import { DispatcherId, numberIn } from './inputs.js';
@@ -38,6 +39,7 @@ function caller() {
       dbPath: dir.dbPath,
       feed,
       tail: new LiveTail(db, feed),
+      panes: new PaneWatches(async () => ({ text: null, error: 'no tmux in this test' })),
       now: () => NOW,
       readOnly: false,
       socket: null,
