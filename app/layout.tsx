@@ -26,6 +26,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                 Conveyor Deck
               </Link>
               <Link href="/">Overview</Link>
+              <Link href="/queue">Needs you</Link>
               <Link href="/receipts">Receipts</Link>
             </nav>
             <LiveStatus />

@@ -1,6 +1,8 @@
 // bench:cli — wall time of whole `bin/conveyor` processes against the floor of any Node CLI (`node -e 0`),
-// measured in the same run, plus each command's peak memory. Goal: median minus floor under 25 ms, peak
-// RSS under 60 MiB. Usage: npm run bench:cli [-- --quick] [--runs N]
+// measured in the same run, plus each command's peak memory. Goal: median minus floor under 15 ms, peak
+// RSS under 60 MiB. The goal is judged on CPU time (user + system), which a machine shared with other work
+// does not inflate the way it does wall time (CPU time leaves out I/O waits: fsync).
+// Usage: npm run bench:cli [-- --quick] [--runs N] [--save]
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +15,7 @@ const quick = process.argv.includes('--quick');
 const runsFlag = process.argv.indexOf('--runs');
 const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : quick ? 20 : 40;
 const EVENTS = 10_000;
-const OWN_GOAL_MS = 25;
+const OWN_GOAL_MS = 15;
 const RSS_GOAL_MIB = 60;
 
 // Measured processes run pinned to one core (taskset, when the machine has it): on this 2-vCPU VM an
@@ -72,6 +74,12 @@ const cases: Array<{ name: string; args: string[] | null }> = [
   { name: 'app-loop-status --json', args: ['app-loop-status', 'bench-loop', ...P, '--json'] },
   { name: 'app-wakeup-dispatch --json', args: ['app-wakeup-dispatch', 'bench-loop', ...P, '--json'] },
   { name: 'telemetry --task (10k events) --json', args: ['telemetry', '--task', 'bench-loop', ...P, '--json'] },
+  // One command of each later family; `list` is a tmux-family command that needs no tmux server.
+  { name: 'manager-config --json', args: ['manager-config', 'bench-loop', ...P, '--json'] },
+  { name: 'criteria --list --json', args: ['criteria', 'bench-loop', '--list', ...P, '--json'] },
+  { name: 'audit (10k events) --json', args: ['audit', 'bench-loop', ...P, '--json'] },
+  { name: 'replay --json', args: ['replay', 'bench-loop', ...P, '--json'] },
+  { name: 'list --json (tmux family)', args: ['list', '--json'] },
 ];
 
 function timeOnce(args: string[] | null): number {
@@ -89,15 +97,34 @@ for (let run = 0; run < RUNS; run++) {
 }
 const floor = stats(samples[0] ?? []);
 
+// CPU time (user + system) of the same processes, read by the probe at exit: on a machine shared with other
+// work the wall time includes waiting for a core, the CPU time does not. Own CPU = median - floor's median.
+const CPU_RUNS = Math.max(5, Math.round(RUNS / 4));
+const probed = cases.map((c, i) => {
+  const probe = join(work.dir, `rss-${i}`);
+  const rss: number[] = [];
+  const cpu: number[] = [];
+  for (let run = 0; run < CPU_RUNS; run++) {
+    if (c.args) conveyor(c.args, { probe });
+    else
+      launch(['--require', join(REPO_ROOT, 'bench/rss-probe.cjs'), '-e', '0'], {
+        ...process.env,
+        RSS_PROBE_OUT: probe,
+      });
+    const [kib, micros] = readFileSync(probe, 'utf8').split(' ').map(Number);
+    rss.push((kib ?? 0) / 1024);
+    cpu.push((micros ?? 0) / 1000);
+  }
+  return { rssMiB: Math.max(...rss), cpu: stats(cpu) };
+});
+const floorCpu = probed[0]?.cpu.median ?? 0;
+
 const rows = cases.map((c, i) => {
   const s = stats(samples[i] ?? []);
-  const probe = join(work.dir, `rss-${i}`);
-  if (c.args) conveyor(c.args, { probe });
-  else
-    launch(['--require', join(REPO_ROOT, 'bench/rss-probe.cjs'), '-e', '0'], { ...process.env, RSS_PROBE_OUT: probe });
-  const rssMiB = Number(readFileSync(probe, 'utf8')) / 1024;
+  const { rssMiB, cpu } = probed[i] ?? { rssMiB: 0, cpu: stats([]) };
   const own = s.median - floor.median;
   const ownMin = s.min - floor.min;
+  const ownCpu = cpu.median - floorCpu;
   return {
     command: c.name,
     min_ms: round(s.min),
@@ -105,8 +132,10 @@ const rows = cases.map((c, i) => {
     max_ms: round(s.max),
     own_ms: c.args ? round(own) : 0,
     own_min_ms: c.args ? round(ownMin) : 0,
+    cpu_median_ms: round(cpu.median),
+    own_cpu_ms: c.args ? round(ownCpu) : 0,
     peak_rss_mib: round(rssMiB),
-    goal_met: c.args ? own < OWN_GOAL_MS && rssMiB < RSS_GOAL_MIB : true,
+    goal_met: c.args ? ownCpu < OWN_GOAL_MS && rssMiB < RSS_GOAL_MIB : true,
   };
 });
 
@@ -122,6 +151,8 @@ console.log(
       'max ms',
       'own ms',
       'own min ms',
+      'CPU ms',
+      'own CPU ms',
       'peak MiB',
       `goal (<${OWN_GOAL_MS} ms, <${RSS_GOAL_MIB} MiB)`,
     ],
@@ -132,6 +163,8 @@ console.log(
       r.max_ms,
       r.own_ms,
       r.own_min_ms,
+      r.cpu_median_ms,
+      r.own_cpu_ms,
       r.peak_rss_mib,
       r.goal_met ? 'met' : 'MISSED',
     ]),
@@ -144,6 +177,8 @@ report('cli', quick, {
   events: EVENTS,
   goals: { own_ms: OWN_GOAL_MS, peak_rss_mib: RSS_GOAL_MIB },
   floor_median_ms: round(floor.median),
+  cpu_runs: CPU_RUNS,
+  floor_cpu_median_ms: round(floorCpu),
   commands: rows,
   all_goals_met: rows.every((r) => r.goal_met),
 });

@@ -1,6 +1,6 @@
 // What every benchmark reports about the machine it ran on, and how it saves its figures.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../lib/testing.js';
 
@@ -10,6 +10,8 @@ export function machine() {
     cores: cpu.length,
     cpu_model: cpu[0]?.model ?? 'unknown',
     memory_gib: Math.round(totalmem() / 2 ** 30),
+    // Other work on the machine when the figures were taken (the 1-minute load average at the end of the run).
+    load_average: Math.round((loadavg()[0] ?? 0) * 10) / 10,
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
   };
@@ -42,10 +44,13 @@ export function table(header: readonly string[], rows: ReadonlyArray<readonly (s
     .join('\n');
 }
 
-/** Prints the result as the last line; a full run (not --quick) also saves it as bench/results/<name>.json. */
+/**
+ * Prints the result as the last line; a full run (not --quick) also saves it as bench/results/<name>.json,
+ * and so does a quick one given --save (its file says quick: true).
+ */
 export function report(name: string, quick: boolean, result: Record<string, unknown>): void {
   const full = { bench: name, quick, at: new Date().toISOString(), machine: machine(), ...result };
-  if (!quick) {
+  if (!quick || process.argv.includes('--save')) {
     const dir = join(REPO_ROOT, 'bench/results');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(full, null, 2)}\n`);

@@ -1,5 +1,8 @@
-// Preloaded into a measured process: writes its peak resident set (KiB) to $RSS_PROBE_OUT on exit.
+// Preloaded into a measured process: writes its peak resident set (KiB) and the CPU time it used, user +
+// system (µs), to $RSS_PROBE_OUT on exit.
 const { writeFileSync } = require('node:fs');
 process.on('exit', () => {
-  if (process.env.RSS_PROBE_OUT) writeFileSync(process.env.RSS_PROBE_OUT, String(process.resourceUsage().maxRSS));
+  const usage = process.resourceUsage();
+  if (process.env.RSS_PROBE_OUT)
+    writeFileSync(process.env.RSS_PROBE_OUT, `${usage.maxRSS} ${usage.userCPUTime + usage.systemCPUTime}`);
 });

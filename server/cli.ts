@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   const lines = [`Conveyor Deck: ${first}`, ...others.map((url) => `  also at ${url}`), `  database ${config.dbPath}`];
   if (kept) lines.push(`  token kept in ${tokenFilePath(config.dbPath)} (delete it to make a new one)`);
   if (config.readOnly) lines.push('  read-only: actions are disabled');
+  if (config.webhook) lines.push(`  alerts to ${config.webhook.origin} (webhook)`);
   process.stdout.write(`${lines.join('\n')}\n`);
   const stop = () => {
     void deck.close().then(() => process.exit(0));

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../lib/store/open.js';
 import { scenarioCopy } from '../lib/testing.js';
 import { CommitFeed } from './live/commit-feed.js';
+import { PaneWatches } from './live/pane-watch.js';
 import { LiveTail } from './live/tail.js';
 import { appRouter, createCaller } from './routers/_app.js';
 
@@ -18,6 +19,7 @@ const call = createCaller({
   dbPath: dir.dbPath,
   feed,
   tail: new LiveTail(db, feed),
+  panes: new PaneWatches(async () => ({ text: null, error: 'no tmux in this test' })),
   now: () => new Date('2026-11-24T21:50:00Z'),
   readOnly: false,
   socket: null,

@@ -10,10 +10,16 @@ import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { fileIdentity } from '../lib/store/file-identity.js';
 import { openDatabase, type Db } from '../lib/store/open.js';
+import { capturePane } from '../lib/tmux/pane-capture.js';
 import type { DeckConfig } from './config.js';
+import { alertPayload, announceNeedsYou } from './alerts/needs-you-announcer.js';
+import { webhookSender, type WebhookOptions } from './alerts/webhook.js';
+import { EXPORT_PATH, serveExport } from './export-download.js';
 import { CommitFeed } from './live/commit-feed.js';
+import { PaneWatches, PANE_LINES } from './live/pane-watch.js';
 import { LiveTail } from './live/tail.js';
 import { log } from './log.js';
+import { TERMINAL_PATH, terminalRefusal, Terminals } from './terminal.js';
 import { appRouter } from './routers/_app.js';
 import {
   allowedHosts,
@@ -65,6 +71,8 @@ export interface StartOptions {
   now?: () => Date;
   /** Ping every pingMs; a socket that sends nothing back within pongWaitMs is terminated (dead tabs). */
   keepAlive?: { pingMs: number; pongWaitMs: number };
+  /** Retry timing of webhook alerts (tests shorten it). */
+  webhook?: WebhookOptions;
 }
 
 export interface DeckServer {
@@ -137,13 +145,16 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
   db.pragma('busy_timeout = 0');
   const feed = new CommitFeed(db, config.dbPath).start();
   const tail = new LiveTail(db, feed);
+  const panes = new PaneWatches((target, signal) => capturePane(target, { lines: PANE_LINES, signal }));
   const deps: DeckDeps = {
     db,
     dbPath: config.dbPath,
     feed,
     tail,
+    panes,
     now: options.now ?? (() => new Date()),
     readOnly: config.readOnly,
+    terminalAvailable: terminalRefusal(config) === null,
     openedFile: fileIdentity(config.dbPath),
   };
   const createContext = ({ res }: { res: unknown }): DeckContext => ({
@@ -184,6 +195,7 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
       }
       return void rpc(req, res);
     }
+    if (pathname.startsWith(EXPORT_PATH)) return serveExport(req.method, pathname, res, deps);
     if (nextApp) return void nextApp.handle(req, res);
     refuse(res, { status: 404, message: 'Not found' });
   });
@@ -196,12 +208,14 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
     keepAlive: { enabled: true, ...(options.keepAlive ?? { pingMs: 30_000, pongWaitMs: 10_000 }) },
   });
 
+  const terminals = new Terminals({ db, feed, now: deps.now, config });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     const verdict = checkRequest(req, policy, true);
     if (!verdict.ok) return refuseUpgrade(socket, verdict.status);
     if (pathname === LIVE_PATH) return wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    if (pathname === TERMINAL_PATH) return terminals.upgrade(req, socket, head);
     if (config.dev && nextApp && pathname.startsWith('/_next/')) return void nextApp.upgrade(req, socket, head); // HMR, development only
     refuseUpgrade(socket, 403);
   });
@@ -237,15 +251,24 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
   const urls = reachableAt(config.host, port).map(withToken);
   const base = reachableAt(config.host, port)[0]!;
   const url = urls[0]!;
+  // Alerts start once the server is up: what is in the queue now counts as already known.
+  const webhook = config.webhook ? webhookSender(config.webhook, options.webhook) : null;
+  const announcer = webhook
+    ? announceNeedsYou({ db, feed, now: deps.now, announce: (item) => webhook.send(alertPayload(item, base)) })
+    : null;
 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
+      announcer?.close();
+      webhook?.close();
       live.broadcastReconnectNotification();
       for (const client of wss.clients) client.terminate();
+      terminals.close();
       wss.close();
       server.closeAllConnections();
       server.close(() => {
+        panes.close();
         feed.close();
         db.close();
         resolve();
@@ -256,6 +279,7 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
     db: config.dbPath,
     readOnly: config.readOnly,
     tokenRequired: config.token !== null,
+    webhook: config.webhook?.origin ?? null,
   });
   return { server, db, feed, wss, port, url, urls, close };
 }

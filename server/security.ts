@@ -184,7 +184,10 @@ const REASONS: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
+  404: 'Not Found',
   421: 'Misdirected Request',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
 };
 
 /** Answers a refused upgrade on the raw socket with a status line, then closes it. */

@@ -10,6 +10,7 @@ import { stillNamesFile, type FileIdentity } from '../lib/store/file-identity.js
 import type { Db } from '../lib/store/open.js';
 import { ConflictError, ConveyorError, GateError, NotFoundError, UsageError } from '../lib/errors.js';
 import type { CommitFeed } from './live/commit-feed.js';
+import type { PaneWatches } from './live/pane-watch.js';
 import type { LiveTail } from './live/tail.js';
 import { log } from './log.js';
 
@@ -19,8 +20,12 @@ export interface DeckDeps {
   feed: CommitFeed;
   /** The newest rows, read once per commit for all live subscriptions. */
   tail: LiveTail;
+  /** Pane capture loops, one per watched pane (the session view). */
+  panes: PaneWatches;
   now: () => Date;
   readOnly: boolean;
+  /** Whether interactive terminals may be opened (--allow-terminal, a token, not read-only). */
+  terminalAvailable?: boolean;
   /** The file `db` was opened on; when the path names another file, writes are refused (see `sameFile`). */
   openedFile?: FileIdentity | null;
 }

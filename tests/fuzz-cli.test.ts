@@ -69,6 +69,11 @@ const FLAGS = [
   '--bogus',
   '-x',
   '--',
+  '--lease-seconds',
+  '--window',
+  '--max-storage-bytes',
+  '--decision-id',
+  '--requested-iteration',
   // manager supervision (issue 12); --from-stdin stays out: in-process it would read the test runner's stdin
   '--mode',
   '--recipe',
@@ -140,6 +145,11 @@ const LOOP_FLAGS = [
 
 const hostileValue = fc.oneof(
   fc.constantFrom(
+    '1e300',
+    '-1e300',
+    '99999999999d',
+    '{"a":'.repeat(5000),
+    `${'['.repeat(5000)}${']'.repeat(5000)}`,
     '-1',
     '0',
     '1e309',
@@ -236,6 +246,129 @@ describe('CLI under hostile input', () => {
     );
     expect(crashes).toBe(0);
   });
+
+  // Every numeric or duration flag of the implemented commands, with an argv that reaches its check.
+  const NUMERIC_FLAGS: Array<[string[], string]> = [
+    [['tasks'], 'limit'],
+    [['commands'], 'limit'],
+    [['discover'], 'limit'],
+    [['telemetry'], 'limit'],
+    [['tail', 'fuzz-loop-worker'], 'limit'],
+    [['dispatch', '--once'], 'limit'],
+    [['dispatch', '--once'], 'lease-seconds'],
+    [['dispatch', '--watch'], 'watch-iterations'],
+    [['dispatch', '--watch', '--watch-iterations', '1'], 'interval'],
+    [['worker-inbox', 'fuzz-loop', '--wait'], 'timeout'],
+    [['manager-inbox', 'fuzz-loop', '--wait'], 'interval'],
+    [['session-inbox', 'fuzz-loop-worker'], 'limit'],
+    [['telemetry', 'check'], 'max-storage-bytes'],
+    [['telemetry', 'check'], 'max-unfinished-commands'],
+    [['telemetry', 'check'], 'max-open-criteria'],
+    [['telemetry', 'check'], 'worker-staleness-seconds'],
+    [['telemetry', 'task', 'fuzz-loop'], 'stale-cycles-seconds'],
+    [['register-worker', '--name', 'fz', '--codex-session', '/nowhere.jsonl'], 'pid'],
+    [['finish-task', 'fuzz-loop'], 'decision-id'],
+    [['finish-task', 'fuzz-loop'], 'capture-transcript-lines'],
+    [['enqueue-continue-iteration', 'fuzz-loop', '--message', 'm', '--loop-run', 'r'], 'requested-iteration'],
+    [
+      ['enqueue-continue-iteration', 'fuzz-loop', '--message', 'm', '--loop-run', 'r', '--requested-iteration', '2'],
+      'manager-decision-id',
+    ],
+    [['app-loop-status', 'fuzz-loop'], 'stale-after'],
+    [['app-heartbeat', 'fuzz-loop', '--role', 'worker'], 'stale-after'],
+    [['app-wakeup-dispatch', 'fuzz-loop'], 'stale-after'],
+    [['app-autopilot', 'start', 'fuzz-loop'], 'interval'],
+    [['app-autopilot', 'start', 'fuzz-loop'], 'watch-iterations'],
+    [['criteria', 'fuzz-loop'], 'accept'],
+  ];
+  // Every range starts at 0 or above and ends at most at 2^53, so these are outside all of them.
+  const outOfRange = fc.oneof(
+    fc.constantFrom('1e300', '-1e300', '1e309', '9007199254740993', '-1'),
+    fc.double({ min: 1e16, max: 1e308, noNaN: true }).map(String),
+    fc.integer({ min: -2_000_000_000, max: -1 }).map(String),
+  );
+  const rows = () => {
+    const db = new Database(work.dbPath, { readonly: true });
+    try {
+      return db
+        .prepare('select (select count(*) from telemetry_events) + (select count(*) from commands) as n')
+        .get() as { n: number };
+    } finally {
+      db.close();
+    }
+  };
+
+  it(
+    'refuses an out-of-range number in every numeric flag: exit 2, the flag and its range named, nothing written',
+    { timeout: 120_000 },
+    async () => {
+      const before = rows();
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...NUMERIC_FLAGS), outOfRange, async ([argv, flag], value) => {
+          tried++;
+          const result = await cli([...argv, `--${flag}`, value, '--path', work.dbPath]);
+          expect(result.code, `${argv.join(' ')} --${flag} ${value}: ${result.stderr}`).toBe(2);
+          // the range in words; a negative value 0.1.12 itself refused keeps 0.1.12's words (which state the range too)
+          const range = `(an integer|a whole number|a number)[^\\n]* (to|at most) \\d+|a non-negative (integer|number)\\.`;
+          expect(result.stderr).toMatch(new RegExp(`--${flag} must be (${range})`));
+        }),
+        { numRuns: 300, seed: 15 },
+      );
+      expect(rows()).toEqual(before);
+    },
+  );
+
+  it(
+    'refuses an out-of-range --window and deeply nested JSON with a message, never a stack overflow',
+    { timeout: 120_000 },
+    async () => {
+      const windows = fc
+        .tuple(fc.bigInt({ min: 3651n, max: 10n ** 30n }), fc.constantFrom('d', 'w'))
+        .map(([n, unit]) => `${n}${unit}`);
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom('metrics', 'failures'), windows, async (view, window) => {
+          tried++;
+          const result = await cli(['telemetry', view, '--window', window, '--path', work.dbPath]);
+          expect(result.code).toBe(2);
+          expect(result.stderr).toMatch(/^--window must be at most 3650d/);
+        }),
+        { numRuns: 50, seed: 16 },
+      );
+      const nested = fc
+        .tuple(
+          fc.integer({ min: 65, max: 20_000 }),
+          fc.array(fc.constantFrom('[', '{"k":'), { minLength: 1, maxLength: 4 }),
+        )
+        .map(([depth, opens]) => {
+          const open = Array.from({ length: depth }, (_, i) => opens[i % opens.length] as string);
+          return `${open.join('')}1${open
+            .reverse()
+            .map((o) => (o === '[' ? ']' : '}'))
+            .join('')}`;
+        });
+      await fc.assert(
+        fc.asyncProperty(nested, async (json) => {
+          tried++;
+          const result = await cli([
+            'criteria',
+            'fuzz-loop',
+            '--add',
+            '--criterion',
+            'deep',
+            '--source',
+            'user_requested',
+            '--evidence-json',
+            json,
+            '--path',
+            work.dbPath,
+          ]);
+          expect(result.code).toBe(2);
+          expect(result.stderr).toMatch(/^--evidence-json nests \d+ levels deep; at most 64 are allowed\n$/);
+        }),
+        { numRuns: 40, seed: 17 },
+      );
+    },
+  );
 
   it('refuses --flag=value on every command before opening the database (0.1.12 never accepted it)', async () => {
     const fresh = `${work.dir}/never-created.db`;

@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import { trpc, type Outputs } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
+import { CadenceFlags, useCadence } from './cadence-flags';
 import { CopyButton } from './copy-button';
 import { TimeAgo } from './time-ago';
 import { visibleText } from './visible-text';
@@ -31,6 +32,7 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
   const start = trpc.automation.start.useMutation({ onSuccess: done });
   const stop = trpc.automation.stop.useMutation({ onSuccess: done });
   const plan = status.data?.plan;
+  const cadence = useCadence(taskId).get(taskId) ?? [];
   // status answers with default dispatcher bounds; right after a start, show the command that start printed.
   const dispatcherCommand =
     (start.isSuccess && !stop.isSuccess ? start.data.plan.control.dispatcher_command : null) ??
@@ -53,8 +55,9 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
                 since <TimeAgo stamp={plan.last_policy_event.recorded_at} />
               </span>
             ) : null}{' '}
-            · dispatcher {plan.dispatcher.state}
+            · dispatcher <code>{status.data?.dispatcherId}</code> {plan.dispatcher.state}
           </p>
+          <CadenceFlags label="Heartbeat cadence" checks={cadence} all />
           {!readOnly ? (
             <form
               className="row"
@@ -85,7 +88,8 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
                 Watch iterations{' '}
                 <input
                   type="number"
-                  min={1}
+                  min={0}
+                  max={1000000000}
                   value={iterations}
                   onChange={(e) => setIterations(e.target.value)}
                   style={{ width: '8rem' }}
@@ -106,7 +110,7 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
               <button
                 type="button"
                 disabled={stop.isPending || !active}
-                onClick={() => stop.mutate({ taskId, dispatcherId: dispatcher })}
+                onClick={() => stop.mutate({ taskId, dispatcherId: status.data?.dispatcherId })}
               >
                 Stop autopilot
               </button>

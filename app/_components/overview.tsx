@@ -7,6 +7,8 @@ import { useMemo, useState } from 'react';
 import { leaseStateAt } from '../../lib/app-loop/leases';
 import { attentionRank, attentionReasons } from '../../lib/review/attention';
 import { trpc, type Outputs } from '../_trpc/client';
+import { CadenceFlags, useCadence } from './cadence-flags';
+import type { CadenceCheck } from '../../lib/app-loop/cadence';
 import { EmptyDatabase } from './empty-states';
 import { LeaseBadge } from './lease-badge';
 import { useOverviewLiveCache } from './overview-live-cache';
@@ -41,6 +43,7 @@ export function OverviewView() {
   if (from === null && overview.data) setFrom(overview.data.cursor);
   useOverviewLiveCache(from);
   usePageTitle('Overview');
+  const cadence = useCadence();
 
   const data = overview.data;
   const rows = useMemo(() => {
@@ -109,7 +112,14 @@ export function OverviewView() {
       </div>
       <ul className="task-list" aria-label="Tasks">
         {rows.map(({ row, reasons }) => (
-          <TaskCard key={row.id} row={row} reasons={reasons} now={now} dispatch={data.dispatch} />
+          <TaskCard
+            key={row.id}
+            row={row}
+            reasons={reasons}
+            now={now}
+            dispatch={data.dispatch}
+            cadence={cadence.get(row.id) ?? []}
+          />
         ))}
       </ul>
       {rows.length === 0 ? <p className="muted">No task matches these filters.</p> : null}
@@ -122,11 +132,13 @@ function TaskCard({
   reasons,
   now,
   dispatch,
+  cadence,
 }: {
   row: Row;
   reasons: string[];
   now: Date;
   dispatch: Overview['dispatch'];
+  cadence: CadenceCheck[];
 }) {
   const pending = row.manager.pending_inbox + row.worker.pending_inbox;
   return (
@@ -149,6 +161,7 @@ function TaskCard({
           ))}
         </ul>
       ) : null}
+      <CadenceFlags label={`Cadence drift of ${row.name}`} checks={cadence} />
       <div className="leases">
         <LeaseBadge label={`manager ${row.manager.name ?? '(none)'}`} lease={row.manager.lease} now={now} />
         <LeaseBadge label={`worker ${row.worker.name ?? '(none)'}`} lease={row.worker.lease} now={now} />

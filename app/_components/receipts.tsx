@@ -6,6 +6,7 @@ import { RECEIPT_STATUS_FILTERS, type ReceiptStatusFilter } from '../../lib/app-
 import { ROLES, type Role } from '../../lib/sessions/roles';
 import { trpc, type Outputs } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
+import { BulkReview } from './bulk-review';
 import { NoReceipts } from './empty-states';
 import { usePageTitle } from './page-title';
 import { TimeAgo } from './time-ago';
@@ -37,6 +38,7 @@ export function ReceiptsView() {
   const [filter, setFilter] = useState<Filter>({ taskId: '', role: '', status: '', from: '', to: '' });
   const input = useMemo(() => ({ filter: toInput(filter), limit: 50 }), [filter]);
   const tasks = trpc.overview.list.useQuery(undefined);
+  const info = trpc.system.info.useQuery();
   const pages = trpc.receipts.list.useInfiniteQuery(input, {
     getNextPageParam: (last) => last.nextBefore ?? undefined,
     initialCursor: null,
@@ -135,6 +137,7 @@ export function ReceiptsView() {
       <p role="status" className="status-line">
         {exportError ? <span className="error-text">{exportError}</span> : '\u00a0'}
       </p>
+      <BulkReview filter={toInput(filter)} readOnly={info.data?.readOnly ?? true} />
       <p className="muted">Times are relative; hover one for its UTC time.</p>
       {pages.isError ? <p role="alert">{pages.error.message}</p> : null}
       {pages.data && receipts.length === 0 && !pages.hasNextPage && !filtered ? <NoReceipts /> : null}

@@ -6,8 +6,10 @@ import { memo, useEffect, useRef, useState } from 'react';
 import type { TimedLease } from '../../lib/app-loop/leases';
 import { trpc } from '../_trpc/client';
 import { Automation } from './automation';
+import { EvidencePanels } from './evidence';
 import { Inboxes } from './inbox';
 import { LeaseBadge } from './lease-badge';
+import { SessionView } from './session-view';
 import { Timeline, timelineInput, timelinePaging, type TimelineFilters } from './timeline';
 import { useLiveTask } from './use-live-task';
 import { usePageTitle } from './page-title';
@@ -20,6 +22,7 @@ import { WakeActions } from './wake-actions';
 const WakePanel = memo(WakeActions);
 const AutomationPanel = memo(Automation);
 const InboxPanel = memo(Inboxes);
+const SessionPanel = memo(SessionView);
 
 /** /tasks/<id> or /tasks/<name>: the row names the task's id, which every panel then uses. */
 export function TaskView({ taskId: ref }: { taskId: string }) {
@@ -113,10 +116,18 @@ function TaskPage({ taskId }: { taskId: string }) {
               unbound={unbound}
             />
           ) : null}
+          {panelsReady ? (
+            <SessionPanel
+              taskId={taskId}
+              readOnly={readOnly}
+              terminalAvailable={!readOnly && (info.data?.terminalAvailable ?? false)}
+            />
+          ) : null}
           {panelsReady ? <AutomationPanel taskId={taskId} readOnly={readOnly} finished={task.finished} /> : null}
           {panelsReady ? <InboxPanel taskId={taskId} /> : null}
         </div>
       </div>
+      {panelsReady ? <EvidencePanels taskId={taskId} /> : null}
     </>
   );
 }

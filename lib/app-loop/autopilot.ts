@@ -2,6 +2,8 @@
 // as app_autopilot_started / app_autopilot_stopped and every action returns the Codex app heartbeat
 // automation specs; creating, pausing or deleting those automations happens in a Codex app session.
 import { isoSeconds } from '../clock.js';
+import { describeRange, isInRange, type NumberRange } from '../input-rules.js';
+import { AUTOPILOT_INTERVAL_SECONDS, AUTOPILOT_WATCH_ITERATIONS } from './app-input.js';
 import type { Db } from '../store/open.js';
 import { UsageError } from '../errors.js';
 import type { Role } from '../sessions/sessions.js';
@@ -85,6 +87,22 @@ function lastPolicyEvent(db: Db, taskId: string, dispatcherId: string): Receipt 
   return row ? { event_id: row.id, event_type: row.event_type, recorded_at: row.timestamp } : null;
 }
 
+/**
+ * The dispatcher id of the task's newest autopilot policy event (start or stop), or null when none was recorded.
+ * The overview calls a task's autopilot "on" when that newest event is a start, whatever its dispatcher id, so
+ * a page that acts without naming a dispatcher acts on this one (the CLI keeps 0.1.12's default instead).
+ */
+export function currentPolicyDispatcherId(db: Db, taskId: string): string | null {
+  const row = db
+    .prepare<[string], { dispatcher_id: unknown }>(
+      `select json_extract(correlation_json, '$.dispatcher_id') as dispatcher_id from telemetry_events
+        where task_id = ? and event_type in ('app_autopilot_started','app_autopilot_stopped')
+        order by rowid desc limit 1`,
+    )
+    .get(taskId);
+  return typeof row?.dispatcher_id === 'string' && row.dispatcher_id !== '' ? row.dispatcher_id : null;
+}
+
 function automationSpec(status: LoopStatus, role: Role, dbPath: string): AutomationSpec {
   const threadId = status[role].codex_app_thread_id;
   return {
@@ -103,18 +121,28 @@ function automationSpec(status: LoopStatus, role: Role, dbPath: string): Automat
   };
 }
 
-function finiteOr(value: number | undefined, fallback: number, what: string, integer = false): number {
+/** The caller's bound, or the default; the same rule the CLI flag and the dashboard input are checked with. */
+function boundOr(value: number | undefined, fallback: number, flag: string, range: NumberRange): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || (integer && !Number.isInteger(value)))
-    throw new UsageError(`${what} must be ${integer ? 'an integer' : 'a number'}`);
+  if (!isInRange(value, range)) throw new UsageError(`--${flag} must be ${describeRange(range)}, got ${value}`);
   return value;
 }
 
 function buildPlan(db: Db, action: AutopilotAction, input: AutopilotInput, now: Date): AutopilotPlan {
   const dispatcherId = dispatcherIdOrDefault(input.dispatcherId);
   const bounds = {
-    watchIterations: finiteOr(input.watchIterations, DEFAULT_WATCH_ITERATIONS, '--watch-iterations', true),
-    intervalSeconds: finiteOr(input.intervalSeconds, DEFAULT_DISPATCH_INTERVAL_SECONDS, '--interval'),
+    watchIterations: boundOr(
+      input.watchIterations,
+      DEFAULT_WATCH_ITERATIONS,
+      'watch-iterations',
+      AUTOPILOT_WATCH_ITERATIONS,
+    ),
+    intervalSeconds: boundOr(
+      input.intervalSeconds,
+      DEFAULT_DISPATCH_INTERVAL_SECONDS,
+      'interval',
+      AUTOPILOT_INTERVAL_SECONDS,
+    ),
   };
   const status = getLoopStatus(db, { ...input, dispatcherId }, now);
   const dbPath = databasePathOf(db);

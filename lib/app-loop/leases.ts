@@ -4,6 +4,9 @@
 // Its imports have no extension: the dashboard's bundler (Turbopack, with the Bundler resolution of our
 // tsconfig) does not map a `.js` specifier to the `.ts` file, as tsc, esbuild and Vitest do.
 import { UsageError } from '../errors';
+import { describeRange, isInRange } from '../input-rules';
+import { checkDispatcherId } from '../queue/queue-input';
+import { STALE_AFTER_SECONDS } from './app-input';
 
 export const LEASE_STATES = ['healthy', 'stale', 'missing'] as const;
 export type LeaseState = (typeof LEASE_STATES)[number];
@@ -81,12 +84,12 @@ export function leaseStateAt(lease: Pick<TimedLease, 'last_heartbeat_at' | 'stal
 /** Validates a threshold given by a caller (CLI flag or dashboard input); fractions are allowed. */
 export function staleAfterOrDefault(value: number | undefined): number {
   if (value === undefined) return DEFAULT_STALE_AFTER_SECONDS;
-  if (!Number.isFinite(value) || value < 0) throw new UsageError('--stale-after must be a number of seconds >= 0');
+  if (!isInRange(value, STALE_AFTER_SECONDS))
+    throw new UsageError(`--stale-after must be ${describeRange(STALE_AFTER_SECONDS)}, got ${value}`);
   return value;
 }
 
 export function dispatcherIdOrDefault(value: string | undefined): string {
   if (value === undefined) return DEFAULT_DISPATCHER_ID;
-  if (value.trim() === '') throw new UsageError('--dispatcher-id must not be empty');
-  return value;
+  return checkDispatcherId(value) as string;
 }

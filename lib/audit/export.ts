@@ -39,22 +39,43 @@ export interface ExportResult {
 
 const TELEMETRY_EXPORT_LIMIT = 10_000;
 
-export function exportTask(db: Db, input: ExportInput, now: Date): ExportResult {
+export interface ExportBundle {
+  task: TaskRow;
+  manifest: ExportResult['manifest'];
+  /** The manifest's files in its order, then manifest.json: what the folder and the archive hold. */
+  files: Array<{ name: string; data: Buffer }>;
+}
+
+/** The bundle rendered in memory from one snapshot; nothing is written. */
+export function renderExportBundle(
+  db: Db,
+  input: Pick<ExportInput, 'task' | 'includeTranscripts' | 'includeFullTranscripts'>,
+  now: Date,
+): ExportBundle {
   const { task, files } = db.transaction(() => {
     const found = requireTask(db, input.task);
     return { task: found, files: renderBundle(db, found, input) };
   })();
-  const exportDir = input.outputDir ?? join(input.stateRoot, 'artifacts', 'tasks', task.id, 'export');
   const manifest = {
     created_at: isoMillis(now),
     files: files.map((f) => f.name),
     task: { id: task.id, name: task.name },
   };
-  const all = [...files, { name: 'manifest.json', data: Buffer.from(prettyJson(manifest)) }];
+  return { task, manifest, files: [...files, { name: 'manifest.json', data: Buffer.from(prettyJson(manifest)) }] };
+}
+
+/** The bytes `export-task --zip` writes to DIR.zip, built in memory (the dashboard's download). */
+export function exportArchive(bundle: ExportBundle): Buffer {
+  return zipArchive(bundle.files);
+}
+
+export function exportTask(db: Db, input: ExportInput, now: Date): ExportResult {
+  const { task, manifest, files } = renderExportBundle(db, input, now);
+  const exportDir = input.outputDir ?? join(input.stateRoot, 'artifacts', 'tasks', task.id, 'export');
   const archive = input.zip ? `${exportDir}.zip` : null;
   if (archive && existsSync(archive) && statSync(archive).isDirectory())
     throw new UsageError(`cannot write the archive: ${archive} is a folder`);
-  writeBundle(exportDir, all, archive);
+  writeBundle(exportDir, files, archive);
   return { archive, export_dir: exportDir, manifest, task: task.name };
 }
 
@@ -85,7 +106,11 @@ function json(name: string, value: unknown) {
   return { name, data: Buffer.from(prettyJson(value)) };
 }
 
-function renderBundle(db: Db, task: TaskRow, input: ExportInput): Array<{ name: string; data: Buffer }> {
+function renderBundle(
+  db: Db,
+  task: TaskRow,
+  input: Pick<ExportInput, 'includeTranscripts' | 'includeFullTranscripts'>,
+): Array<{ name: string; data: Buffer }> {
   const audit = readTaskAudit(db, task, { includeContent: false });
   const full = readTaskAudit(db, task, { includeContent: true });
   const telemetry = db

@@ -3,6 +3,7 @@
 // empty or starts with `--` (so `-1` is a value); single-dash tokens other than -h are positionals;
 // the last value wins except for list flags; `--flag=value` is never a flag.
 import { UsageError } from '../errors.js';
+import { parseInRange, type NumberRange } from '../input-rules.js';
 
 /** `rest` takes every token after it, flags included (a leading `--` dropped), as a list. */
 export type FlagKind = 'boolean' | 'string' | 'list' | 'rest';
@@ -147,19 +148,15 @@ export class Flags {
     return value as T;
   }
 
-  /** A finite number; `integer` and `min` narrow it further. */
-  number(name: string, options: { integer?: boolean; min?: number } = {}): number | undefined {
+  /**
+   * A number within its range (lib/input-rules.ts), refused with a usage error naming the flag and the range.
+   * A partial range is completed to: any number, from minus to plus the largest exact integer.
+   */
+  number(name: string, range: Partial<NumberRange> = {}): number | undefined {
     const text = this.string(name);
     if (text === undefined) return undefined;
-    const value = text.trim() === '' ? Number.NaN : Number(text);
-    const what = options.integer ? 'an integer' : 'a number';
-    if (!Number.isFinite(value) || (options.integer && !Number.isInteger(value))) {
-      throw new UsageError(`${this.command}: --${name} must be ${what}, got ${JSON.stringify(text)}`);
-    }
-    if (options.min !== undefined && value < options.min) {
-      throw new UsageError(`${this.command}: --${name} must be ${what} >= ${options.min}, got ${text}`);
-    }
-    return value;
+    const full: NumberRange = { ...range, integer: range.integer ?? false, min: range.min ?? -Number.MAX_SAFE_INTEGER };
+    return parseInRange(name, text, full, `${this.command}: `);
   }
 
   /** Refuses universal flags this command does not take, as 0.1.12's handlers do (without naming the flag). */

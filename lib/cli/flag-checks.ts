@@ -1,6 +1,7 @@
 // Flag checks shared by the commands of every family: 0.1.12's parse-tier value rules and its per-command rejections.
 import { UsageError } from '../errors.js';
 import type { Flags } from './args.js';
+import { PROCESS_ID, ROW_LIMIT } from '../input-rules.js';
 
 /** The --include-* family that most handlers refuse. */
 export const INCLUDE_FLAGS = ['include-content', 'include-transcripts', 'include-full-transcripts'] as const;
@@ -12,12 +13,8 @@ export function checkUniversalValues(
 ): void {
   flags.oneOf('state', options.stateValues ?? ['active', 'gone', 'all']);
   flags.oneOf('role', options.roleValues ?? ['all', 'worker', 'manager', 'reviewer', 'workerctl']);
-  const limit = flags.string('limit');
-  const limitValue = limit === undefined || limit.trim() === '' ? Number.NaN : Number(limit);
-  if (limit !== undefined && !(Number.isInteger(limitValue) && limitValue >= 0)) {
-    throw new UsageError('--limit must be a non-negative integer.');
-  }
-  flags.number('pid', { integer: true });
+  flags.number('limit', ROW_LIMIT);
+  flags.number('pid', PROCESS_ID);
 }
 
 /** Refuses a bare argument when the command takes none. */

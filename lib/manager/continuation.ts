@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { isoMillis, isoSeconds } from '../clock.js';
 import { ConflictError, UsageError } from '../errors.js';
 import { appendEvent } from '../store/events.js';
-import { parseJsonObject, stableJson } from '../store/json.js';
+import { checkJsonInputBounds, parseJsonObject, stableJson } from '../store/json.js';
 import type { Db } from '../store/open.js';
 import { isObject } from '../sessions/rollout.js';
 import { appendTelemetry } from '../telemetry/telemetry.js';
@@ -92,6 +92,7 @@ export function latestContinuation(
 
 /** Parses what came on stdin: one JSON object, nothing else. */
 export function parseStdinObject(text: string): Record<string, unknown> {
+  checkJsonInputBounds(text, '--from-stdin: standard input');
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -85,3 +85,16 @@ export function recordDecision(
     })
     .immediate();
 }
+
+type DecisionRow = Omit<DecisionRecord, 'payload' | 'task'> & { payload_json: string };
+
+/** A task's decisions, newest first (at most `limit`). */
+export function listDecisions(db: Db, taskId: string, limit: number): Array<Omit<DecisionRecord, 'task'>> {
+  return db
+    .prepare<[string, number], DecisionRow>(
+      `select id, task_id, manager_id, manager_cycle_id, decision, reason, created_at, payload_json
+         from manager_decisions where task_id = ? order by id desc limit ?`,
+    )
+    .all(taskId, limit)
+    .map(({ payload_json, ...row }) => ({ ...row, payload: parseJsonObject(payload_json) }));
+}

@@ -107,3 +107,13 @@ export function recordHandoff(db: Db, task: Pick<TaskRow, 'id'>, input: NewHando
     })
     .immediate();
 }
+
+/** A task's handoffs, newest first (at most `limit`). */
+export function listHandoffs(db: Db, taskId: string, limit: number): Handoff[] {
+  return db
+    .prepare<[string, number], HandoffRow>(
+      'select id, task_id, worker_session_id, summary, next_steps_json, payload_json, created_at from worker_handoffs where task_id = ? order by id desc limit ?',
+    )
+    .all(taskId, limit)
+    .map(toHandoff);
+}

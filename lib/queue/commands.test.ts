@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { claimNextCommand, enqueueCommand, finishAttempt, listCommands, recoverStaleClaims } from './commands.js';
 import { at, corePair, count, ftsCount, T0 } from '../tasks/core-fixture.test-support.js';
+import { ConflictError } from '../errors.js';
 
 describe('enqueueCommand', () => {
   it('inserts a pending command with millisecond timestamps, default keys, and command_created (with its FTS row)', () => {
@@ -29,12 +30,19 @@ describe('enqueueCommand', () => {
     expect(ftsCount(db)).toBe(count(db, 'telemetry_events'));
   });
 
-  it('refuses a repeated idempotency key and leaves no telemetry behind', () => {
+  it('refuses a repeated idempotency key, naming the command that holds it, and leaves no telemetry behind', () => {
     const { db, task } = corePair();
-    enqueueCommand(db, { taskId: task.id, type: 'nudge_worker', payload: { message: 'a' }, idempotencyKey: 'k' }, T0);
-    expect(() =>
-      enqueueCommand(db, { taskId: task.id, type: 'nudge_worker', payload: { message: 'b' }, idempotencyKey: 'k' }, T0),
-    ).toThrow(/UNIQUE/);
+    const first = enqueueCommand(
+      db,
+      { taskId: task.id, type: 'nudge_worker', payload: { message: 'a' }, idempotencyKey: 'k' },
+      T0,
+    );
+    const repeat = () =>
+      enqueueCommand(db, { taskId: task.id, type: 'nudge_worker', payload: { message: 'b' }, idempotencyKey: 'k' }, T0);
+    expect(repeat).toThrow(ConflictError);
+    expect(repeat).toThrow(
+      `idempotency key "k" is already used by command ${first.id} (nudge_worker for task ${task.name}, pending)`,
+    );
     expect(count(db, 'commands')).toBe(1);
     expect(count(db, 'telemetry_events', `event_type = 'command_created'`)).toBe(1);
   });

@@ -3,6 +3,7 @@
 // transaction together with its telemetry rows.
 import { isoMillis, isoSeconds } from '../clock.js';
 import type { Db } from '../store/open.js';
+import { ConflictError } from '../errors.js';
 import { newId } from '../store/ids.js';
 import { parseJsonObject, stableJson } from '../store/json.js';
 import { appendTelemetry, type Severity } from '../telemetry/telemetry.js';
@@ -65,7 +66,26 @@ export interface NewCommand {
   requiredPermission?: string | null;
 }
 
+/**
+ * 0.1.12 refused a repeated idempotency key with SQLite's raw UNIQUE error (exit 2) and never replayed the first
+ * command; we keep the refusal and say which command holds the key.
+ */
+function refuseRepeatedKey(db: Db, key: string): void {
+  const holder = db
+    .prepare<[string], { id: string; type: string; state: string; task_name: string | null }>(
+      'select c.id, c.type, c.state, t.name as task_name from commands c left join tasks t on t.id = c.task_id where c.idempotency_key = ?',
+    )
+    .get(key);
+  if (!holder) return;
+  const task = holder.task_name === null ? '' : ` for task ${holder.task_name}`;
+  throw new ConflictError(
+    `idempotency key ${JSON.stringify(key)} is already used by command ${holder.id} (${holder.type}${task}, ${holder.state}); ` +
+      'a repeated key is refused and nothing was queued: use a new key, or see that command with `conveyor commands --json`',
+  );
+}
+
 function insertCommand(db: Db, input: NewCommand, at: string): CommandRow {
+  if (input.idempotencyKey) refuseRepeatedKey(db, input.idempotencyKey);
   const id = newId('command');
   const row: CommandRow = {
     id,

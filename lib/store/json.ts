@@ -1,4 +1,5 @@
 // JSON as 0.1.12 writes it: keys sorted recursively. Compact in the database, indented on stdout.
+import { UsageError } from '../errors.js';
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
@@ -33,5 +34,51 @@ export function parseJsonObject(text: string | null | undefined): Record<string,
       : {};
   } catch {
     return {};
+  }
+}
+
+/** JSON given by a caller (a flag such as --evidence-json, or standard input): how deep and how large it may be. */
+export const MAX_JSON_INPUT_DEPTH = 64;
+export const MAX_JSON_INPUT_BYTES = 4 * 1024 * 1024;
+
+/** How deeply arrays and objects nest in JSON text, counted without recursion (strings skipped). */
+export function jsonNestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return deepest;
+}
+
+/** Refuses caller-given JSON text that is too large or nests too deeply, before anything parses or walks it. */
+export function checkJsonInputBounds(text: string, what: string): void {
+  if (Buffer.byteLength(text, 'utf8') > MAX_JSON_INPUT_BYTES) {
+    throw new UsageError(`${what} must be at most ${MAX_JSON_INPUT_BYTES} bytes of JSON`);
+  }
+  const depth = jsonNestingDepth(text);
+  if (depth > MAX_JSON_INPUT_DEPTH) {
+    throw new UsageError(`${what} nests ${depth} levels deep; at most ${MAX_JSON_INPUT_DEPTH} are allowed`);
+  }
+}
+
+/**
+ * Parses caller-given JSON after bounding its size and nesting: every later walk over the value (sorting keys,
+ * printing) recurses, and 5,000 levels overflowed the stack. `what` names the input in the messages.
+ */
+export function parseJsonInput(text: string, what: string, invalidMessage = `${what} is not valid JSON`): unknown {
+  checkJsonInputBounds(text, what);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new UsageError(invalidMessage);
   }
 }

@@ -1,4 +1,6 @@
-// Which workerctl.db a command uses, in 0.1.12's order: --path, $WORKERCTL_STATE_ROOT, <cwd>/.codex-workers.
+// Which workerctl.db the CLI and the dashboard use, one rule for both: --path, then $WORKERCTL_DB (a file), then
+// $WORKERCTL_STATE_ROOT/workerctl.db, then <cwd>/.codex-workers/workerctl.db. 0.1.12 knew no WORKERCTL_DB; the
+// dashboard honoured it and the CLI did not, so the two could silently work on different files.
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -21,5 +23,6 @@ export function stateRoot(env: NodeJS.ProcessEnv = process.env, cwd: string = pr
 
 export function resolveDatabasePath({ path, env = process.env, cwd = process.cwd() }: LocationInput = {}): string {
   if (path) return resolve(cwd, expandHome(path));
+  if (env.WORKERCTL_DB) return resolve(cwd, expandHome(env.WORKERCTL_DB));
   return join(stateRoot(env, cwd), 'workerctl.db');
 }

@@ -166,6 +166,16 @@ describe('openDatabase leaves a file it refuses exactly as it was', () => {
     expect(fingerprint(t.dbPath)).toEqual(before);
   });
 
+  it('a newer schema in a hot WAL several read chunks long (read newest first): still refused, untouched', () => {
+    const t = track(scenarioCopy());
+    const pad = Array.from({ length: 12 }, () => 'insert into pad values (randomblob(120000));').join(' ');
+    leaveHotWal(t.dbPath, `pragma user_version = 31; create table pad(b blob); ${pad}`);
+    const before = fingerprint(t.dbPath);
+    expect(statSync(`${t.dbPath}-wal`).size).toBeGreaterThan(1024 * 1024);
+    expect(() => openDatabase(t.dbPath)).toThrow(SchemaTooNewError);
+    expect(fingerprint(t.dbPath)).toEqual(before);
+  });
+
   it('a foreign SQLite file whatever its user_version: refused as not ours, journal mode unchanged', () => {
     for (const version of [0, 5, 24, 26]) {
       const t = track(tempDir());

@@ -117,7 +117,7 @@ function epilogueAudit(db: Db, taskId: string, required: boolean) {
 }
 
 /** A satisfied criterion with structured adversarial evidence (failure mode, check, result) that did not fail. */
-function hasAdversarialProof(db: Db, taskId: string): boolean {
+export function hasAdversarialProof(db: Db, taskId: string): boolean {
   return listCriteria(db, taskId).some((c) => {
     if (c.status !== 'satisfied') return false;
     const e = c.evidence;

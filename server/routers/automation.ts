@@ -1,10 +1,18 @@
-// Autopilot (heartbeat policy) of one task and the automation specs to copy into a Codex app session.
+// Autopilot (heartbeat policy) of one task and the automation specs to copy into a Codex app session. Without a
+// dispatcher id, status and stop act on the policy the overview shows (the task's newest policy event).
 import { z } from 'zod';
-import { autopilotStatus, startAutopilot, stopAutopilot } from '../../lib/app-loop/autopilot.js';
+import { AUTOPILOT_INTERVAL_SECONDS, AUTOPILOT_WATCH_ITERATIONS } from '../../lib/app-loop/app-input.js';
+import {
+  autopilotStatus,
+  currentPolicyDispatcherId,
+  startAutopilot,
+  stopAutopilot,
+} from '../../lib/app-loop/autopilot.js';
+import { DEFAULT_DISPATCHER_ID } from '../../lib/app-loop/leases.js';
 import { heartbeatRecommendationsOfTask } from '../../lib/app-loop/disposable-binding.js';
 import { requireTask } from '../../lib/tasks/tasks.js';
 import { procedure, router, writeProcedure } from '../trpc.js';
-import { DispatcherId, Id, StaleAfter } from './inputs.js';
+import { DispatcherId, Id, numberIn, StaleAfter } from './inputs.js';
 
 export const automationRouter = router({
   status: procedure
@@ -15,11 +23,13 @@ export const automationRouter = router({
     )
     .query(({ ctx, input }) => {
       const task = requireTask(ctx.db, input.taskId);
-      return autopilotStatus(
+      const dispatcherId = input.dispatcherId ?? currentPolicyDispatcherId(ctx.db, task.id) ?? DEFAULT_DISPATCHER_ID;
+      const result = autopilotStatus(
         ctx.db,
-        { task: task.name, dispatcherId: input.dispatcherId, staleAfterSeconds: input.staleAfterSeconds },
+        { task: task.name, dispatcherId, staleAfterSeconds: input.staleAfterSeconds },
         ctx.now(),
       );
+      return { ...result, dispatcherId };
     }),
   start: writeProcedure
     .input(
@@ -27,8 +37,8 @@ export const automationRouter = router({
         .object({
           taskId: Id,
           dispatcherId: DispatcherId.optional(),
-          intervalSeconds: z.number().min(0).max(86_400).optional(),
-          watchIterations: z.number().int().min(1).max(1_000_000_000).optional(),
+          intervalSeconds: numberIn(AUTOPILOT_INTERVAL_SECONDS).optional(),
+          watchIterations: numberIn(AUTOPILOT_WATCH_ITERATIONS).optional(),
         })
         .strict(),
     )
@@ -45,11 +55,13 @@ export const automationRouter = router({
         ctx.now(),
       );
     }),
+  /** Without a dispatcher id, stops the policy the overview shows: the one of the task's newest policy event. */
   stop: writeProcedure
     .input(z.object({ taskId: Id, dispatcherId: DispatcherId.optional() }).strict())
     .mutation(({ ctx, input }) => {
       const task = requireTask(ctx.db, input.taskId);
-      return stopAutopilot(ctx.db, { task: task.name, dispatcherId: input.dispatcherId }, ctx.now());
+      const dispatcherId = input.dispatcherId ?? currentPolicyDispatcherId(ctx.db, task.id) ?? DEFAULT_DISPATCHER_ID;
+      return { ...stopAutopilot(ctx.db, { task: task.name, dispatcherId }, ctx.now()), dispatcherId };
     }),
   /** heartbeat_recommendations of a disposable binding (null for pairs bound another way). */
   recommendations: procedure.input(z.object({ taskId: Id }).strict()).query(({ ctx, input }) => {

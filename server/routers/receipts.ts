@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { RECEIPT_STATUS_FILTERS } from '../../lib/app-loop/delivery-statuses.js';
+import { BULK_MAX_ROWS, BULK_STATUSES, previewBulkReview, recordBulkReview } from '../../lib/review/bulk-review.js';
 import { exportReceipts, reviewReceipts } from '../../lib/review/receipts.js';
 import { receiptsToCsv } from '../../lib/review/receipts-csv.js';
-import { procedure, router } from '../trpc.js';
+import { procedure, router, writeProcedure } from '../trpc.js';
 import { Direction, Id, IsoInstant, Role, Seq } from './inputs.js';
 
 const Filter = z
@@ -38,4 +39,24 @@ export const receiptsRouter = router({
         ? { format: 'csv' as const, text: receiptsToCsv(receipts) }
         : { format: 'json' as const, text: `${JSON.stringify(receipts, null, 2)}\n` };
     }),
+  /** Outstanding actions the filter selects (at most BULK_MAX_ROWS), each with what the rules say of `status`. */
+  bulkPreview: procedure
+    .input(z.object({ filter: Filter.optional(), status: z.enum(BULK_STATUSES) }).strict())
+    .query(({ ctx, input }) => previewBulkReview(ctx.db, input.filter ?? {}, input.status)),
+  /** Records skipped or blocked on each chosen action, one delivery and one transaction per row. */
+  bulkRecord: writeProcedure
+    .input(
+      z
+        .object({
+          targets: z
+            .array(z.object({ taskId: Id, receiptId: Id, role: Role }).strict())
+            .min(1)
+            .max(BULK_MAX_ROWS),
+          status: z.enum(BULK_STATUSES),
+          reason: z.string().trim().min(1, 'give one reason for the whole choice').max(2_000),
+          recordedBy: z.string().trim().min(1).max(80).nullish(),
+        })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) => recordBulkReview(ctx.db, input, ctx.now())),
 });

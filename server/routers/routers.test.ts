@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../lib/store/open.js';
 import { scenarioCopy, type TempDir } from '../../lib/testing.js';
 import { CommitFeed } from '../live/commit-feed.js';
+import { PaneWatches } from '../live/pane-watch.js';
 import { LiveTail } from '../live/tail.js';
 import { createCaller } from './_app.js';
 
@@ -25,6 +26,7 @@ function caller(readOnly = false) {
       dbPath: dir.dbPath,
       feed,
       tail: new LiveTail(db, feed),
+      panes: new PaneWatches(async () => ({ text: null, error: 'no tmux in this test' })),
       now: () => new Date('2026-11-24T21:50:00Z'),
       readOnly,
       socket: null,

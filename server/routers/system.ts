@@ -8,6 +8,7 @@ export const systemRouter = router({
    */
   info: procedure.query(({ ctx }) => ({
     readOnly: ctx.readOnly,
+    terminalAvailable: ctx.terminalAvailable ?? false,
     dbPath: ctx.dbPath,
     now: ctx.now().toISOString(),
     databaseReplaced: ctx.openedFile ? !stillNamesFile(ctx.dbPath, ctx.openedFile) : false,

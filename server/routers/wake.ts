@@ -2,6 +2,7 @@
 // would get (checkDelivery: the very rules recordDelivery enforces), dispatching new wake-ups (writes a
 // receipt) and recording deliveries. The rules live in lib/app; this router only adapts.
 import { z } from 'zod';
+import { RECORDED_BY } from '../../lib/app-loop/app-input.js';
 import { checkDelivery, recordDelivery } from '../../lib/app-loop/delivery.js';
 import { DELIVERY_STATUSES, type DeliveryStatus as DeliveryStatusName } from '../../lib/app-loop/delivery-statuses.js';
 import { getLoopStatus } from '../../lib/app-loop/loop-status.js';
@@ -11,7 +12,7 @@ import { reviewReceipts, type ReviewReceipt } from '../../lib/review/receipts.js
 import type { Role as RoleName } from '../../lib/sessions/sessions.js';
 import { requireTask } from '../../lib/tasks/tasks.js';
 import { procedure, router, writeProcedure } from '../trpc.js';
-import { DispatcherId, Id, Role, StaleAfter } from './inputs.js';
+import { DeliveryReason, DispatcherId, Id, Role, StaleAfter, textOf, ThreadId } from './inputs.js';
 
 const Loop = { taskId: Id, staleAfterSeconds: StaleAfter.optional(), dispatcherId: DispatcherId.optional() };
 const DeliveryStatus = z.enum(DELIVERY_STATUSES);
@@ -22,9 +23,9 @@ const Delivery = z
     role: Role,
     dispatchReceipt: Id,
     deliveryStatus: DeliveryStatus,
-    threadId: z.string().min(1).max(200).nullish(),
-    reason: z.string().trim().max(2_000).nullish(),
-    recordedBy: z.string().trim().min(1).max(80).nullish(),
+    threadId: ThreadId.nullish(),
+    reason: DeliveryReason.nullish(),
+    recordedBy: textOf(RECORDED_BY, 1).nullish(),
   })
   .strict();
 

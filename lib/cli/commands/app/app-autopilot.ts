@@ -9,6 +9,7 @@ import {
 import { UsageError } from '../../../errors.js';
 import { defineCommand } from '../../command.js';
 import { LOOP_FLAGS, loopOptions, ignoreUniversalFlags, requireTaskArgument } from './loop-flags.js';
+import { AUTOPILOT_INTERVAL_SECONDS, AUTOPILOT_WATCH_ITERATIONS } from '../../../app-loop/app-input.js';
 
 function renderAutopilot(result: AutopilotResult): string {
   const { plan } = result;
@@ -57,8 +58,8 @@ Examples:
   run(ctx) {
     const { flags } = ctx;
     const options = loopOptions(flags);
-    const intervalSeconds = flags.number('interval');
-    const watchIterations = flags.number('watch-iterations', { integer: true });
+    const intervalSeconds = flags.number('interval', AUTOPILOT_INTERVAL_SECONDS);
+    const watchIterations = flags.number('watch-iterations', AUTOPILOT_WATCH_ITERATIONS);
     ignoreUniversalFlags(flags);
     const action = flags.positional(0);
     if (action === undefined) throw new UsageError('app-autopilot needs an action: start, stop or status');

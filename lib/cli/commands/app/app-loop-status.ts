@@ -29,7 +29,8 @@ Examples:
 `,
   flags: LOOP_FLAGS,
   run(ctx) {
-    const status = getLoopStatus(ctx.db(), loopInput(ctx.flags), ctx.now());
+    const input = loopInput(ctx.flags); // flags checked before the database is opened
+    const status = getLoopStatus(ctx.db(), input, ctx.now());
     return ctx.flags.bool('json') ? { json: status } : { text: renderLoopStatus(status) };
   },
 });

@@ -36,7 +36,8 @@ Examples:
 `,
   flags: LOOP_FLAGS,
   run(ctx) {
-    const result = dispatchWakeup(ctx.db(), loopInput(ctx.flags), ctx.now());
+    const input = loopInput(ctx.flags); // flags checked before the database is opened
+    const result = dispatchWakeup(ctx.db(), input, ctx.now());
     return ctx.flags.bool('json') ? { json: result } : { text: renderDispatch(result) };
   },
 });

@@ -32,7 +32,8 @@ Examples:
 `,
   flags: LOOP_FLAGS,
   run(ctx) {
-    const plan = planWakeup(ctx.db(), loopInput(ctx.flags), ctx.now());
+    const input = loopInput(ctx.flags); // flags checked before the database is opened
+    const plan = planWakeup(ctx.db(), input, ctx.now());
     return ctx.flags.bool('json') ? { json: plan } : { text: renderPlan(plan) };
   },
 });

@@ -1,4 +1,6 @@
+import { DELIVERY_REASON, THREAD_ID } from '../../../app-loop/app-input.js';
 import { recordDelivery } from '../../../app-loop/delivery.js';
+import { checkText } from '../../../input-rules.js';
 import { defineCommand } from '../../command.js';
 import { ignoreUniversalFlags, requireTaskArgument } from './loop-flags.js';
 
@@ -23,6 +25,8 @@ Examples:
     const { flags } = ctx;
     ignoreUniversalFlags(flags);
     const task = requireTaskArgument(flags);
+    const threadId = checkText('thread-id', flags.string('thread-id'), THREAD_ID, 'app-wakeup-record-delivery: ');
+    const reason = checkText('reason', flags.string('reason'), DELIVERY_REASON, 'app-wakeup-record-delivery: ');
     const result = recordDelivery(
       ctx.db(),
       {
@@ -30,8 +34,8 @@ Examples:
         role: flags.string('role'),
         dispatchReceipt: flags.string('dispatch-receipt'),
         deliveryStatus: flags.string('delivery-status'),
-        threadId: flags.string('thread-id'),
-        reason: flags.string('reason'),
+        threadId,
+        reason,
       },
       ctx.now(),
     );

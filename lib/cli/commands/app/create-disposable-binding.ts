@@ -8,6 +8,8 @@ import { requireLoopTemplate } from '../../../loops/templates.js';
 import { integerFlag } from '../manager/options.js';
 import { defineCommand } from '../../command.js';
 import { rejectOtherUniversalFlags, requireTaskArgument } from './loop-flags.js';
+import { THREAD_ID } from '../../../app-loop/app-input.js';
+import { checkText } from '../../../input-rules.js';
 
 function renderText(result: DisposableBindingResult): string {
   const hb = result.heartbeat_recommendations;
@@ -79,6 +81,19 @@ Examples:
     rejectOtherUniversalFlags(flags, ['worker', 'manager', 'goal', 'summary', 'cwd']);
     const task = requireTaskArgument(flags);
     const sessionDir = flags.string('session-dir');
+    const prefix = 'create-disposable-binding: ';
+    const workerThreadId = checkText(
+      'worker-codex-app-thread-id',
+      flags.string('worker-codex-app-thread-id'),
+      THREAD_ID,
+      prefix,
+    );
+    const managerThreadId = checkText(
+      'manager-codex-app-thread-id',
+      flags.string('manager-codex-app-thread-id'),
+      THREAD_ID,
+      prefix,
+    );
     const template = flags.string('template');
     if (template !== undefined) requireLoopTemplate(template);
     const required = disposableRequiredList(flags.list('required-before-continue'), flags.bool('adversarial'));
@@ -101,9 +116,9 @@ Examples:
         summary: flags.string('summary'),
         cwd: resolve(ctx.cwd, flags.string('cwd') ?? '.'),
         sessionDir: sessionDir === undefined ? undefined : resolve(ctx.cwd, sessionDir),
-        workerThreadId: flags.string('worker-codex-app-thread-id'),
+        workerThreadId,
         workerThreadTitle: flags.string('worker-codex-app-thread-title'),
-        managerThreadId: flags.string('manager-codex-app-thread-id'),
+        managerThreadId,
         managerThreadTitle: flags.string('manager-codex-app-thread-title'),
         pid: process.pid,
         loop,

@@ -1,6 +1,8 @@
 // Flag handling shared by the app-* commands: the task positional, the lease options, and what to do with the
 // universal flags a command has no use for.
 import { UsageError } from '../../../errors.js';
+import { STALE_AFTER_SECONDS } from '../../../app-loop/app-input.js';
+import { checkDispatcherId } from '../../../queue/queue-input.js';
 import { UNIVERSAL_FLAGS, type FlagKind, type Flags } from '../../args.js';
 import { checkUniversalValues } from '../../flag-checks.js';
 
@@ -28,18 +30,11 @@ export function requireTaskArgument(flags: Flags, index = 0): string {
   return task;
 }
 
-/** --stale-after N: seconds, fractions allowed, never negative. */
-export function staleAfterFlag(flags: Flags): number | undefined {
-  const text = flags.string('stale-after');
-  if (text === undefined) return undefined;
-  const value = text.trim() === '' ? Number.NaN : Number(text);
-  if (!Number.isFinite(value) || value < 0)
-    throw new UsageError(`--stale-after takes a number of seconds >= 0, got ${JSON.stringify(text)}`);
-  return value;
-}
-
 export function loopOptions(flags: Flags): { staleAfterSeconds?: number; dispatcherId?: string } {
-  return { staleAfterSeconds: staleAfterFlag(flags), dispatcherId: flags.string('dispatcher-id') };
+  return {
+    staleAfterSeconds: flags.number('stale-after', STALE_AFTER_SECONDS),
+    dispatcherId: checkDispatcherId(flags.string('dispatcher-id'), `${flags.command}: `),
+  };
 }
 
 /**

@@ -8,6 +8,8 @@ import { requireOpenTask } from '../../../tasks/tasks.js';
 import type { FlagKind } from '../../args.js';
 import { defineCommand, type CommandDef } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS, requirePositional } from '../../flag-checks.js';
+import { LOOP_ITERATION } from '../../../queue/queue-input.js';
+import { ROW_ID } from '../../../input-rules.js';
 
 const REJECTED = [
   'active',
@@ -84,8 +86,8 @@ examples:
       if (message === undefined || message.trim() === '')
         throw new UsageError(`${v.type} message must be non-empty (--message)`);
       const loopRun = flags.string('loop-run');
-      const requested = flags.number('requested-iteration', { integer: true });
-      const decisionId = flags.number('manager-decision-id', { integer: true });
+      const requested = flags.number('requested-iteration', LOOP_ITERATION);
+      const decisionId = flags.number('manager-decision-id', ROW_ID);
       if (isContinue && (loopRun === undefined || requested === undefined))
         throw new UsageError(`${v.name} requires --loop-run and --requested-iteration.`);
       const db = ctx.db();

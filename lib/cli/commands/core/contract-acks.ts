@@ -6,6 +6,7 @@ import type { Role } from '../../../sessions/sessions.js';
 import { requireOpenTask, requireTask } from '../../../tasks/tasks.js';
 import { defineCommand, type CommandDef } from '../../command.js';
 import { checkUniversalValues, requirePositional } from '../../flag-checks.js';
+import { parseJsonInput } from '../../../store/json.js';
 
 const EXAMPLE: Record<Role, string> = {
   worker: `{"goal_restatement": "Ship the wake loop", "constraints": ["no new dependencies"], "first_step": "read lib/queue/dispatch.ts"}`,
@@ -37,13 +38,9 @@ example:
       const taskArg = requirePositional(flags, 'a task');
       flags.maxPositionals(1);
       if (flags.bool('from-stdin')) {
-        let payload: unknown;
-        try {
-          payload = JSON.parse(ctx.readStdin());
-        } catch {
-          throw new UsageError(`${name} --from-stdin expects a JSON object on standard input`);
-        }
-        if (!isObject(payload)) throw new UsageError(`${name} --from-stdin expects a JSON object on standard input`);
+        const expects = `${name} --from-stdin expects a JSON object on standard input`;
+        const payload = parseJsonInput(ctx.readStdin(), `${name} --from-stdin: standard input`, expects);
+        if (!isObject(payload)) throw new UsageError(expects);
         const db = ctx.db();
         const task = requireOpenTask(db, taskArg);
         return {

@@ -2,6 +2,7 @@
 import { discover as runDiscover } from '../../../tasks/discover.js';
 import { defineCommand, type CommandDef } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS } from '../../flag-checks.js';
+import { ROW_LIMIT } from '../../../input-rules.js';
 
 const REJECTED = [
   'json',
@@ -54,7 +55,7 @@ examples:
         json: runDiscover(ctx.db(), {
           query: flags.positional(0) ?? '',
           all: flags.bool('all'),
-          limit: flags.number('limit', { integer: true, min: 0 }),
+          limit: flags.number('limit', ROW_LIMIT),
           // 0.1.12 embedded the --path text as typed; a relative path breaks once the agent runs elsewhere.
           dbPathArg: flags.has('path') ? ctx.dbPath() : undefined,
         }),

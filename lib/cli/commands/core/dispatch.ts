@@ -5,6 +5,13 @@ import { dispatchWatch } from '../../../queue/dispatch-watch.js';
 import { UsageError } from '../../../errors.js';
 import { defineCommand } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS, noPositionals } from '../../flag-checks.js';
+import {
+  checkDispatcherId,
+  LEASE_SECONDS,
+  WATCH_INTERVAL_SECONDS,
+  WATCH_ITERATIONS,
+} from '../../../queue/queue-input.js';
+import { ROW_LIMIT } from '../../../input-rules.js';
 
 const REJECTED = [
   'active',
@@ -68,13 +75,13 @@ examples:
     checkUniversalValues(flags);
     const type = flags.oneOf('type', SIGNAL_TYPES);
     if (flags.bool('once') && flags.bool('watch')) throw new UsageError('dispatch takes --once or --watch, not both');
-    const watchIterations = flags.number('watch-iterations', { integer: true });
-    const interval = flags.number('interval');
-    const leaseSeconds = flags.number('lease-seconds', { integer: true });
+    const watchIterations = flags.number('watch-iterations', WATCH_ITERATIONS);
+    const interval = flags.number('interval', WATCH_INTERVAL_SECONDS);
+    const leaseSeconds = flags.number('lease-seconds', LEASE_SECONDS);
     const options = {
-      dispatcherId: flags.string('dispatcher-id') ?? DEFAULT_DISPATCHER_ID,
+      dispatcherId: checkDispatcherId(flags.string('dispatcher-id'), 'dispatch: ') ?? DEFAULT_DISPATCHER_ID,
       type,
-      limit: flags.number('limit', { integer: true, min: 0 }),
+      limit: flags.number('limit', ROW_LIMIT),
       leaseSeconds,
       dryRun: flags.bool('dry-run'),
     };

@@ -28,6 +28,7 @@ examples:
     checkUniversalValues(flags);
     const task = requirePositional(flags, 'a task');
     flags.maxPositionals(1);
-    return { json: finishTask(ctx.db(), closingInput(flags, task, true), ctx.now()) };
+    const input = closingInput(flags, task, true); // flags checked before the database is opened
+    return { json: finishTask(ctx.db(), input, ctx.now()) };
   },
 });

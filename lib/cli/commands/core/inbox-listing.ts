@@ -1,11 +1,12 @@
 // The three inbox commands (worker-inbox, manager-inbox, session-inbox): list or consume delivered notifications.
 // They differ only in how the inbox's session is named: by task and role, or by session name.
-import { UsageError } from '../../../errors.js';
 import { abortableSleep } from '../../../queue/dispatch-watch.js';
 import { runInbox, type InboxItem, type InboxResult, type InboxTarget } from '../../../queue/inbox.js';
 import type { Role } from '../../../sessions/sessions.js';
 import { defineCommand, type CommandDef } from '../../command.js';
 import { checkUniversalValues, requirePositional } from '../../flag-checks.js';
+import { INBOX_POLL_SECONDS, INBOX_TIMEOUT_SECONDS } from '../../../queue/queue-input.js';
+import { ROW_LIMIT } from '../../../input-rules.js';
 
 function itemLine(item: InboxItem, when: string): string {
   return `#${item.id} ${item.signal_type} ${item.delivery_mode} from ${item.source_session_name} to ${item.target_session_name} ${when} (${item.correlation_id})`;
@@ -47,10 +48,9 @@ examples:
       checkUniversalValues(flags);
       const key = requirePositional(flags, kind === 'session' ? 'a session name' : 'a task');
       flags.maxPositionals(1);
-      const timeoutSeconds = flags.number('timeout', { min: 0 }) ?? 30;
-      const intervalSeconds = flags.number('interval') ?? 2;
-      if (!(intervalSeconds > 0)) throw new UsageError(`${name}: --interval must be greater than 0`);
-      const limit = flags.number('limit', { integer: true, min: 0 });
+      const timeoutSeconds = flags.number('timeout', INBOX_TIMEOUT_SECONDS) ?? 30;
+      const intervalSeconds = flags.number('interval', INBOX_POLL_SECONDS) ?? 2;
+      const limit = flags.number('limit', ROW_LIMIT);
       const target: InboxTarget = kind === 'session' ? { session: key } : { task: key, role: kind };
       const result = await runInbox(
         ctx.db(),

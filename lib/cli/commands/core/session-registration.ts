@@ -8,6 +8,7 @@ import { readRolloutMeta } from '../../../sessions/rollout.js';
 import { upsertSession, type Role } from '../../../sessions/sessions.js';
 import { defineCommand, type CommandDef } from '../../command.js';
 import { checkUniversalValues, INCLUDE_FLAGS, noPositionals } from '../../flag-checks.js';
+import { PROCESS_ID } from '../../../input-rules.js';
 
 const REJECTED = [
   'json',
@@ -53,7 +54,7 @@ example:
       noPositionals(flags);
       checkUniversalValues(flags);
       const names = flags.list('name');
-      const pid = flags.number('pid', { integer: true });
+      const pid = flags.number('pid', PROCESS_ID);
       const rolloutArg = flags.string('codex-session');
       if (pid !== undefined && rolloutArg === undefined) {
         throw new UsageError(

@@ -21,6 +21,7 @@ example:
     checkUniversalValues(flags);
     const task = requirePositional(flags, 'a task');
     flags.maxPositionals(1);
-    return { json: finishTask(ctx.db(), closingInput(flags, task, false), ctx.now()) };
+    const input = closingInput(flags, task, false); // flags checked before the database is opened
+    return { json: finishTask(ctx.db(), input, ctx.now()) };
   },
 });

@@ -1,6 +1,7 @@
 import { tailSession } from '../../../sessions/ingest.js';
 import { defineCommand } from '../../command.js';
 import { checkUniversalValues, requirePositional } from '../../flag-checks.js';
+import { ROW_LIMIT } from '../../../input-rules.js';
 
 export default defineCommand({
   name: 'tail',
@@ -19,15 +20,11 @@ example:
     checkUniversalValues(flags);
     const name = requirePositional(flags, 'a session name');
     flags.maxPositionals(1);
+    const limit = flags.number('limit', ROW_LIMIT);
     return {
       json: tailSession(
         ctx.db(),
-        {
-          name,
-          limit: flags.number('limit', { integer: true, min: 0 }),
-          subtype: flags.string('subtype'),
-          includeContent: flags.bool('include-content'),
-        },
+        { name, limit, subtype: flags.string('subtype'), includeContent: flags.bool('include-content') },
         ctx.now(),
       ),
     };

@@ -3,6 +3,7 @@
 import type { FinishInput } from '../../../tasks/finish.js';
 import type { FlagKind, Flags } from '../../args.js';
 import { INCLUDE_FLAGS } from '../../flag-checks.js';
+import { ROW_ID, TRANSCRIPT_LINES } from '../../../input-rules.js';
 
 export const CLOSING_FLAGS: Readonly<Record<string, FlagKind>> = {
   reason: 'string',
@@ -70,13 +71,13 @@ export function closingInput(flags: Flags, task: string, finish: boolean): Finis
     requireAcks: flags.bool('require-acks'),
     requireEpilogue: flags.bool('require-epilogue'),
     requireAdversarialProof: flags.bool('require-adversarial-proof'),
-    decisionId: flags.number('decision-id', { integer: true }),
+    decisionId: flags.number('decision-id', ROW_ID),
     strictDecisions: flags.bool('strict-decisions'),
     stopWorker: flags.bool('stop-worker'),
     stopManager: flags.bool('stop-manager'),
     message: flags.string('message'),
     captureTranscriptBeforeStop: flags.bool('capture-transcript-before-stop'),
-    captureTranscriptLines: flags.number('capture-transcript-lines', { integer: true, min: 1 }),
+    captureTranscriptLines: flags.number('capture-transcript-lines', TRANSCRIPT_LINES),
     captureTranscriptMode: flags.string('capture-transcript-mode'),
     requireTranscriptSegment: flags.bool('require-transcript-segment'),
   };

@@ -20,6 +20,8 @@ import {
   type WindowSpec,
 } from '../../../telemetry/views.js';
 import { checkText, failuresText, metricsText, taskReportText } from '../../../telemetry/views-text.js';
+import { THRESHOLD_FLAGS, windowSeconds } from '../../../telemetry/telemetry-input.js';
+import { ROW_LIMIT } from '../../../input-rules.js';
 import type { Flags } from '../../args.js';
 import { defineCommand, type CommandContext, type CommandOutput } from '../../command.js';
 import { checkUniversalValues } from '../../flag-checks.js';
@@ -46,47 +48,32 @@ function summaryText(s: TelemetrySummary): string {
 
 // ------------------------------------------------------------------------------ view flags (gaps spec G1.1)
 
-function nonNegative(flags: Flags, name: string, integer: boolean): number | undefined {
-  const text = flags.string(name);
-  if (text === undefined) return undefined;
-  const value = text.trim() === '' ? Number.NaN : Number(text);
-  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
-    throw new UsageError(`--${name} must be a non-negative ${integer ? 'integer' : 'number'}.`);
-  }
-  return value;
-}
-
 function limitOf(flags: Flags): number {
-  return nonNegative(flags, 'limit', true) ?? 100;
+  return flags.number('limit', ROW_LIMIT) ?? 100;
 }
 
 function staleCycleSecondsOf(flags: Flags): number {
   // Both spellings are accepted; the plural one wins when both are given.
-  return nonNegative(flags, 'stale-cycles-seconds', false) ?? nonNegative(flags, 'stale-cycle-seconds', false) ?? 3600;
+  const seconds = (name: keyof typeof THRESHOLD_FLAGS) => flags.number(name, THRESHOLD_FLAGS[name]);
+  return seconds('stale-cycles-seconds') ?? seconds('stale-cycle-seconds') ?? 3600;
 }
 
 function thresholdsOf(flags: Flags): Thresholds {
+  const value = (name: keyof typeof THRESHOLD_FLAGS) => flags.number(name, THRESHOLD_FLAGS[name]);
   return {
-    max_open_criteria: nonNegative(flags, 'max-open-criteria', true) ?? DEFAULT_THRESHOLDS.max_open_criteria,
-    max_storage_bytes: nonNegative(flags, 'max-storage-bytes', true) ?? DEFAULT_THRESHOLDS.max_storage_bytes,
-    max_unfinished_commands:
-      nonNegative(flags, 'max-unfinished-commands', true) ?? DEFAULT_THRESHOLDS.max_unfinished_commands,
+    max_open_criteria: value('max-open-criteria') ?? DEFAULT_THRESHOLDS.max_open_criteria,
+    max_storage_bytes: value('max-storage-bytes') ?? DEFAULT_THRESHOLDS.max_storage_bytes,
+    max_unfinished_commands: value('max-unfinished-commands') ?? DEFAULT_THRESHOLDS.max_unfinished_commands,
     stale_cycle_seconds: staleCycleSecondsOf(flags),
-    worker_staleness_seconds:
-      nonNegative(flags, 'worker-staleness-seconds', false) ?? DEFAULT_THRESHOLDS.worker_staleness_seconds,
+    worker_staleness_seconds: value('worker-staleness-seconds') ?? DEFAULT_THRESHOLDS.worker_staleness_seconds,
   };
 }
-
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 
 /** `--window 30m|24h|7d|2w`: trimmed and lower-cased to read it, echoed as typed. */
 function windowOf(flags: Flags, fallback: string | null): WindowSpec | null {
   const label = flags.string('window') ?? fallback;
   if (label === null) return null;
-  const match = /^(\d+)([smhdw])$/.exec(label.trim().toLowerCase());
-  const count = match ? Number(match[1]) : 0;
-  if (!match || count <= 0) throw new UsageError('--window must be a positive duration like 30m, 24h, or 7d');
-  return { label, seconds: count * UNIT_SECONDS[match[2]!]! };
+  return { label, seconds: windowSeconds(label) };
 }
 
 function taskFlag(db: Db, flags: Flags): TaskRow | null {
@@ -216,6 +203,9 @@ examples:
   run(ctx) {
     const { flags } = ctx;
     checkUniversalValues(flags);
+    // Every numeric flag is checked before the database is opened, whichever view reads it.
+    thresholdsOf(flags);
+    windowOf(flags, null);
     const first = flags.positional(0);
     if (first !== undefined) {
       if (!(VIEWS as readonly string[]).includes(first)) throw new UsageError(`Unexpected argument: ${first}`);
@@ -231,7 +221,7 @@ examples:
       eventType: flags.string('event-type') ?? flags.string('type'),
       severity: flags.string('severity'),
       search: flags.string('search'),
-      limit: flags.number('limit', { integer: true, min: 0 }),
+      limit: flags.number('limit', ROW_LIMIT),
       newest: flags.bool('newest'),
     };
     const events = queryTelemetry(db(), filter);

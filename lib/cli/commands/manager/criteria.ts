@@ -11,6 +11,7 @@ import { requireTask } from '../../../tasks/tasks.js';
 import { defineCommand } from '../../command.js';
 import { checkUniversalValues } from '../../flag-checks.js';
 import { objectFlag, refuseDryRun } from './options.js';
+import { ROW_ID } from '../../../input-rules.js';
 
 const TRANSITIONS: ReadonlyArray<readonly [string, CriterionStatus]> = [
   ['accept', 'accepted'],
@@ -55,7 +56,7 @@ finish-task --require-criteria-audit refuses while any criterion is accepted. --
     const { flags } = ctx;
     checkUniversalValues(flags);
     const transitions = TRANSITIONS.filter(([flag]) => flags.has(flag));
-    const ids = transitions.map(([flag, status]) => [flags.number(flag, { integer: true }) as number, status] as const);
+    const ids = transitions.map(([flag, status]) => [flags.number(flag, ROW_ID) as number, status] as const);
     refuseDryRun(flags);
     const actionCount = transitions.length + (flags.bool('list') ? 1 : 0) + (flags.bool('add') ? 1 : 0);
     if (actionCount !== 1)

@@ -77,6 +77,9 @@ Examples:
       artifactPath: flags.string('artifact-path'),
       correlationId: flags.string('correlation-id'),
     };
+    // Checked before the database is opened: a refused value leaves no file behind.
+    const iteration = integerFlag(flags, 'iteration');
+    const metadataFlag = action === 'visual-diff' ? {} : jsonObjectFlag(flags, 'metadata-json');
     const db = ctx.db();
     if (action === 'visual-diff') {
       if (flags.has('status')) throw new UsageError('loop-evidence visual-diff does not support --status.');
@@ -90,7 +93,6 @@ Examples:
       }
       const threshold = thresholdText.trim() === '' ? Number.NaN : Number(thresholdText);
       if (!Number.isFinite(threshold)) throw new UsageError('--threshold must be a number.');
-      const iteration = integerFlag(flags, 'iteration');
       const result = recordVisualDiff(
         db,
         {
@@ -111,10 +113,10 @@ Examples:
     let metadata: Record<string, unknown>;
     if (action === 'add') {
       evidenceType = flags.requireString('evidence-type', '--evidence-type is required.');
-      metadata = jsonObjectFlag(flags, 'metadata-json');
+      metadata = metadataFlag;
     } else {
       evidenceType = 'adversarial_check';
-      metadata = { ...jsonObjectFlag(flags, 'metadata-json') };
+      metadata = { ...metadataFlag };
       for (const [key, flag] of [
         ['failure_mode', 'failure-mode'],
         ['check', 'check'],
@@ -125,7 +127,6 @@ Examples:
         else if (!(key in metadata)) throw new UsageError(`--${flag} must be non-empty`);
       }
     }
-    const iteration = integerFlag(flags, 'iteration');
     const result = addLoopEvidence(
       db,
       { ...common, evidenceType, iteration, metadata, status: flags.string('status'), proof: flags.string('proof') },

@@ -1,7 +1,11 @@
 // Flag rules shared by the manager family (manager-and-loops spec §2.3-§2.5): 0.1.12's refusals, the
 // allow-list commands, the task positional, integers, and the two JSON-object flag parsers.
 import { UsageError } from '../../../errors.js';
+import { describeRange, isInRange, type NumberRange } from '../../../input-rules.js';
 import { isObject } from '../../../sessions/rollout.js';
+import { checkJsonInputBounds } from '../../../store/json.js';
+
+const ANY_SAFE_INTEGER: NumberRange = { integer: true, min: -Number.MAX_SAFE_INTEGER };
 import type { Flags } from '../../args.js';
 
 /** 0.1.12's generic refusal: the flag is not named. */
@@ -37,6 +41,9 @@ export function integerFlag(flags: Flags, name: string): number | undefined {
   if (text === undefined) return undefined;
   const value = text.trim() === '' ? Number.NaN : Number(text);
   if (!Number.isInteger(value)) throw new UsageError(`--${name} must be an integer.`);
+  // 0.1.12 let 1e300 through to SQLite ("datatype mismatch"): only integers a double holds exactly bind as integers.
+  if (!isInRange(value, ANY_SAFE_INTEGER))
+    throw new UsageError(`--${name} must be ${describeRange(ANY_SAFE_INTEGER)}, got ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -70,6 +77,7 @@ export function objectFlag(
 ): Record<string, unknown> | undefined {
   const text = flags.string(name);
   if (text === undefined) return undefined;
+  checkJsonInputBounds(text, `--${name}`);
   let value: unknown;
   try {
     value = JSON.parse(text);
