@@ -2,16 +2,24 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { LiveStatus } from './_components/live-status';
+import { SystemBanner } from './_components/system-banner';
 import { TRPCProvider } from './_trpc/provider';
 import './globals.css';
 
-export const metadata: Metadata = { title: 'Conveyor Deck', description: 'Supervise manager/worker agent pairs live.' };
+// No title here: each view names itself (usePageTitle), and a title in the metadata would be put back over it.
+export const metadata: Metadata = { description: 'Supervise manager/worker agent pairs live.' };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
         <TRPCProvider>
+          {/* Skip links: the first tab stops of every view; a task page adds one to its wake actions here. */}
+          <div className="skip-links" id="skip-links">
+            <a href="#main" className="skip-link">
+              Skip to main content
+            </a>
+          </div>
           <header className="top">
             <nav aria-label="Main">
               <Link href="/" className="brand">
@@ -23,7 +31,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             </nav>
             <LiveStatus />
           </header>
-          <main>{children}</main>
+          <SystemBanner />
+          <main id="main" tabIndex={-1}>
+            {children}
+          </main>
         </TRPCProvider>
       </body>
     </html>

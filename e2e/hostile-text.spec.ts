@@ -38,3 +38,50 @@ test('markup stored in the database is rendered as text on the overview and the 
   await expect(page.locator('main b', { hasText: 'bold?' })).toHaveCount(0);
   expect(dialogs).toEqual([]);
 });
+
+test('a 100 KB goal does not widen the overview: it is cut, with the whole value one click away', async ({ page }) => {
+  const goal = `${'wide '.repeat(10)}${'x'.repeat(100 * 1024)}`;
+  await deck.cli(['tasks', '--create', 'huge-goal', '--goal', goal]);
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto(deck.origin);
+    const card = page.getByRole('listitem', { name: 'Task huge-goal' });
+    await expect(card).toBeVisible();
+    const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      clientWidth: document.documentElement.clientWidth,
+    }));
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+    expect((await card.boundingBox())!.height).toBeLessThan(600);
+  }
+  const card = page.getByRole('listitem', { name: 'Task huge-goal' });
+  await card.getByRole('button', { name: /^Show all \(102,450 characters\)$/ }).click();
+  expect((await card.locator('.goal').innerText()).length).toBeGreaterThan(100 * 1024);
+});
+
+test('bidi control characters in database text are shown as marks, not obeyed', async ({ page }) => {
+  const controls = [
+    '\u202a',
+    '\u202b',
+    '\u202c',
+    '\u202d',
+    '\u202e',
+    '\u2066',
+    '\u2067',
+    '\u2068',
+    '\u2069',
+    '\u200e',
+    '\u200f',
+  ];
+  const name = `bidi\u202Eevil\u2066loop`;
+  await deck.cli(['tasks', '--create', name, '--goal', `goal ${controls.join('')} end`]);
+  await page.goto(deck.origin);
+  const card = page.getByRole('listitem', { name: 'Task bidi⟨U+202E⟩evil⟨U+2066⟩loop' });
+  await expect(card).toBeVisible();
+  await expect(card).toContainText('⟨U+200F⟩');
+  const text = await page.locator('main').innerText();
+  for (const c of controls) expect(text).not.toContain(c);
+  await card.getByRole('link').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('bidi⟨U+202E⟩evil⟨U+2066⟩loop');
+  expect(await page.locator('main').innerText()).not.toMatch(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+});

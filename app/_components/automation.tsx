@@ -6,6 +6,8 @@ import { trpc, type Outputs } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
 import { CadenceFlags, useCadence } from './cadence-flags';
 import { CopyButton } from './copy-button';
+import { TimeAgo } from './time-ago';
+import { visibleText } from './visible-text';
 
 type Spec = Outputs['automation']['status']['plan']['automation_specs'][number];
 
@@ -48,7 +50,10 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
           <p>
             Autopilot: <span className={`badge autopilot-${active ? 'on' : 'off'}`}>{plan.desired_state}</span>
             {plan.last_policy_event ? (
-              <span className="muted"> since {plan.last_policy_event.recorded_at}</span>
+              <span className="muted">
+                {' '}
+                since <TimeAgo stamp={plan.last_policy_event.recorded_at} />
+              </span>
             ) : null}{' '}
             · dispatcher <code>{status.data?.dispatcherId}</code> {plan.dispatcher.state}
           </p>
@@ -123,7 +128,7 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
             )}
           </p>
           <div className="row">
-            <code className="command">{dispatcherCommand}</code>
+            <code className="command">{visibleText(dispatcherCommand)}</code>
             <CopyButton text={dispatcherCommand} label="Copy dispatcher command" />
           </div>
           <p className="muted">{plan.control.note}</p>
@@ -142,7 +147,7 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
 function SpecCard({ spec }: { spec: Spec }) {
   return (
     <article className="action-card" aria-label={`${spec.role} automation`}>
-      <h3>{spec.name}</h3>
+      <h3>{visibleText(spec.name)}</h3>
       <dl className="kv">
         <dt>Schedule</dt>
         <dd>
@@ -151,18 +156,18 @@ function SpecCard({ spec }: { spec: Spec }) {
         <dt>Target thread</dt>
         <dd>
           {spec.target_thread_id ? <code>{spec.target_thread_id}</code> : 'none registered'}
-          {spec.target_thread_title ? ` (${spec.target_thread_title})` : ''}
+          {spec.target_thread_title ? ` (${visibleText(spec.target_thread_title)})` : ''}
         </dd>
         {spec.blocker ? (
           <>
             <dt>Blocker</dt>
-            <dd className="error-text">{spec.blocker}</dd>
+            <dd className="error-text">{visibleText(spec.blocker)}</dd>
           </>
         ) : null}
       </dl>
       <details>
         <summary>Prompt</summary>
-        <pre>{spec.prompt}</pre>
+        <pre>{visibleText(spec.prompt)}</pre>
       </details>
       <div className="row">
         {spec.can_create ? (
@@ -193,7 +198,7 @@ function Recommendations({ rec }: { rec: NonNullable<Outputs['automation']['reco
       <ul aria-label="Heartbeat recommendation commands">
         {commands.map(([label, command]) => (
           <li key={label}>
-            {label}: <code className="command">{command}</code>{' '}
+            {label}: <code className="command">{visibleText(command)}</code>{' '}
             <CopyButton text={command} label={`Copy ${label.toLowerCase()} command`} />
           </li>
         ))}

@@ -1,9 +1,11 @@
 'use client';
 // Pending routed notifications per role, and the task's command queue with each command's attempts.
 import { trpc } from '../_trpc/client';
+import { TimeAgo } from './time-ago';
+import { visibleText } from './visible-text';
 
 function messageOf(payload: Record<string, unknown>): string {
-  return typeof payload.message === 'string' ? payload.message : JSON.stringify(payload);
+  return visibleText(typeof payload.message === 'string' ? payload.message : JSON.stringify(payload));
 }
 
 export function Inboxes({ taskId }: { taskId: string }) {
@@ -16,15 +18,16 @@ export function Inboxes({ taskId }: { taskId: string }) {
       {(inboxes.data ?? []).map((box) => (
         <div key={box.role}>
           <h3>
-            {box.role} inbox{box.session ? ` (${box.session.name})` : ''}: {box.items.length} pending
+            {box.role} inbox{box.session ? ` (${visibleText(box.session.name)})` : ''}: {box.items.length} pending
           </h3>
-          {box.error ? <p className="muted">{box.error}</p> : null}
+          {box.error ? <p className="muted">{visibleText(box.error)}</p> : null}
           {box.items.length > 0 ? (
             <ul aria-label={`${box.role} inbox`}>
               {box.items.map((item) => (
                 <li key={item.id}>
-                  <code>{item.signal_type}</code> from {item.source_session_name ?? '?'} at {item.created_at} (
-                  {item.delivery_mode}, {item.state}): {messageOf(item.payload as Record<string, unknown>)}
+                  <code>{item.signal_type}</code> from {visibleText(item.source_session_name ?? '?')}{' '}
+                  <TimeAgo stamp={item.created_at} /> ({item.delivery_mode}, {item.state}):{' '}
+                  {messageOf(item.payload as Record<string, unknown>)}
                 </li>
               ))}
             </ul>
@@ -53,12 +56,15 @@ export function Inboxes({ taskId }: { taskId: string }) {
                     <code>{c.type}</code>
                   </td>
                   <td>{c.state}</td>
-                  <td className="tabular">{c.created_at}</td>
+                  <td>
+                    <TimeAgo stamp={c.created_at} />
+                  </td>
                   <td>
                     {'attempt_history' in c && Array.isArray(c.attempt_history)
                       ? c.attempt_history.map((a) => (
                           <div key={a.id}>
-                            #{a.id} {a.state} by {a.dispatcher_id} {a.finished_at ? `at ${a.finished_at}` : '(running)'}
+                            #{a.id} {a.state} by {a.dispatcher_id}{' '}
+                            {a.finished_at ? <TimeAgo stamp={a.finished_at} /> : '(running)'}
                             {a.error ? ` — ${a.error}` : ''}
                           </div>
                         ))

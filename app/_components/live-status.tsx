@@ -1,7 +1,12 @@
 'use client';
 import { useConnectionState } from '../_trpc/connection';
 
-const WORDS = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…' } as const;
+const WORDS = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  unauthorized: 'Disconnected: the server has a new token. Open the new link it printed.',
+} as const;
 
 /** The websocket's state, always on screen. */
 export function LiveStatus() {

@@ -12,7 +12,10 @@ import type { CadenceCheck } from '../../lib/app-loop/cadence';
 import { EmptyDatabase } from './empty-states';
 import { LeaseBadge } from './lease-badge';
 import { useOverviewLiveCache } from './overview-live-cache';
+import { usePageTitle } from './page-title';
+import { TimeAgo } from './time-ago';
 import { formatAge, ageOf, useNow } from './use-now';
+import { LongText, visibleText } from './visible-text';
 
 type Overview = Outputs['overview']['list'];
 type Row = Overview['tasks'][number];
@@ -39,6 +42,7 @@ export function OverviewView() {
   const [from, setFrom] = useState<number | null>(null);
   if (from === null && overview.data) setFrom(overview.data.cursor);
   useOverviewLiveCache(from);
+  usePageTitle('Overview');
   const cadence = useCadence();
 
   const data = overview.data;
@@ -140,18 +144,18 @@ function TaskCard({
   return (
     <li
       className={`task-card${reasons.length > 0 ? ' needs-person' : ''}${row.finished ? ' finished' : ''}`}
-      aria-label={`Task ${row.name}`}
+      aria-label={`Task ${visibleText(row.name)}`}
     >
       <div className="task-title">
-        <Link href={`/tasks/${encodeURIComponent(row.id)}`}>{row.name}</Link>
+        <Link href={`/tasks/${encodeURIComponent(row.id)}`}>{visibleText(row.name)}</Link>
         <span className={`badge state-${row.state}`}>{row.finished ? `finished (${row.state})` : row.state}</span>
         <span className={`badge autopilot-${row.autopilot.active ? 'on' : 'off'}`}>
           autopilot {row.autopilot.active ? 'on' : 'off'}
         </span>
       </div>
-      <p className="goal">{row.goal}</p>
+      <LongText className="goal" text={row.goal} />
       {reasons.length > 0 ? (
-        <ul className="reasons" aria-label={`Why ${row.name} needs a person`}>
+        <ul className="reasons" aria-label={`Why ${visibleText(row.name)} needs a person`}>
           {reasons.map((r) => (
             <li key={r}>{r}</li>
           ))}
@@ -170,8 +174,8 @@ function TaskCard({
       <p className="newest">
         {row.newest_event ? (
           <>
-            <span className="muted">Newest:</span> <code>{row.newest_event.event_type}</code> {row.newest_event.summary}{' '}
-            <span className="muted age">{formatAge(ageOf(row.newest_event.timestamp, now))}</span>
+            <span className="muted">Newest:</span> <code>{row.newest_event.event_type}</code>{' '}
+            {visibleText(row.newest_event.summary)} <TimeAgo stamp={row.newest_event.timestamp} now={now} />
           </>
         ) : (
           <span className="muted">No events yet.</span>

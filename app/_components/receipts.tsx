@@ -8,6 +8,9 @@ import { trpc, type Outputs } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
 import { BulkReview } from './bulk-review';
 import { NoReceipts } from './empty-states';
+import { usePageTitle } from './page-title';
+import { TimeAgo } from './time-ago';
+import { visibleText } from './visible-text';
 
 type Receipt = Outputs['receipts']['list']['receipts'][number];
 type Filter = { taskId: string; role: '' | Role; status: '' | ReceiptStatusFilter; from: string; to: string };
@@ -52,6 +55,8 @@ export function ReceiptsView() {
     },
   );
   const receipts = pages.data?.pages.flatMap((p) => p.receipts) ?? [];
+  const filtered = Object.values(filter).some((v) => v !== '');
+  usePageTitle('Receipts');
 
   async function exportAs(format: 'json' | 'csv') {
     setExportError(null);
@@ -133,9 +138,12 @@ export function ReceiptsView() {
         {exportError ? <span className="error-text">{exportError}</span> : '\u00a0'}
       </p>
       <BulkReview filter={toInput(filter)} readOnly={info.data?.readOnly ?? true} />
-      <p className="muted">Times are UTC.</p>
+      <p className="muted">Times are relative; hover one for its UTC time.</p>
       {pages.isError ? <p role="alert">{pages.error.message}</p> : null}
-      {pages.data && receipts.length === 0 && !pages.hasNextPage ? <NoReceipts /> : null}
+      {pages.data && receipts.length === 0 && !pages.hasNextPage && !filtered ? <NoReceipts /> : null}
+      {pages.data && receipts.length === 0 && !pages.hasNextPage && filtered ? (
+        <p className="empty">No receipt matches these filters. Clear a filter to see more.</p>
+      ) : null}
       {pages.data && receipts.length === 0 && pages.hasNextPage ? (
         <p className="muted">None of the newest receipts read so far match; older ones may.</p>
       ) : null}
@@ -186,11 +194,13 @@ function ReceiptRow({
         {first ? (
           <>
             <code>{receipt.event_id}</code>
-            <div className="muted tabular">{receipt.recorded_at}</div>
+            <div className="muted">
+              <TimeAgo stamp={receipt.recorded_at} />
+            </div>
           </>
         ) : null}
       </td>
-      <td>{first ? receipt.task_name : null}</td>
+      <td>{first ? visibleText(receipt.task_name) : null}</td>
       <td>{action.role}</td>
       <td>
         <span className={`badge status-${action.status}`}>{action.status}</span>
@@ -201,15 +211,15 @@ function ReceiptRow({
         {action.deliveries.length === 0 ? <span className="muted">none</span> : null}
         {action.deliveries.map((d) => (
           <div key={d.event_id}>
-            <span className={`badge status-${d.status}`}>{d.status}</span>{' '}
-            <span className="tabular">{d.recorded_at}</span> by <strong>{d.recorded_by}</strong>
+            <span className={`badge status-${d.status}`}>{d.status}</span> <TimeAgo stamp={d.recorded_at} /> by{' '}
+            <strong>{visibleText(d.recorded_by)}</strong>
             {d.thread_id ? (
               <>
                 {' '}
                 to <code>{d.thread_id}</code>
               </>
             ) : null}
-            {d.reason ? ` — ${d.reason}` : ''}
+            {d.reason ? ` — ${visibleText(d.reason)}` : ''}
           </div>
         ))}
       </td>

@@ -2,7 +2,7 @@
 // One task: header with leases that tick, the live timeline, wake actions, automation, inboxes. One live
 // subscription serves the page (use-live-task.ts): pushed events go into the timeline's first page in the
 // cache in batches and refresh only the panels they concern.
-import { memo, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { TimedLease } from '../../lib/app-loop/leases';
 import { trpc } from '../_trpc/client';
 import { Automation } from './automation';
@@ -12,7 +12,9 @@ import { LeaseBadge } from './lease-badge';
 import { SessionView } from './session-view';
 import { Timeline, timelineInput, timelinePaging, type TimelineFilters } from './timeline';
 import { useLiveTask } from './use-live-task';
+import { usePageTitle } from './page-title';
 import { useNow } from './use-now';
+import { LongText, visibleText } from './visible-text';
 import { WakeActions } from './wake-actions';
 
 // The side panels depend only on the task and the mode: memoized, they re-render for their own data, not
@@ -22,20 +24,42 @@ const AutomationPanel = memo(Automation);
 const InboxPanel = memo(Inboxes);
 const SessionPanel = memo(SessionView);
 
-export function TaskView({ taskId }: { taskId: string }) {
+/** /tasks/<id> or /tasks/<name>: the row names the task's id, which every panel then uses. */
+export function TaskView({ taskId: ref }: { taskId: string }) {
+  const row = trpc.overview.row.useQuery({ taskId: ref });
+  usePageTitle(row.data ? visibleText(row.data.name) : row.isPending ? null : 'No such task');
+  if (row.isError) return <p role="alert">Could not load this task: {row.error.message}</p>;
+  if (row.isPending) return <p className="muted">Loading task…</p>;
+  if (!row.data) return <p role="alert">No such task: {visibleText(ref)}</p>;
+  return <TaskPage taskId={row.data.id} />;
+}
+
+function TaskPage({ taskId }: { taskId: string }) {
   const info = trpc.system.info.useQuery();
   const row = trpc.overview.row.useQuery({ taskId });
   const now = useNow();
+  // Arriving from another view (the link that was followed is gone), focus starts at this task's heading,
+  // right before the skip link to its wake actions, instead of at the top of the document.
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const hasRow = row.data !== undefined;
+  useEffect(() => {
+    if (hasRow && (document.activeElement === document.body || document.activeElement === null))
+      headingRef.current?.focus();
+  }, [hasRow]);
   const [filters, setFilters] = useState<TimelineFilters>({ eventType: '', actor: '', search: '' });
   // The live feed starts where the first timeline page ended; after that wsLink tracks the last id itself.
   // Only the cursor is selected: the page does not re-render when live rows go into the list.
-  const startCursor = trpc.timeline.page.useInfiniteQuery(
+  const startQuery = trpc.timeline.page.useInfiniteQuery(
     timelineInput(taskId, { eventType: '', actor: '', search: '' }),
     {
       ...timelinePaging,
       select: (data) => data.pages[0]?.cursor,
     },
-  ).data;
+  );
+  const startCursor = startQuery.data;
+  // The side panels ask for their data once the timeline's first page is in: their reads then go in a later
+  // batch, and a slow panel read never holds back the page the live feed starts from.
+  const panelsReady = startCursor !== undefined || startQuery.isError;
   const [from, setFrom] = useState<number | null>(null);
   if (from === null && startCursor !== undefined) setFrom(startCursor);
 
@@ -49,11 +73,17 @@ export function TaskView({ taskId }: { taskId: string }) {
   if (row.isPending) return <p className="muted">Loading task…</p>;
   if (!task) return <p role="alert">No such task: {taskId}</p>;
   const readOnly = info.data?.readOnly ?? true;
+  const unbound = !task.manager.name || !task.worker.name;
   return (
     <>
       <section aria-labelledby="task-heading">
         <div className="section-head">
-          <h1 id="task-heading">{task.name}</h1>
+          <h1 id="task-heading" tabIndex={-1} ref={headingRef}>
+            {visibleText(task.name)}
+          </h1>
+          <a href="#wake-actions" className="skip-link">
+            Skip to wake actions
+          </a>
           <p>
             <span className={`badge state-${task.state}`}>
               {task.finished ? `finished (${task.state})` : task.state}
@@ -64,7 +94,7 @@ export function TaskView({ taskId }: { taskId: string }) {
             {readOnly && info.data ? <span className="badge"> read-only</span> : null}
           </p>
         </div>
-        <p className="goal">{task.goal}</p>
+        <LongText className="goal" text={task.goal} />
         <div className="leases">
           <LeaseBadge label={`manager ${task.manager.name ?? '(none)'}`} lease={task.manager.lease} now={now} />
           <LeaseBadge label={`worker ${task.worker.name ?? '(none)'}`} lease={task.worker.lease} now={now} />
@@ -76,17 +106,28 @@ export function TaskView({ taskId }: { taskId: string }) {
       <div className="task-layout">
         <Timeline taskId={taskId} filters={filters} onFilters={setFilters} />
         <div className="stack">
-          <SessionPanel
-            taskId={taskId}
-            readOnly={readOnly}
-            terminalAvailable={!readOnly && (info.data?.terminalAvailable ?? false)}
-          />
-          <WakePanel taskId={taskId} readOnly={readOnly} finished={task.finished} />
-          <AutomationPanel taskId={taskId} readOnly={readOnly} finished={task.finished} />
-          <InboxPanel taskId={taskId} />
+          {panelsReady ? null : <p className="muted">Loading wake actions…</p>}
+          {panelsReady ? (
+            <WakePanel
+              taskId={taskId}
+              taskName={task.name}
+              readOnly={readOnly || !info.data}
+              finished={task.finished}
+              unbound={unbound}
+            />
+          ) : null}
+          {panelsReady ? (
+            <SessionPanel
+              taskId={taskId}
+              readOnly={readOnly}
+              terminalAvailable={!readOnly && (info.data?.terminalAvailable ?? false)}
+            />
+          ) : null}
+          {panelsReady ? <AutomationPanel taskId={taskId} readOnly={readOnly} finished={task.finished} /> : null}
+          {panelsReady ? <InboxPanel taskId={taskId} /> : null}
         </div>
       </div>
-      <EvidencePanels taskId={taskId} />
+      {panelsReady ? <EvidencePanels taskId={taskId} /> : null}
     </>
   );
 }

@@ -6,6 +6,8 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ACTORS, type Actor } from '../../lib/telemetry/actors';
 import { trpc, type Outputs } from '../_trpc/client';
+import { TimeAgo } from './time-ago';
+import { visibleText } from './visible-text';
 
 export type TimelineEvent = Outputs['timeline']['page']['events'][number];
 export const PAGE_SIZE = 200;
@@ -47,16 +49,6 @@ export function matchesFilters(event: TimelineEvent, f: TimelineFilters): boolea
   return true;
 }
 
-function time(ts: string): string {
-  const d = new Date(ts);
-  return Number.isNaN(d.getTime())
-    ? ts
-    : d
-        .toISOString()
-        .replace('T', ' ')
-        .replace(/\.\d{3}Z$|Z$/, ' UTC');
-}
-
 /**
  * What a row shows. Memoized: a live batch renders only its new rows; the rows already shown keep their
  * content (their wrapper, rendered by the list, only gets its new index).
@@ -65,20 +57,29 @@ const RowContent = memo(function RowContent({
   event,
   open,
   onToggle,
+  tabbable,
 }: {
   event: TimelineEvent;
   open: boolean;
   onToggle: (seq: number) => void;
+  tabbable: boolean;
 }) {
   return (
     <>
-      <button type="button" className="event-open" aria-expanded={open} onClick={() => onToggle(event.seq)}>
-        <span className="muted tabular">
-          {time(event.timestamp)} <span className="seq">#{event.seq}</span>
+      <button
+        type="button"
+        className="event-open"
+        aria-expanded={open}
+        tabIndex={tabbable ? 0 : -1}
+        data-seq={event.seq}
+        onClick={() => onToggle(event.seq)}
+      >
+        <span className="muted">
+          <TimeAgo stamp={event.timestamp} /> <span className="seq tabular">#{event.seq}</span>
         </span>
         <span className="badge">{event.actor}</span>
         <span className="summary">
-          <code>{event.event_type}</code> {event.summary}
+          <code>{event.event_type}</code> {visibleText(event.summary)}
         </span>
       </button>
       {open ? <pre aria-label={`Event ${event.id} as JSON`}>{JSON.stringify(event, null, 2)}</pre> : null}
@@ -206,6 +207,41 @@ export const Timeline = memo(function Timeline({
     if (lastIndex >= events.length - 1 && pages.hasNextPage && !pages.isFetchingNextPage) void pages.fetchNextPage();
   }, [lastIndex, events.length, pages.hasNextPage, pages.isFetchingNextPage, pages]);
 
+  // The list is one tab stop (roving focus): the active row is the only tabbable one, arrows move it, and
+  // Tab leaves the list instead of walking (and loading) every row.
+  const [activeSeq, setActiveSeq] = useState<number | null>(null);
+  const shownSeqs = items.map((item) => events[item.index]?.seq).filter((seq): seq is number => seq !== undefined);
+  const tabbableSeq = activeSeq !== null && shownSeqs.includes(activeSeq) ? activeSeq : (shownSeqs[0] ?? null);
+  const focusWanted = useRef(false);
+  useEffect(() => {
+    if (!focusWanted.current || activeSeq === null) return;
+    const button = scrollRef.current?.querySelector<HTMLElement>(`button[data-seq="${activeSeq}"]`);
+    if (button) {
+      focusWanted.current = false;
+      button.focus();
+    }
+  });
+  const onListKey = (e: React.KeyboardEvent) => {
+    const keys: Record<string, (i: number) => number> = {
+      ArrowDown: (i) => i + 1,
+      ArrowUp: (i) => i - 1,
+      PageDown: (i) => i + 10,
+      PageUp: (i) => i - 10,
+      Home: () => 0,
+      End: () => events.length - 1,
+    };
+    const move = keys[e.key];
+    if (!move || events.length === 0) return;
+    e.preventDefault();
+    const current = events.findIndex((ev) => ev.seq === tabbableSeq);
+    const next = Math.min(events.length - 1, Math.max(0, move(Math.max(0, current))));
+    const seq = events[next]?.seq;
+    if (seq === undefined) return;
+    focusWanted.current = true;
+    setActiveSeq(seq);
+    virtualizer.scrollToIndex(next, { align: 'auto' });
+  };
+
   const toggle = useCallback((seq: number) => {
     setOpen((old) => {
       const next = new Set(old);
@@ -229,7 +265,18 @@ export const Timeline = memo(function Timeline({
       </div>
       <FilterForm filters={filters} onFilters={onFilters} />
       {pages.isError ? <p role="alert">Could not load the timeline: {pages.error.message}</p> : null}
-      <div ref={scrollRef} className="timeline-scroll" tabIndex={0} aria-label="Timeline events, newest first">
+      <div
+        ref={scrollRef}
+        className="timeline-scroll"
+        aria-label="Timeline events, newest first (arrow keys move between rows)"
+        role="region"
+        onKeyDown={onListKey}
+        onFocus={(e) => {
+          const seq = Number((e.target as HTMLElement).dataset.seq);
+          if (Number.isInteger(seq) && seq !== activeSeq) setActiveSeq(seq);
+        }}
+        tabIndex={events.length === 0 ? 0 : undefined}
+      >
         <div role="list" aria-label="Timeline" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {/* The rows in view flow inside one moved window: a live row put in front is one insert, and the
               rows already shown keep their styles (no per-row transform to rewrite on every batch). */}
@@ -253,7 +300,7 @@ export const Timeline = memo(function Timeline({
                   ref={virtualizer.measureElement}
                   className="timeline-row"
                 >
-                  <RowContent event={event} open={isOpen} onToggle={toggle} />
+                  <RowContent event={event} open={isOpen} onToggle={toggle} tabbable={event.seq === tabbableSeq} />
                 </div>
               );
             })}

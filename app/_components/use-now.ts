@@ -1,5 +1,6 @@
 'use client';
 import { useEffect, useState } from 'react';
+import { formatRelative } from './time-ago';
 
 /** The current time, re-read every `everyMs`, so ages tick without a reload. */
 export function useNow(everyMs = 1_000): Date {
@@ -18,9 +19,5 @@ export function ageOf(stamp: string | null | undefined, now: Date): number | nul
 }
 
 export function formatAge(seconds: number | null): string {
-  if (seconds === null) return 'never';
-  if (seconds < 60) return `${seconds}s ago`;
-  if (seconds < 3_600) return `${Math.floor(seconds / 60)}m ${seconds % 60}s ago`;
-  if (seconds < 86_400) return `${Math.floor(seconds / 3_600)}h ${Math.floor((seconds % 3_600) / 60)}m ago`;
-  return `${Math.floor(seconds / 86_400)}d ago`;
+  return formatRelative(seconds);
 }

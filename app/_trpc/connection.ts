@@ -2,10 +2,15 @@
 // The websocket's state, for the always-visible status line: a tiny store read with useSyncExternalStore.
 import { useSyncExternalStore } from 'react';
 
-export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
+/** `unauthorized`: the server answers, but refuses this tab's token (it was restarted with a new one). */
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'unauthorized';
 
 let state: ConnectionState = 'connecting';
 const listeners = new Set<() => void>();
+
+export function connectionState(): ConnectionState {
+  return state;
+}
 
 export function setConnectionState(next: ConnectionState): void {
   if (next === state) return;

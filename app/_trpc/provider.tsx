@@ -6,7 +6,7 @@ import { createWSClient, httpBatchLink, splitLink, wsLink } from '@trpc/client';
 import { useState, type ReactNode } from 'react';
 import { BusyNotice } from '../_components/busy-notice';
 import { trpc } from './client';
-import { setConnectionState } from './connection';
+import { connectionState, setConnectionState } from './connection';
 
 // Cache writes reach components in the same task (a microtask), not in a later timer: a live row pushed
 // into the cache is in the DOM before the browser's next frame instead of one frame later.
@@ -24,15 +24,56 @@ function makeLinks() {
     keepAlive: { enabled: true, intervalMs: 15_000, pongTimeoutMs: 5_000 },
     retryDelayMs: (attempt) => Math.min(250 * 2 ** attempt, 5_000),
     onOpen: () => setConnectionState('live'),
-    onClose: () => setConnectionState('reconnecting'),
+    onClose: () => {
+      // A refused token stays said while the socket keeps retrying: only the new link (or a restart with the
+      // old token, which reopens the socket) changes it.
+      if (connectionState() !== 'unauthorized') setConnectionState('reconnecting');
+      void checkToken();
+    },
   });
   return [
     splitLink({
       condition: (op) => op.type === 'subscription',
       true: wsLink({ client: ws }),
-      false: httpBatchLink({ url: '/api/trpc', maxURLLength: 4_000, maxItems: 16 }), // the server's MAX_BATCH_SIZE
+      false: httpBatchLink({ url: '/api/trpc', maxURLLength: 4_000, maxItems: 16, fetch: fetchWithReasons }), // the server's MAX_BATCH_SIZE
     }),
   ];
+}
+
+/**
+ * A browser cannot read why a websocket upgrade was refused: when the socket closes, one plain request
+ * tells a server that is down (no answer: keep retrying) from one that refuses this tab's token (401: the
+ * server was restarted with a new token, and only its new link helps).
+ */
+async function checkToken(): Promise<void> {
+  try {
+    const res = await fetch('/api/trpc/system.info', { cache: 'no-store' });
+    if (res.status === 401) setConnectionState('unauthorized');
+  } catch {
+    // the server is down: the socket keeps retrying
+  }
+}
+
+/**
+ * Refusals from the server's security layer (401, 403, 421…) are plain text, and a network failure is a bare
+ * "Failed to fetch": both become tRPC errors carrying a sentence a person can act on.
+ */
+async function fetchWithReasons(url: URL | RequestInfo, init?: RequestInit): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch {
+    throw new Error('Could not reach the dashboard server: is it still running? Nothing was recorded.');
+  }
+  if (res.ok || (res.headers.get('content-type') ?? '').includes('json')) return res;
+  const text = (await res.text()).trim() || res.statusText;
+  if (res.status === 401) setConnectionState('unauthorized');
+  const calls = decodeURIComponent(new URL(String(url), window.location.href).pathname.split('/').pop() ?? '');
+  const error = { message: `${text} (HTTP ${res.status})`, code: -32600, data: { httpStatus: res.status } };
+  return new Response(JSON.stringify(calls.split(',').map(() => ({ error }))), {
+    status: res.status,
+    headers: { 'content-type': 'application/json' },
+  });
 }
 
 function isDatabaseBusy(error: unknown): boolean {

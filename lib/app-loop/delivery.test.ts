@@ -319,3 +319,30 @@ describe('recordDelivery refuses', () => {
     expectRefused(pair, base(receipt(pair), override), UsageError, message);
   });
 });
+
+describe('recordDelivery with a repeat window (the dashboard)', () => {
+  it('returns an identical delivery by the same person within the window instead of writing it again', () => {
+    const pair = appPair();
+    const id = receipt(pair);
+    const input = base(id, { threadId: 'thread-worker', recordedBy: 'Ada', repeatWindowSeconds: 10 });
+    const count = () => telemetryCount(pair.db, 'app_wakeup_delivery_recorded');
+    const first = recordDelivery(pair.db, input, at(60));
+    const again = recordDelivery(pair.db, input, at(65));
+    expect(again.receipt).toEqual(first.receipt);
+    expect(count()).toBe(1);
+    // Another person, another reason, or after the window: each is a delivery of its own.
+    recordDelivery(pair.db, { ...input, recordedBy: 'Grace' }, at(66));
+    recordDelivery(pair.db, { ...input, reason: 'retried by hand' }, at(66));
+    recordDelivery(pair.db, input, at(80));
+    expect(count()).toBe(4);
+  });
+
+  it('without a window (the CLI), repeats are written as 0.1.12 writes them', () => {
+    const pair = appPair();
+    const id = receipt(pair);
+    const input = base(id, { threadId: 'thread-worker', recordedBy: 'Ada' });
+    recordDelivery(pair.db, input, at(60));
+    recordDelivery(pair.db, input, at(60));
+    expect(telemetryCount(pair.db, 'app_wakeup_delivery_recorded')).toBe(2);
+  });
+});

@@ -31,6 +31,12 @@ export interface DeliveryInput {
   reason?: string | null;
   /** Display name of a dashboard user; stored as attributes.recorded_by. CLI deliveries carry none. */
   recordedBy?: string | null;
+  /**
+   * When set, a delivery identical to one this person recorded for the same action within this many seconds
+   * is not written again: the earlier one is returned (a double click meant one delivery). The CLI leaves it
+   * unset and keeps 0.1.12's behaviour, where every call is one more audit row.
+   */
+  repeatWindowSeconds?: number;
 }
 
 export interface DeliveryResult {
@@ -166,7 +172,37 @@ export function checkDelivery(db: Db, input: DeliveryInput): { ok: true } | { ok
   }
 }
 
+interface RecentDeliveryRow {
+  id: string;
+  timestamp: string;
+  attributes_json: string;
+}
+
+/** A delivery with the same receipt, role, status, thread, reason and person, recorded at or after `since`. */
+function recentTwin(db: Db, taskId: string, attributes: Record<string, unknown>, since: string) {
+  const rows = db
+    .prepare<[string, string], RecentDeliveryRow>(
+      `select id, timestamp, attributes_json from telemetry_events indexed by telemetry_events_type_timestamp
+        where event_type = 'app_wakeup_delivery_recorded' and task_id = ? and timestamp >= ? order by rowid desc`,
+    )
+    .all(taskId, since);
+  const keys = ['dispatch_receipt', 'role', 'delivery_status', 'thread_id', 'reason', 'recorded_by'] as const;
+  return rows.find((row) => {
+    let stored: Record<string, unknown>;
+    try {
+      stored = JSON.parse(row.attributes_json) as Record<string, unknown>;
+    } catch {
+      return false;
+    }
+    return keys.every((k) => (stored[k] ?? null) === (attributes[k] ?? null));
+  });
+}
+
 export function recordDelivery(db: Db, input: DeliveryInput, now: Date): DeliveryResult {
+  return db.transaction(() => recordDeliveryNow(db, input, now)).immediate();
+}
+
+function recordDeliveryNow(db: Db, input: DeliveryInput, now: Date): DeliveryResult {
   const valid = validateDelivery(db, input);
   const at = isoSeconds(now);
   const reason = input.reason ?? null;
@@ -183,21 +219,32 @@ export function recordDelivery(db: Db, input: DeliveryInput, now: Date): Deliver
     thread_title: typeof valid.action.thread_title === 'string' ? valid.action.thread_title : null,
   };
   if (input.recordedBy) attributes.recorded_by = input.recordedBy;
-  const { id } = appendTelemetry(db, {
-    taskId: valid.task.id,
-    timestamp: at,
-    actor: 'manager',
-    eventType: DELIVERY_RECEIPT_TYPE,
-    severity: valid.status === 'sent' ? 'info' : 'warning',
-    summary: `Wake-up for the ${valid.role} of ${valid.task.name} recorded as ${valid.status}.`,
-    correlation: {
-      command: 'app-wakeup-record-delivery',
-      dispatch_receipt: valid.receiptId,
-      role: valid.role,
-      thread_id: valid.threadId,
-    },
-    attributes,
-  });
+  const twin =
+    input.repeatWindowSeconds && input.recordedBy
+      ? recentTwin(
+          db,
+          valid.task.id,
+          attributes,
+          isoSeconds(new Date(now.getTime() - input.repeatWindowSeconds * 1000)),
+        )
+      : undefined;
+  const { id } =
+    twin ??
+    appendTelemetry(db, {
+      taskId: valid.task.id,
+      timestamp: at,
+      actor: 'manager',
+      eventType: DELIVERY_RECEIPT_TYPE,
+      severity: valid.status === 'sent' ? 'info' : 'warning',
+      summary: `Wake-up for the ${valid.role} of ${valid.task.name} recorded as ${valid.status}.`,
+      correlation: {
+        command: 'app-wakeup-record-delivery',
+        dispatch_receipt: valid.receiptId,
+        role: valid.role,
+        thread_id: valid.threadId,
+      },
+      attributes,
+    });
   return {
     delivery: {
       reason,
@@ -207,7 +254,7 @@ export function recordDelivery(db: Db, input: DeliveryInput, now: Date): Deliver
       status: valid.status,
       thread_id: valid.threadId,
     },
-    receipt: { event_id: id, event_type: DELIVERY_RECEIPT_TYPE, recorded_at: at },
+    receipt: { event_id: id, event_type: DELIVERY_RECEIPT_TYPE, recorded_at: twin?.timestamp ?? at },
     source: {
       dispatch_receipt: valid.receiptId,
       dispatch_required: valid.dispatchRequired,

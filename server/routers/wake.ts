@@ -8,7 +8,7 @@ import { DELIVERY_STATUSES, type DeliveryStatus as DeliveryStatusName } from '..
 import { getLoopStatus } from '../../lib/app-loop/loop-status.js';
 import { wakePrompt } from '../../lib/app-loop/prompts.js';
 import { dispatchWakeup } from '../../lib/app-loop/wake-dispatch.js';
-import { reviewReceipts } from '../../lib/review/receipts.js';
+import { reviewReceipts, type ReviewReceipt } from '../../lib/review/receipts.js';
 import type { Role as RoleName } from '../../lib/sessions/sessions.js';
 import { requireTask } from '../../lib/tasks/tasks.js';
 import { procedure, router, writeProcedure } from '../trpc.js';
@@ -39,29 +39,31 @@ export const wakeRouter = router({
     );
   }),
 
-  /** The newest receipt, its actions with regenerated prompts, and for each action which buttons are allowed. */
-  latest: procedure.input(z.object({ taskId: Id }).strict()).query(({ ctx, input }) => {
+  /**
+   * The receipt a person is acting on (`receiptId`; the newest when none is given), its actions with
+   * regenerated prompts and, for each action, which buttons are allowed; `newestId` tells the page when a
+   * newer receipt exists, so the card being acted on is never swapped under the person's cursor.
+   */
+  latest: procedure.input(z.object({ taskId: Id, receiptId: Id.nullish() }).strict()).query(({ ctx, input }) => {
     const task = requireTask(ctx.db, input.taskId);
-    const receipt = reviewReceipts(ctx.db, { taskId: task.id }, { limit: 1 }).receipts[0] ?? null;
-    if (!receipt) return { task: { id: task.id, name: task.name, state: task.state }, receipt: null };
-    const actions = receipt.actions.map((action) => ({
-      ...action,
-      // Receipts do not store prompts; the prompt depends only on role, task and database (lib/app-loop/prompts.ts).
-      prompt: action.status === 'skipped_healthy' ? null : wakePrompt(action.role as RoleName, task.name, ctx.dbPath),
-      checks: Object.fromEntries(
-        DELIVERY_STATUSES.map((status) => [
-          status,
-          checkDelivery(ctx.db, {
-            task: task.id,
-            role: action.role,
-            dispatchReceipt: receipt.event_id,
-            deliveryStatus: status,
-            threadId: action.thread_id,
-          }),
-        ]),
-      ) as Record<DeliveryStatusName, { ok: true } | { ok: false; reason: string }>,
-    }));
-    return { task: { id: task.id, name: task.name, state: task.state }, receipt: { ...receipt, actions } };
+    const summary = { id: task.id, name: task.name, state: task.state };
+    const newest = reviewReceipts(ctx.db, { taskId: task.id }, { limit: 1 }).receipts[0] ?? null;
+    if (!newest) return { task: summary, receipt: null, newestId: null };
+    const chosen =
+      input.receiptId && input.receiptId !== newest.event_id ? findReceipt(ctx, task.id, input.receiptId) : null;
+    return { task: summary, receipt: withChecks(ctx, task.name, chosen ?? newest), newestId: newest.event_id };
+  }),
+
+  /**
+   * Every receipt of the task, newest first, with a ready_to_send action that has no delivery yet: what a
+   * person still owes, however many receipts were written since.
+   */
+  outstanding: procedure.input(z.object({ taskId: Id }).strict()).query(({ ctx, input }) => {
+    const task = requireTask(ctx.db, input.taskId);
+    const { receipts } = reviewReceipts(ctx.db, { taskId: task.id, status: 'outstanding' }, { limit: 50 });
+    return receipts
+      .filter((r) => r.actions.some((a) => a.status === 'ready_to_send' && a.deliveries.length === 0))
+      .map((r) => withChecks(ctx, task.name, r));
   }),
 
   dispatch: writeProcedure.input(z.object(Loop).strict()).mutation(({ ctx, input }) => {
@@ -77,8 +79,49 @@ export const wakeRouter = router({
 
   record: writeProcedure
     .input(Delivery)
-    .mutation(({ ctx, input }) => recordDelivery(ctx.db, toDeliveryInput(input), ctx.now())),
+    // A person's double click is one delivery: an identical one within a few seconds is returned, not written.
+    .mutation(({ ctx, input }) =>
+      recordDelivery(ctx.db, { ...toDeliveryInput(input), repeatWindowSeconds: REPEAT_WINDOW_SECONDS }, ctx.now()),
+    ),
 });
+
+const REPEAT_WINDOW_SECONDS = 10;
+
+type Ctx = { db: Parameters<typeof reviewReceipts>[0]; dbPath: string };
+
+function findReceipt(ctx: Ctx, taskId: string, receiptId: string) {
+  // Receipts are few per task next to the rest of the log; the page asks for one it showed moments ago.
+  let before: number | null = null;
+  for (let i = 0; i < 20; i++) {
+    const page = reviewReceipts(ctx.db, { taskId }, { before, limit: 200 });
+    const hit = page.receipts.find((r) => r.event_id === receiptId);
+    if (hit) return hit;
+    if (page.nextBefore === null) return null;
+    before = page.nextBefore;
+  }
+  return null;
+}
+
+function withChecks(ctx: Ctx, taskName: string, receipt: ReviewReceipt) {
+  const actions = receipt.actions.map((action) => ({
+    ...action,
+    // Receipts do not store prompts; the prompt depends only on role, task and database (lib/app-loop/prompts.ts).
+    prompt: action.status === 'skipped_healthy' ? null : wakePrompt(action.role as RoleName, taskName, ctx.dbPath),
+    checks: Object.fromEntries(
+      DELIVERY_STATUSES.map((status) => [
+        status,
+        checkDelivery(ctx.db, {
+          task: receipt.task_id,
+          role: action.role,
+          dispatchReceipt: receipt.event_id,
+          deliveryStatus: status,
+          threadId: action.thread_id,
+        }),
+      ]),
+    ) as Record<DeliveryStatusName, { ok: true } | { ok: false; reason: string }>,
+  }));
+  return { ...receipt, actions };
+}
 
 function toDeliveryInput(input: z.infer<typeof Delivery>) {
   return {
