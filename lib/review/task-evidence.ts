@@ -16,6 +16,7 @@ import { isLoopPolicyRun, listRuns, type RunRecord } from '../loops/runs.js';
 import { hasAdversarialProof } from '../tasks/finish.js';
 import { requireTask } from '../tasks/tasks.js';
 import { ConveyorError } from '../errors.js';
+import { perConnection } from '../store/statements.js';
 
 export interface TaskChecklist {
   task: { id: string; name: string; state: string };
@@ -145,17 +146,19 @@ export function taskLoops(db: Db, taskRef: string, limit: number): TaskLoops {
  * telemetry feed alone would miss it.
  */
 export function taskEvidenceVersion(db: Db, taskId: string): string {
-  const row = db
-    .prepare<{ taskId: string }, { v: string }>(
-      `select
-         ifnull((select max(id) from events where task_id = @taskId), 0) || ':' ||
-         ifnull((select max(timestamp) from telemetry_events where task_id = @taskId), '') || ':' ||
-         ifnull((select max(id) from manager_decisions where task_id = @taskId), 0) || ':' ||
-         ifnull((select max(id) from worker_handoffs where task_id = @taskId), 0) || ':' ||
-         (select count(*) || '/' || ifnull(max(updated_at), '') from acceptance_criteria where task_id = @taskId) || ':' ||
-         (select count(*) || '/' || ifnull(max(ended_at), '') || '/' || total(length(metadata_json)) || '/' ||
-                 ifnull(group_concat(status), '') from runs where task_id = @taskId) as v`,
-    )
-    .get({ taskId });
-  return row?.v ?? '';
+  return evidenceVersion(db).get({ taskId })?.v ?? '';
 }
+
+// Read by every open evidence panel as commits come: prepared once per connection.
+const evidenceVersion = perConnection((db) =>
+  db.prepare<{ taskId: string }, { v: string }>(
+    `select
+       ifnull((select max(id) from events where task_id = @taskId), 0) || ':' ||
+       ifnull((select max(timestamp) from telemetry_events where task_id = @taskId), '') || ':' ||
+       ifnull((select max(id) from manager_decisions where task_id = @taskId), 0) || ':' ||
+       ifnull((select max(id) from worker_handoffs where task_id = @taskId), 0) || ':' ||
+       (select count(*) || '/' || ifnull(max(updated_at), '') from acceptance_criteria where task_id = @taskId) || ':' ||
+       (select count(*) || '/' || ifnull(max(ended_at), '') || '/' || total(length(metadata_json)) || '/' ||
+               ifnull(group_concat(status), '') from runs where task_id = @taskId) as v`,
+  ),
+);

@@ -3,6 +3,7 @@
 import { parseJsonObject } from '../store/json.js';
 import type { Db } from '../store/open.js';
 import { redactContent } from './ingest.js';
+import { perConnection } from '../store/statements.js';
 
 export interface CodexEventView {
   id: number;
@@ -32,10 +33,12 @@ export function recentCodexEvents(db: Db, sessionId: string, limit: number): Cod
 
 /** Events stored after `afterId`, oldest first, at most `limit`. */
 export function codexEventsAfter(db: Db, sessionId: string, afterId: number, limit: number): CodexEventView[] {
-  return db
-    .prepare<[string, number, number], CodexEventRow>(
-      `select id, timestamp, type, subtype, payload_json from codex_events where session_id = ? and id > ? order by id limit ?`,
-    )
-    .all(sessionId, afterId, limit)
-    .map(toView);
+  return eventsAfter(db).all(sessionId, afterId, limit).map(toView);
 }
+
+// Read on every commit while a session view is open: prepared once per connection.
+const eventsAfter = perConnection((db) =>
+  db.prepare<[string, number, number], CodexEventRow>(
+    `select id, timestamp, type, subtype, payload_json from codex_events where session_id = ? and id > ? order by id limit ?`,
+  ),
+);

@@ -5,6 +5,7 @@ import type { Db } from '../store/open.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { appendEvent } from '../store/events.js';
 import { newId } from '../store/ids.js';
+import { perConnection } from '../store/statements.js';
 
 export type TaskState = 'candidate' | 'managed' | 'paused' | 'done' | 'failed';
 export const ACTIVE_TASK_STATES: readonly TaskState[] = ['candidate', 'managed', 'paused'];
@@ -60,11 +61,13 @@ export function listTasks(db: Db, options: { activeOnly?: boolean } = {}): TaskR
  * pages compare it to know when to read the task list again.
  */
 export function tasksVersion(db: Db): string {
-  const row = db
-    .prepare<[], { n: number; last: string | null }>('select count(*) as n, max(updated_at) as last from tasks')
-    .get();
+  const row = tasksStamp(db).get();
   return `${row?.n ?? 0}:${row?.last ?? ''}`;
 }
+
+const tasksStamp = perConnection((db) =>
+  db.prepare<[], { n: number; last: string | null }>('select count(*) as n, max(updated_at) as last from tasks'),
+);
 
 export interface NewTask {
   name: string;

@@ -2,6 +2,7 @@
 // by event type and actor and full-text search over the FTS5 mirror. Also the live tail (rows after a seq).
 import type { Db } from '../store/open.js';
 import { TELEMETRY_COLUMNS, toTelemetryEvent, type TelemetryEvent, type TelemetryRow } from './telemetry.js';
+import { perConnection } from '../store/statements.js';
 
 export const MAX_PAGE = 500;
 
@@ -135,14 +136,17 @@ export function telemetryAfter(
   options: { taskId?: string | null; limit?: number } = {},
 ): TelemetryEvent[] {
   const limit = Math.min(Math.max(1, options.limit ?? 200), MAX_PAGE);
-  const rows = db
-    .prepare<{ seq: number; taskId: string | null; limit: number }, TelemetryRow>(
-      `select ${TELEMETRY_COLUMNS} from telemetry_events
-        where rowid > @seq and (@taskId is null or task_id = @taskId) order by rowid limit @limit`,
-    )
-    .all({ seq, taskId: options.taskId ?? null, limit });
+  const rows = rowsAfter(db).all({ seq, taskId: options.taskId ?? null, limit });
   return rows.map(toTelemetryEvent);
 }
+
+// Read on every commit by the live feed: prepared once per connection.
+const rowsAfter = perConnection((db) =>
+  db.prepare<{ seq: number; taskId: string | null; limit: number }, TelemetryRow>(
+    `select ${TELEMETRY_COLUMNS} from telemetry_events
+      where rowid > @seq and (@taskId is null or task_id = @taskId) order by rowid limit @limit`,
+  ),
+);
 
 /** Distinct event types in the log (for the filter menu): one index probe per type, not one read per row. */
 export function timelineEventTypes(db: Db): string[] {

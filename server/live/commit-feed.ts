@@ -85,8 +85,12 @@ export class CommitFeed extends EventEmitter {
     });
   }
 
+  /** Asked on every file event: prepared once, not on each ask as db.pragma() does. */
+  private versionQuery: { get(): unknown } | null = null;
+
   private dataVersion(): number {
-    return this.db.pragma('data_version', { simple: true }) as number;
+    this.versionQuery ??= this.db.prepare('PRAGMA data_version').pluck();
+    return this.versionQuery.get() as number;
   }
 
   private check(): void {
