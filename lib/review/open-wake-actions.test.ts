@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { recordDelivery } from '../app-loop/delivery.js';
+import { appPair, at, T0, TASK, type Pair } from '../app-loop/fixture.test-support.js';
+import { dispatchWakeup } from '../app-loop/wake-dispatch.js';
+import { openDatabase } from '../store/open.js';
+import { readOpenWakeActions } from './open-wake-actions.js';
+
+const taskIds = (pair: Pair) =>
+  new Set(
+    pair.db
+      .prepare<[], { id: string }>('select id from tasks')
+      .all()
+      .map((t) => t.id),
+  );
+
+/** What a connection that never read before finds: the answer the incremental one must match. */
+function freshRead(pair: Pair) {
+  const other = openDatabase(pair.dbPath);
+  try {
+    return other.transaction(() => readOpenWakeActions(other, taskIds(pair))).deferred();
+  } finally {
+    other.close();
+  }
+}
+
+const read = (pair: Pair) => pair.db.transaction(() => readOpenWakeActions(pair.db, taskIds(pair))).deferred();
+
+function deliver(pair: Pair, receipt: string, role: 'manager' | 'worker', when: Date) {
+  recordDelivery(
+    pair.db,
+    { task: TASK, role, dispatchReceipt: receipt, deliveryStatus: 'sent', threadId: `thread-${role}` },
+    when,
+  );
+}
+
+describe('open wake actions, read incrementally per connection (real SQLite)', () => {
+  it('after new receipts and deliveries (one answering an older receipt), matches a fresh read', () => {
+    const pair = appPair({ registeredAt: at(-3600) });
+    const first = dispatchWakeup(pair.db, { task: TASK }, at(-600)).receipt.event_id;
+    const second = dispatchWakeup(pair.db, { task: TASK }, at(-500)).receipt.event_id;
+    expect(read(pair).actions.map((a) => `${a.receipt_id}:${a.role}`)).toEqual([
+      `${first}:manager`,
+      `${first}:worker`,
+      `${second}:manager`,
+      `${second}:worker`,
+    ]);
+
+    deliver(pair, first, 'worker', at(-400)); // the older receipt's worker action is answered
+    const third = dispatchWakeup(pair.db, { task: TASK }, at(-300)).receipt.event_id;
+    deliver(pair, third, 'manager', at(-200));
+    deliver(pair, second, 'manager', at(-100));
+    const incremental = read(pair);
+    expect(incremental).toEqual(freshRead(pair));
+    expect(incremental.actions.map((a) => `${a.receipt_id}:${a.role}`)).toEqual([
+      `${first}:manager`,
+      `${second}:worker`,
+      `${third}:worker`,
+    ]);
+    // The manager's newest delivery is the one at -100 (on the second receipt), not the one before it.
+    expect(incremental.newestDeliveries.map((d) => `${d.role}:${d.receipt_id}`)).toEqual([
+      `worker:${first}`,
+      `manager:${second}`,
+    ]);
+  });
+
+  it('reads everything again when rows it had read are gone', () => {
+    const pair = appPair({ registeredAt: at(-3600) });
+    const first = dispatchWakeup(pair.db, { task: TASK }, at(-600)).receipt.event_id;
+    dispatchWakeup(pair.db, { task: TASK }, at(-500));
+    expect(read(pair).actions).toHaveLength(4);
+    // Another tool prunes the older receipt; nothing new is appended.
+    pair.db.prepare('delete from telemetry_events where id = ?').run(first);
+    const after = read(pair);
+    expect(after.actions.map((a) => a.receipt_id)).not.toContain(first);
+    expect(after).toEqual(freshRead(pair));
+  });
+
+  it('leaves out tasks not asked for', () => {
+    const pair = appPair({ registeredAt: at(-3600) });
+    dispatchWakeup(pair.db, { task: TASK }, T0);
+    expect(pair.db.transaction(() => readOpenWakeActions(pair.db, new Set())).deferred()).toEqual({
+      actions: [],
+      newestDeliveries: [],
+    });
+  });
+});
