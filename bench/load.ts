@@ -97,7 +97,13 @@ const FIRST_ROW_AT = `(() => {
       const el = document.querySelector(selector);
       if (!el || el.getBoundingClientRect().height === 0) return;
       observer.disconnect();
-      resolve(performance.now());
+      const at = performance.now();
+      const nav = performance.getEntriesByType('navigation')[0];
+      const data = performance
+        .getEntriesByType('resource')
+        .filter((e) => e.name.includes('/api/trpc/') && e.responseEnd > 0 && e.responseEnd <= at)
+        .map((e) => ({ calls: decodeURIComponent(new URL(e.name).pathname.split('/').pop()), start: e.startTime, end: e.responseEnd }));
+      resolve({ at, document: nav ? nav.responseEnd : 0, dcl: nav ? nav.domContentLoadedEventEnd : 0, data });
     };
     const observer = new MutationObserver(check);
     observer.observe(document, { childList: true, subtree: true, attributes: true });
@@ -129,10 +135,39 @@ async function newContext(): Promise<BrowserContext> {
   return context;
 }
 
+interface Breakdown {
+  at: number;
+  /** The document's response end and DOMContentLoaded end (ms from navigation start). */
+  document: number;
+  dcl: number;
+  /** tRPC requests answered before the row: procedures, start and end. */
+  data: { calls: string; start: number; end: number }[];
+}
+const breakdowns: Record<string, Breakdown[]> = {};
+
 /** A full load of `path`; resolves with the ms from navigation start to its first row. */
 async function load(page: Page, path: string): Promise<number> {
   await page.goto(`${base}${path}`, { waitUntil: 'commit' });
-  return Number(await page.evaluate('window.__firstRow'));
+  const seen = (await page.evaluate('window.__firstRow')) as Breakdown;
+  (breakdowns[path] ??= []).push(seen);
+  return seen.at;
+}
+
+/** Median of each phase of a route's reloads: document, DOMContentLoaded, data requests in, first row. */
+function phases(path: string) {
+  const list = breakdowns[path] ?? [];
+  const median = (f: (b: Breakdown) => number) => round(stats(list.map(f)).median);
+  const lastData = (b: Breakdown) => Math.max(0, ...b.data.map((d) => d.end));
+  const firstData = (b: Breakdown) => Math.min(b.at, ...b.data.map((d) => d.start));
+  const calls = [...new Set(list.flatMap((b) => b.data.map((d) => d.calls)))];
+  return {
+    document_ms: median((b) => b.document),
+    dcl_ms: median((b) => b.dcl),
+    first_data_request_ms: median(firstData),
+    last_data_response_ms: median(lastData),
+    first_row_ms: median((b) => b.at),
+    data_calls: calls,
+  };
 }
 
 /** A cold load in a fresh context: time to first row, JS bytes (encoded) and requests until the network rests. */
@@ -175,6 +210,7 @@ for (const route of ROUTES) {
     reload.push(await load(page, route.path));
   }
   results[route.name] = { cold: coldLoad, client: stats(client), reload: stats(reload) };
+  console.error(`${route.name} reload phases: ${JSON.stringify(phases(route.path))}`);
   console.error(
     `${route.name}: client p50 ${round(stats(client).median)} ms, reload p50 ${round(stats(reload).median)} ms`,
   );
@@ -222,6 +258,7 @@ report('load', quick, {
         js_kib: round(r.cold.jsKiB),
         scripts: r.cold.scripts,
         requests: r.cold.requests,
+        reload_phases: phases(ROUTES.find((x) => x.name === name)?.path ?? ''),
       },
     ]),
   ),

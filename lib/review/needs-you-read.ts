@@ -2,12 +2,12 @@
 // tasks and leases, every receipt action of an open task that asks for a person with no delivery on its own
 // receipt (older receipts included: a newer receipt does not answer an older one), each role's newest delivery
 // when it is blocked, and the cadence of active autopilots. Read-only. The actions and deliveries are read
-// incrementally (open-wake-actions.ts): a server reading the queue again pays only for the rows since.
+// incrementally (wake-ledger.ts): a server reading the queue again pays only for the rows since.
 import { readCadence } from '../app-loop/cadence-observed.js';
 import type { Db } from '../store/open.js';
 import { perConnection } from '../store/statements.js';
 import { needsYouQueue, type BlockedDelivery, type NeedsYouItem, type NeedsYouRows } from './needs-you.js';
-import { readOpenWakeActions } from './open-wake-actions.js';
+import { readOpenWakeActions } from './wake-ledger.js';
 import { readOverview, type OverviewOptions } from './overview.js';
 
 export interface NeedsYou {

@@ -3,7 +3,8 @@ import { recordDelivery } from '../app-loop/delivery.js';
 import { appPair, at, T0, TASK, type Pair } from '../app-loop/fixture.test-support.js';
 import { dispatchWakeup } from '../app-loop/wake-dispatch.js';
 import { openDatabase } from '../store/open.js';
-import { readOpenWakeActions } from './open-wake-actions.js';
+import { reviewReceipts } from './receipts.js';
+import { newestReceiptOf, readOpenWakeActions } from './wake-ledger.js';
 
 const taskIds = (pair: Pair) =>
   new Set(
@@ -82,5 +83,43 @@ describe('open wake actions, read incrementally per connection (real SQLite)', (
       actions: [],
       newestDeliveries: [],
     });
+  });
+
+  it("knows each task's newest receipt by recorded time, as the receipts review orders them", () => {
+    const pair = appPair({ registeredAt: at(-3600) });
+    const taskId = [...taskIds(pair)][0] as string;
+    expect(read(pair).actions).toEqual([]); // the ledger is built before the receipts exist
+    expect(pair.db.transaction(() => newestReceiptOf(pair.db, taskId)).deferred()).toBeNull();
+    const later = dispatchWakeup(pair.db, { task: TASK }, at(-100)).receipt.event_id;
+    dispatchWakeup(pair.db, { task: TASK }, at(-200)); // written after, recorded earlier (another clock)
+    const newest = pair.db.transaction(() => newestReceiptOf(pair.db, taskId)).deferred();
+    expect(newest?.id).toBe(later);
+    expect(reviewReceipts(pair.db, { taskId }, { limit: 1 }).receipts[0]?.event_id).toBe(later);
+  });
+
+  it('pages the outstanding receipts as a scan of every receipt finds them, with and without a role', () => {
+    const pair = appPair({ registeredAt: at(-3600) });
+    const ids = [-500, -400, -300, -200].map((s) => dispatchWakeup(pair.db, { task: TASK }, at(s)).receipt.event_id);
+    reviewReceipts(pair.db, { status: 'outstanding' }); // builds the ledger; what follows comes incrementally
+    deliver(pair, ids[1] as string, 'manager', at(-150));
+    deliver(pair, ids[1] as string, 'worker', at(-150));
+    deliver(pair, ids[2] as string, 'worker', at(-100));
+    for (const role of [null, 'worker'] as const) {
+      const scanned = reviewReceipts(pair.db, {}, { limit: 500 })
+        .receipts.filter((r) => r.actions.some((a) => a.outstanding && (!role || a.role === role)))
+        .map((r) => r.event_id);
+      const paged: string[] = [];
+      let before: number | null = null;
+      do {
+        const page = reviewReceipts(pair.db, { status: 'outstanding', role }, { before, limit: 1 });
+        paged.push(...page.receipts.map((r) => r.event_id));
+        before = page.nextBefore;
+      } while (before !== null);
+      expect(paged).toEqual(scanned);
+    }
+    expect(reviewReceipts(pair.db, { status: 'outstanding', role: 'worker' }).receipts.map((r) => r.event_id)).toEqual([
+      ids[3],
+      ids[0],
+    ]);
   });
 });

@@ -1,10 +1,12 @@
-// The wake actions that ask for a person with no delivery on their own receipt, and each role's newest
-// delivery, across every task: what the needs-you queue is built from. Finding them means reading every
-// receipt and every delivery (no index reaches inside their JSON, and the schema is 0.1.12's), which costs
-// more than a second at 20,000 receipts. So each connection keeps what it read and, on the next call, reads
-// only the receipt and delivery rows appended since (rowid above the last one seen). Telemetry is append-only;
-// if rows at or below that mark are gone (another tool pruned them), everything is read again.
-// Call inside a read transaction: the rows then describe the same snapshot as the caller's other reads.
+// The wake ledger: what every wake-up receipt and delivery says, kept per connection. It answers which actions
+// ask for a person with no delivery on their own receipt (the needs-you queue, the outstanding receipts of a
+// task), each role's newest delivery, and each task's newest receipt. Finding those from the log means reading
+// every receipt and delivery (no index reaches inside their JSON or finds a task's receipts among its other
+// events, and the schema is 0.1.12's), which costs more than a second at 20,000 receipts. So a connection keeps
+// what it read and, on the next call, reads only the receipt and delivery rows appended since (rowid above the
+// last one seen). Telemetry is append-only; if rows at or below that mark are gone (another tool pruned them),
+// everything is read again.
+// Call inside a read transaction: the answers then describe the same snapshot as the caller's other reads.
 import type { Db } from '../store/open.js';
 import { perConnection } from '../store/statements.js';
 
@@ -27,6 +29,12 @@ export interface DeliveryRow {
   reason: string | null;
 }
 
+export interface ReceiptStamp {
+  id: string;
+  recorded_at: string;
+  seq: number;
+}
+
 interface Ordered {
   seq: number;
   /** The action's place in its receipt's list. */
@@ -42,6 +50,8 @@ interface Known {
   open: Map<string, OpenActionRow & Ordered>;
   /** (receipt, role) pairs some delivery answered. */
   answered: Set<string>;
+  /** Each task's newest receipt (by recorded time, then rowid). */
+  newestReceipt: Map<string, ReceiptStamp>;
   /** Each task and role's newest delivery, and where its first delivery stands (the order they are listed in). */
   newest: Map<string, { row: DeliveryRow & { seq: number }; first: { recorded_at: string; seq: number } }>;
 }
@@ -71,6 +81,9 @@ const statements = perConnection((db: Db) => ({
      where event_type = '${DELIVERY}' and rowid > @after
        and json_valid(attributes_json) and json_valid(correlation_json)
      order by rowid`),
+  receipts: db.prepare<{ after: number }, ReceiptStamp & { task_id: string | null }>(`
+    select rowid as seq, id, task_id, timestamp as recorded_at from telemetry_events indexed by telemetry_events_type_timestamp
+     where event_type = '${RECEIPT}' and rowid > @after`),
   // Rows of a type up to the mark, valid or not (index only): fewer than were read means some were removed.
   countThrough: db.prepare<{ type: string; through: number }, { n: number }>(`
     select count(*) as n from telemetry_events indexed by telemetry_events_type_timestamp
@@ -81,7 +94,15 @@ const statements = perConnection((db: Db) => ({
 const known = new WeakMap<Db, Known>();
 
 function fresh(): Known {
-  return { through: 0, receipts: 0, deliveries: 0, open: new Map(), answered: new Set(), newest: new Map() };
+  return {
+    through: 0,
+    receipts: 0,
+    deliveries: 0,
+    open: new Map(),
+    answered: new Set(),
+    newestReceipt: new Map(),
+    newest: new Map(),
+  };
 }
 
 /** Whether some row this connection already read is gone (counts through the mark no longer match). */
@@ -102,6 +123,11 @@ function refresh(db: Db): Known {
   if (lost(db, k)) k = fresh();
   const top = s.top.get()?.top ?? 0;
   if (top === k.through) return k;
+  for (const r of s.receipts.all({ after: k.through })) {
+    if (r.task_id === null) continue;
+    const held = k.newestReceipt.get(r.task_id);
+    if (!held || !before(r, held)) k.newestReceipt.set(r.task_id, { id: r.id, recorded_at: r.recorded_at, seq: r.seq });
+  }
   // Receipts first: a delivery is always written after its receipt, and one read below may hold both.
   for (const a of s.actions.all({ after: k.through })) {
     if (typeof a.role !== 'string') continue;
@@ -157,4 +183,25 @@ export function readOpenWakeActions(
     .sort((a, b) => (before(a.first, b.first) ? -1 : 1))
     .map(({ row: { seq: _seq, ...row } }) => row);
   return { actions, newestDeliveries };
+}
+
+/** The task's newest receipt, or null when it has none. */
+export function newestReceiptOf(db: Db, taskId: string): ReceiptStamp | null {
+  return refresh(db).newestReceipt.get(taskId) ?? null;
+}
+
+/**
+ * Receipts with an open action (of `role`, when given) among `taskId`'s (or every task's), newest first by
+ * recorded time, then rowid.
+ */
+export function openReceipts(
+  db: Db,
+  filter: { taskId?: string | null; role?: string | null },
+): (ReceiptStamp & { task_id: string })[] {
+  const byReceipt = new Map<string, ReceiptStamp & { task_id: string }>();
+  for (const a of refresh(db).open.values()) {
+    if ((filter.taskId && a.task_id !== filter.taskId) || (filter.role && a.role !== filter.role)) continue;
+    byReceipt.set(a.receipt_id, { id: a.receipt_id, recorded_at: a.recorded_at, seq: a.seq, task_id: a.task_id });
+  }
+  return [...byReceipt.values()].sort((a, b) => (before(a, b) ? 1 : before(b, a) ? -1 : 0));
 }
