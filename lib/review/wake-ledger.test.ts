@@ -64,15 +64,16 @@ describe('open wake actions, read incrementally per connection (real SQLite)', (
     ]);
   });
 
-  it('reads everything again when rows it had read are gone', () => {
+  it('reads everything again when the file was rolled back to an older copy', () => {
     const pair = appPair({ registeredAt: at(-3600) });
-    const first = dispatchWakeup(pair.db, { task: TASK }, at(-600)).receipt.event_id;
-    dispatchWakeup(pair.db, { task: TASK }, at(-500));
+    dispatchWakeup(pair.db, { task: TASK }, at(-600));
+    const second = dispatchWakeup(pair.db, { task: TASK }, at(-500)).receipt.event_id;
     expect(read(pair).actions).toHaveLength(4);
-    // Another tool prunes the older receipt; nothing new is appended.
-    pair.db.prepare('delete from telemetry_events where id = ?').run(first);
+    // As if an older copy came back: the newest receipt is gone and another row now holds its rowid.
+    pair.db.prepare('delete from telemetry_events where id = ?').run(second);
+    dispatchWakeup(pair.db, { task: TASK }, at(-400));
     const after = read(pair);
-    expect(after.actions.map((a) => a.receipt_id)).not.toContain(first);
+    expect(after.actions.map((a) => a.receipt_id)).not.toContain(second);
     expect(after).toEqual(freshRead(pair));
   });
 

@@ -4,8 +4,8 @@
 // every receipt and delivery (no index reaches inside their JSON or finds a task's receipts among its other
 // events, and the schema is 0.1.12's), which costs more than a second at 20,000 receipts. So a connection keeps
 // what it read and, on the next call, reads only the receipt and delivery rows appended since (rowid above the
-// last one seen). Telemetry is append-only; if rows at or below that mark are gone (another tool pruned them),
-// everything is read again.
+// last one seen). Telemetry is append-only (no command deletes its rows); a file rolled back to an older copy
+// is seen by the row at the mark no longer being the one read there, and everything is read again.
 // Call inside a read transaction: the answers then describe the same snapshot as the caller's other reads.
 import type { Db } from '../store/open.js';
 import { perConnection } from '../store/statements.js';
@@ -42,10 +42,9 @@ interface Ordered {
 }
 
 interface Known {
-  /** The highest rowid read. */
+  /** The highest rowid read, and the id of the row it was. */
   through: number;
-  receipts: number;
-  deliveries: number;
+  throughId: string | null;
   /** Asking actions with no delivery yet, by receipt and role. */
   open: Map<string, OpenActionRow & Ordered>;
   /** (receipt, role) pairs some delivery answered. */
@@ -62,15 +61,15 @@ const key = (a: string | null, b: string | null) => `${a}\u0000${b}`;
 
 const statements = perConnection((db: Db) => ({
   // Actions inside receipts, unpacked by SQLite; rows whose attributes are not valid JSON are skipped.
-  actions: db.prepare<{ after: number }, OpenActionRow & { seq: number; place: number; role: unknown }>(`
+  actions: db.prepare<{ after: number; upTo: number }, OpenActionRow & { seq: number; place: number; role: unknown }>(`
     select t.task_id, t.id as receipt_id, t.timestamp as recorded_at, t.rowid as seq, a.key as place,
            json_extract(a.value, '$.role') as role, json_extract(a.value, '$.status') as status,
            json_extract(a.value, '$.thread_id') as thread_id
       from telemetry_events t indexed by telemetry_events_type_timestamp, json_each(t.attributes_json, '$.actions') a
-     where t.event_type = '${RECEIPT}' and t.rowid > @after and json_valid(t.attributes_json)
+     where t.event_type = '${RECEIPT}' and t.rowid > @after and t.rowid <= @upTo and json_valid(t.attributes_json)
        and json_extract(a.value, '$.status') in ('ready_to_send', 'blocked_missing_thread')
      order by t.rowid`),
-  deliveries: db.prepare<{ after: number }, DeliveryRow & { seq: number }>(`
+  deliveries: db.prepare<{ after: number; upTo: number }, DeliveryRow & { seq: number }>(`
     select task_id, id as event_id, timestamp as recorded_at, rowid as seq,
            coalesce(json_extract(correlation_json, '$.dispatch_receipt'),
                     json_extract(attributes_json, '$.dispatch_receipt')) as receipt_id,
@@ -78,16 +77,13 @@ const statements = perConnection((db: Db) => ({
            json_extract(attributes_json, '$.delivery_status') as status,
            json_extract(attributes_json, '$.reason') as reason
       from telemetry_events indexed by telemetry_events_type_timestamp
-     where event_type = '${DELIVERY}' and rowid > @after
+     where event_type = '${DELIVERY}' and rowid > @after and rowid <= @upTo
        and json_valid(attributes_json) and json_valid(correlation_json)
      order by rowid`),
-  receipts: db.prepare<{ after: number }, ReceiptStamp & { task_id: string | null }>(`
+  receipts: db.prepare<{ after: number; upTo: number }, ReceiptStamp & { task_id: string | null }>(`
     select rowid as seq, id, task_id, timestamp as recorded_at from telemetry_events indexed by telemetry_events_type_timestamp
-     where event_type = '${RECEIPT}' and rowid > @after`),
-  // Rows of a type up to the mark, valid or not (index only): fewer than were read means some were removed.
-  countThrough: db.prepare<{ type: string; through: number }, { n: number }>(`
-    select count(*) as n from telemetry_events indexed by telemetry_events_type_timestamp
-     where event_type = @type and rowid <= @through`),
+     where event_type = '${RECEIPT}' and rowid > @after and rowid <= @upTo`),
+  idAt: db.prepare<[number], { id: string }>('select id from telemetry_events where rowid = ?'),
   top: db.prepare<[], { top: number | null }>('select max(rowid) as top from telemetry_events'),
 }));
 
@@ -96,8 +92,7 @@ const known = new WeakMap<Db, Known>();
 function fresh(): Known {
   return {
     through: 0,
-    receipts: 0,
-    deliveries: 0,
+    throughId: null,
     open: new Map(),
     answered: new Set(),
     newestReceipt: new Map(),
@@ -105,12 +100,9 @@ function fresh(): Known {
   };
 }
 
-/** Whether some row this connection already read is gone (counts through the mark no longer match). */
-function lost(db: Db, k: Known): boolean {
-  if (k.through === 0) return false;
-  const s = statements(db);
-  const count = (type: string) => s.countThrough.get({ type, through: k.through })?.n ?? 0;
-  return count(RECEIPT) !== k.receipts || count(DELIVERY) !== k.deliveries;
+/** Whether the row at the mark is not the one read there: the file was rolled back (or replaced). */
+function rolledBack(db: Db, k: Known): boolean {
+  return k.through !== 0 && statements(db).idAt.get(k.through)?.id !== k.throughId;
 }
 
 const before = (a: { recorded_at: string; seq: number }, b: { recorded_at: string; seq: number }) =>
@@ -120,16 +112,16 @@ const before = (a: { recorded_at: string; seq: number }, b: { recorded_at: strin
 function refresh(db: Db): Known {
   const s = statements(db);
   let k = known.get(db) ?? fresh();
-  if (lost(db, k)) k = fresh();
+  if (rolledBack(db, k)) k = fresh();
   const top = s.top.get()?.top ?? 0;
   if (top === k.through) return k;
-  for (const r of s.receipts.all({ after: k.through })) {
+  for (const r of s.receipts.all({ after: k.through, upTo: top })) {
     if (r.task_id === null) continue;
     const held = k.newestReceipt.get(r.task_id);
     if (!held || !before(r, held)) k.newestReceipt.set(r.task_id, { id: r.id, recorded_at: r.recorded_at, seq: r.seq });
   }
   // Receipts first: a delivery is always written after its receipt, and one read below may hold both.
-  for (const a of s.actions.all({ after: k.through })) {
+  for (const a of s.actions.all({ after: k.through, upTo: top })) {
     if (typeof a.role !== 'string') continue;
     const id = key(a.receipt_id, a.role);
     if (!k.answered.has(id))
@@ -144,7 +136,7 @@ function refresh(db: Db): Known {
         place: Number(a.place),
       });
   }
-  for (const d of s.deliveries.all({ after: k.through })) {
+  for (const d of s.deliveries.all({ after: k.through, upTo: top })) {
     const id = key(d.receipt_id, d.role);
     k.answered.add(id);
     k.open.delete(id);
@@ -157,10 +149,8 @@ function refresh(db: Db): Known {
       if (before(d, held.first)) held.first = d;
     }
   }
-  // Counted by the index, valid or not, asking or not: what lost() compares against later.
-  k.receipts = s.countThrough.get({ type: RECEIPT, through: top })?.n ?? 0;
-  k.deliveries = s.countThrough.get({ type: DELIVERY, through: top })?.n ?? 0;
   k.through = top;
+  k.throughId = s.idAt.get(top)?.id ?? null;
   known.set(db, k);
   return k;
 }
