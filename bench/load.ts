@@ -145,11 +145,11 @@ interface Breakdown {
 }
 const breakdowns: Record<string, Breakdown[]> = {};
 
-/** A full load of `path`; resolves with the ms from navigation start to its first row. */
-async function load(page: Page, path: string): Promise<number> {
+/** A full load of `path`; resolves with the ms from navigation start to its first row (its phases kept when timed). */
+async function load(page: Page, path: string, timed = false): Promise<number> {
   await page.goto(`${base}${path}`, { waitUntil: 'commit' });
   const seen = (await page.evaluate('window.__firstRow')) as Breakdown;
-  (breakdowns[path] ??= []).push(seen);
+  if (timed) (breakdowns[path] ??= []).push(seen);
   return seen.at;
 }
 
@@ -197,26 +197,30 @@ const results: Record<
   string,
   { cold: Awaited<ReturnType<typeof cold>>; client: ReturnType<typeof stats>; reload: ReturnType<typeof stats> }
 > = {};
-const context = await newContext();
-const page = await context.newPage();
-for (const route of ROUTES) {
-  const coldLoad = await cold(route);
-  await load(page, route.path); // warms the tab's HTTP cache and the server for this view
-  const client: number[] = [];
-  const reload: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    await load(page, route.from);
-    client.push(Number(await page.evaluate(clickAndTime(route.link, route.row))));
-    reload.push(await load(page, route.path));
+try {
+  const context = await newContext();
+  const page = await context.newPage();
+  for (const route of ROUTES) {
+    const coldLoad = await cold(route);
+    await load(page, route.path); // warms the tab's HTTP cache and the server for this view
+    const client: number[] = [];
+    const reload: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      await load(page, route.from);
+      client.push(Number(await page.evaluate(clickAndTime(route.link, route.row))));
+      reload.push(await load(page, route.path, true));
+    }
+    results[route.name] = { cold: coldLoad, client: stats(client), reload: stats(reload) };
+    console.error(`${route.name} reload phases: ${JSON.stringify(phases(route.path))}`);
+    console.error(
+      `${route.name}: client p50 ${round(stats(client).median)} ms, reload p50 ${round(stats(reload).median)} ms`,
+    );
   }
-  results[route.name] = { cold: coldLoad, client: stats(client), reload: stats(reload) };
-  console.error(`${route.name} reload phases: ${JSON.stringify(phases(route.path))}`);
-  console.error(
-    `${route.name}: client p50 ${round(stats(client).median)} ms, reload p50 ${round(stats(reload).median)} ms`,
-  );
+} finally {
+  // A failed run leaves no browser or server behind.
+  await browser.close();
+  await deck.close();
 }
-await browser.close();
-await deck.close();
 
 const rows: (string | number)[][] = [];
 const goals: Record<string, boolean> = {};
