@@ -6,9 +6,9 @@
 // per open tab, and in the same run the baselines: a bare ws echo from Node to one page, and the renderer
 // floor (K tabs of the cheapest live list). Goals: 0 lost, 0 duplicated; p50 and p99 within 3× of the
 // floor's at 1 and 5 tabs, within 1.5× at 20.
-// Usage: npm run bench:push [-- --quick] [--tabs K] [--rate N] [--seconds S] [--save]
+// Usage: npm run bench:push [-- --quick] [--tabs K] [--rate N] [--seconds S] [--save] [--profile FILE]
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -183,9 +183,22 @@ for (let i = 0; i < TABS; i++) {
   pages.push(page);
 }
 
-// The measured run: the writer while every tab is open.
+// The measured run: the writer while every tab is open. `--profile FILE` also records the first tab's CPU
+// profile (Chromium's sampling profiler over CDP) into FILE, for finding where the page's time goes.
+const profileAt = process.argv.indexOf('--profile');
+const profileFile = profileAt > 0 ? process.argv[profileAt + 1] : undefined;
+const profiler = profileFile && pages[0] ? await pages[0].context().newCDPSession(pages[0]) : null;
+if (profiler) {
+  await profiler.send('Profiler.enable');
+  await profiler.send('Profiler.setSamplingInterval', { interval: 100 });
+  await profiler.send('Profiler.start');
+}
 const pageWork = await mainThreadWork(pages);
 const measured = await cpuDuring(() => write(COUNT));
+if (profiler && profileFile) {
+  const { profile } = await profiler.send('Profiler.stop');
+  writeFileSync(profileFile, JSON.stringify(profile));
+}
 const committed = measured.result;
 await new Promise((resolve) => setTimeout(resolve, 2_000)); // the last events' way to the pages
 

@@ -35,6 +35,11 @@ const VIEWS: Array<{ name: string; path: () => string; primary: (page: Page) => 
     primary: (page) => page.getByRole('button', { name: 'Dispatch wake-ups' }),
   },
   { name: 'receipts', path: () => '/receipts', primary: (page) => page.getByRole('button', { name: 'Export CSV' }) },
+  {
+    name: 'needs-you queue',
+    path: () => '/queue',
+    primary: (page) => page.getByRole('list', { name: 'Needs you' }).getByRole('link').first(),
+  },
 ];
 
 /** In the viewport once scrolled to, and the topmost element at its centre (not clipped, not covered). */

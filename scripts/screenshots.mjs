@@ -1,5 +1,6 @@
 // `npm run screenshots`: the README's pictures, taken from the demo (scripts/demo.mjs) in Debian's
-// Chromium: overview, task page and receipts, light and dark, into docs/screenshots/.
+// Chromium: overview, task page, needs-you queue and receipts, light and dark, at desktop (1400 px) and
+// phone (390 px) widths, into docs/screenshots/.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,23 +38,31 @@ const browser = await chromium.launch({
 });
 mkdirSync(out, { recursive: true });
 try {
+  const base = url.replace(/\/$/, '');
+  const sizes = [
+    { suffix: '', viewport: { width: 1400, height: 900 } },
+    { suffix: '-phone', viewport: { width: 390, height: 844 } },
+  ];
   for (const scheme of ['light', 'dark']) {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: scheme });
-    await page.goto(url);
-    await page.getByRole('status', { name: 'Live feed' }).filter({ hasText: 'Live' }).waitFor();
-    await page.getByRole('listitem', { name: 'Task flaky-tests' }).waitFor();
-    await page.waitForTimeout(2_500); // let a few live heartbeats land so the picture shows movement
-    await page.screenshot({ path: join(out, `overview-${scheme}.png`) });
-    await page.goto(`${url.replace(/\/$/, '')}/tasks/${flaky.id}`);
-    await page.getByRole('article', { name: 'worker action' }).waitFor();
-    await page.waitForTimeout(1_500);
-    await page.screenshot({ path: join(out, `task-${scheme}.png`) });
-    if (scheme === 'light') {
-      await page.goto(`${url.replace(/\/$/, '')}/receipts`);
+    for (const { suffix, viewport } of sizes) {
+      const page = await browser.newPage({ viewport, colorScheme: scheme });
+      await page.goto(url);
+      await page.getByRole('status', { name: 'Live feed' }).filter({ hasText: 'Live' }).waitFor();
+      await page.getByRole('listitem', { name: 'Task flaky-tests' }).waitFor();
+      await page.waitForTimeout(2_500); // let a few live heartbeats land so the picture shows movement
+      await page.screenshot({ path: join(out, `overview-${scheme}${suffix}.png`) });
+      await page.goto(`${base}/tasks/${flaky.id}`);
+      await page.getByRole('article', { name: 'worker action' }).first().waitFor();
+      await page.waitForTimeout(1_500);
+      await page.screenshot({ path: join(out, `task-${scheme}${suffix}.png`) });
+      await page.goto(`${base}/queue`);
+      await page.getByRole('list', { name: 'Needs you' }).waitFor();
+      await page.screenshot({ path: join(out, `queue-${scheme}${suffix}.png`) });
+      await page.goto(`${base}/receipts`);
       await page.getByRole('table', { name: 'Receipts' }).waitFor();
-      await page.screenshot({ path: join(out, 'receipts-light.png') });
+      await page.screenshot({ path: join(out, `receipts-${scheme}${suffix}.png`) });
+      await page.close();
     }
-    await page.close();
   }
 } finally {
   await browser.close();

@@ -82,7 +82,7 @@ async function liveSocket(
   const waiters: Array<() => void> = [];
   ws.on('message', (data) => {
     const reply = JSON.parse(String(data)) as Reply;
-    if (reply.result?.type === 'started' || reply.error) replies.push(reply);
+    if (reply.result?.type === 'started' || reply.result?.type === 'stopped' || reply.error) replies.push(reply);
     for (const wake of waiters.splice(0)) wake();
   });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
@@ -104,9 +104,12 @@ describe('the live socket', () => {
     const refused = replies.filter((r) => r.error);
     expect(refused).toHaveLength(8);
     expect(refused[0]?.error?.data?.code).toBe('TOO_MANY_REQUESTS');
+    // Once the server says a subscription stopped, its place is free.
     ws.send(JSON.stringify({ id: 1, method: 'subscription.stop' }));
-    ws.send(JSON.stringify({ id: 500, method: 'subscription', params: { path: 'live.tasks', input: null } }));
     await waitFor(total + 1);
+    expect(replies.at(-1)).toMatchObject({ id: 1, result: { type: 'stopped' } });
+    ws.send(JSON.stringify({ id: 500, method: 'subscription', params: { path: 'live.tasks', input: null } }));
+    await waitFor(total + 2);
     expect(replies.at(-1)).toMatchObject({ id: 500, result: { type: 'started' } });
   });
 

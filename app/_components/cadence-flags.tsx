@@ -8,18 +8,18 @@ import { trpc } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
 import { useNow } from './use-now';
 
-const WATCHED = new Set(['app_heartbeat', 'app_autopilot_started', 'app_autopilot_stopped']);
+/** The events that can change a cadence: the server sends only these (not every row of a busy task). */
+const WATCHED = ['app_heartbeat', 'app_autopilot_started', 'app_autopilot_stopped'];
 
 /** Checks per task id (every task with an active autopilot, or the one asked for). */
 export function useCadence(taskId: string | null = null): Map<string, CadenceCheck[]> {
   const utils = trpc.useUtils();
   const input = taskId ? { taskId } : undefined;
   const cadence = trpc.queue.cadence.useQuery(input, { refetchInterval: 15_000 });
-  trpc.live.telemetryBatches.useSubscription(cadence.data ? { taskId, lastEventId: null } : skipToken, {
-    onData: ({ data: events }) => {
-      if (events.some((e) => WATCHED.has(e.event_type))) void reread(utils.queue.cadence, input);
-    },
-  });
+  trpc.live.telemetryBatches.useSubscription(
+    cadence.data ? { taskId, lastEventId: null, eventTypes: WATCHED } : skipToken,
+    { onData: () => void reread(utils.queue.cadence, input) },
+  );
   const now = useNow(5_000);
   return useMemo(
     () => new Map((cadence.data ?? []).map((t) => [t.task_id, t.inputs.map((i) => checkCadence(i, now))])),

@@ -14,6 +14,7 @@ import { trpc } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
 import { useDisplayName } from './display-name';
 import { formatAge, ageOf, useNow } from './use-now';
+import { visibleText } from './visible-text';
 import { DisplayNameField } from './wake-actions';
 
 const KEYS: Record<string, DeliveryStatus> = { s: 'sent', x: 'skipped', b: 'blocked' };
@@ -221,7 +222,8 @@ export function NeedsYouView() {
                 onClick={() => setSelected(i)}
               >
                 <span className={`badge kind-${item.kind}`}>{item.kind.replace('_', ' ')}</span>{' '}
-                <Link href={`/tasks/${encodeURIComponent(item.task_id)}`}>{item.task_name}</Link> {item.summary}{' '}
+                <Link href={`/tasks/${encodeURIComponent(item.task_id)}`}>{visibleText(item.task_name)}</Link>{' '}
+                {visibleText(item.summary)}{' '}
                 <span className="muted age">{item.since ? formatAge(ageOf(item.since, now)) : ''}</span>
               </li>
             );

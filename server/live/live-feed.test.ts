@@ -41,6 +41,40 @@ function writer(dbPath: string) {
 }
 
 describe('live telemetry subscription', () => {
+  it('eventTypes: only rows of those types are sent, tracked by the last row read', async () => {
+    const deck = await testServer();
+    const db = openDatabase(deck.dbPath);
+    onTestFinished(() => {
+      db.close();
+    });
+    const append = (eventType: string) =>
+      appendTelemetry(db, {
+        taskId: null,
+        timestamp: new Date().toISOString(),
+        actor: 'worker',
+        eventType,
+        summary: '',
+      });
+    const client = clientFor(deck.port);
+    const messages: Array<{ id: string; types: string[] }> = [];
+    const sub = client.live.telemetryBatches.subscribe(
+      { lastEventId: 0, eventTypes: ['app_heartbeat'] },
+      { onData: ({ id, data }) => messages.push({ id, types: data.map((e) => e.event_type) }) },
+    );
+    onTestFinished(() => sub.unsubscribe());
+    await vi.waitFor(() => expect(deck.wss.clients.size).toBe(1));
+    append('test_event');
+    append('app_heartbeat');
+    append('test_event');
+    append('app_heartbeat');
+    await vi.waitFor(() => expect(messages.flatMap((m) => m.types)).toEqual(['app_heartbeat', 'app_heartbeat']));
+    // Nothing else came: a row of another type after them sends nothing, the next heartbeat comes alone.
+    append('test_event');
+    append('app_heartbeat');
+    await vi.waitFor(() => expect(messages.flatMap((m) => m.types)).toHaveLength(3));
+    expect(messages.at(-1)?.id).toBe('6');
+  });
+
   it('delivers commits from another connection, and resumes after a cut with no gap and no duplicate', async () => {
     const deck = await testServer();
     const append = writer(deck.dbPath);

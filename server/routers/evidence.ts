@@ -7,7 +7,8 @@ import { listDecisions } from '../../lib/manager/decisions.js';
 import { listHandoffs } from '../../lib/manager/handoff.js';
 import { taskChecklist, taskEvidenceVersion, taskLoops } from '../../lib/review/task-evidence.js';
 import { requireTask } from '../../lib/tasks/tasks.js';
-import { procedure, router, type DeckContext } from '../trpc.js';
+import { commitWakes, SLOW_CHECK_MS } from '../live/commit-wakes.js';
+import { procedure, router } from '../trpc.js';
 import { Id } from './inputs.js';
 
 /** full-transcript prints stored terminal text, which the CLI only gives with --include-content: not here. */
@@ -51,7 +52,7 @@ export const evidenceRouter = router({
     }),
   /** A new value whenever a commit changed anything these panels show; the page re-reads them then. */
   version: procedure.input(z.object({ taskId: Id }).strict()).subscription(async function* ({ ctx, input, signal }) {
-    const wakes = commitWakes(ctx.feed, signal); // listen first: no commit between the read and the wait
+    const wakes = commitWakes(ctx.feed, signal, { minIntervalMs: SLOW_CHECK_MS }); // listen first
     try {
       const taskId = requireTask(ctx.db, input.taskId).id;
       let version = taskEvidenceVersion(ctx.db, taskId);
@@ -68,32 +69,3 @@ export const evidenceRouter = router({
     }
   }),
 });
-
-/**
- * Commits fold into one wake while the reader is busy (a burst of CLI writes costs one read, not one per
- * commit), and each read runs in its own event-loop turn, after whatever the commit woke before it.
- */
-function commitWakes(feed: DeckContext['feed'], signal: AbortSignal | undefined) {
-  let pending = false;
-  let wake: (() => void) | null = null;
-  const onCommit = () => {
-    pending = true;
-    wake?.();
-  };
-  const onAbort = () => wake?.();
-  feed.on('committed', onCommit);
-  signal?.addEventListener('abort', onAbort, { once: true });
-  return {
-    async next(): Promise<boolean> {
-      if (!pending && !signal?.aborted) await new Promise<void>((resolve) => (wake = resolve));
-      wake = null;
-      pending = false;
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      return !signal?.aborted;
-    },
-    close() {
-      feed.off('committed', onCommit);
-      signal?.removeEventListener('abort', onAbort);
-    },
-  };
-}

@@ -3,7 +3,6 @@
 // a reconnecting client sends the last seq back as lastEventId and resumes with no gap and no duplicate.
 // telemetryBatches sends the same rows grouped (one message per BATCH_MS at most) for pages that follow a
 // busy task: the socket write per message, not the row, is what a stream of events costs the server.
-import { on } from 'node:events';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { DEFAULT_DISPATCHER_ID, DEFAULT_STALE_AFTER_SECONDS, timedLeaseOf } from '../../lib/app-loop/leases.js';
@@ -11,6 +10,7 @@ import { lastDispatchHeartbeat } from '../../lib/app-loop/loop-status.js';
 import { tasksVersion } from '../../lib/tasks/tasks.js';
 import type { TelemetryEvent } from '../../lib/telemetry/telemetry.js';
 import { newestTelemetrySeq } from '../../lib/telemetry/timeline.js';
+import { commitWakes, SLOW_CHECK_MS } from '../live/commit-wakes.js';
 import { procedure, router, type DeckContext } from '../trpc.js';
 import { DispatcherId, Id, Seq, StaleAfter } from './inputs.js';
 
@@ -42,35 +42,6 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export const BATCH_MS = 4;
 
 /**
- * Wakes on commits, listening from the moment it is made (before the backlog is read). Commits that come
- * while the reader is busy fold into one wake: a reader that sends batches reads once for all of them.
- */
-function commitWakes(ctx: DeckContext, signal: AbortSignal | undefined) {
-  let pending = false;
-  let wake: (() => void) | null = null;
-  const onCommit = () => {
-    pending = true;
-    wake?.();
-  };
-  const onAbort = () => wake?.();
-  ctx.feed.on('committed', onCommit);
-  signal?.addEventListener('abort', onAbort, { once: true });
-  return {
-    /** Resolves true after at least one commit since the last call, false once the subscription ended. */
-    async next(): Promise<boolean> {
-      if (!pending && !signal?.aborted) await new Promise<void>((resolve) => (wake = resolve));
-      wake = null;
-      pending = false;
-      return !signal?.aborted;
-    },
-    close() {
-      ctx.feed.off('committed', onCommit);
-      signal?.removeEventListener('abort', onAbort);
-    },
-  };
-}
-
-/**
  * Back-pressure: before reading the next page, wait while the socket holds more than the soft bound. A
  * client that does not drain within STALL_MS (a stalled tab) is terminated; it reconnects with its last
  * id and resumes from SQLite, so memory stays bounded and nothing is lost. Returns false when dropped.
@@ -94,7 +65,7 @@ export const liveRouter = router({
   telemetry: procedure
     .input(z.object({ taskId: Id.nullish(), lastEventId: Seq.nullish() }).strict())
     .subscription(async function* ({ ctx, input, signal }) {
-      const commits = on(ctx.feed, 'committed', { signal }); // listen first
+      const wakes = commitWakes(ctx.feed, signal); // listen first
       let seq = input.lastEventId ?? newestTelemetrySeq(ctx.db);
       const taskId = input.taskId ?? null;
       // Pages of rows after the last seq sent, each yielded as tracked(seq); waits for a slow socket between pages.
@@ -110,8 +81,12 @@ export const liveRouter = router({
           if (rows.length < 200) return;
         }
       }
-      yield* drain();
-      for await (const _commit of commits) yield* drain();
+      try {
+        yield* drain();
+        while (await wakes.next()) yield* drain();
+      } finally {
+        wakes.close();
+      }
     }),
   /**
    * The same rows as `telemetry`, several to a message: rows committed within BATCH_MS of the last message
@@ -120,11 +95,21 @@ export const liveRouter = router({
    * tracked id of a batch is the seq of its last row: a client resuming from it misses none and repeats none.
    */
   telemetryBatches: procedure
-    .input(z.object({ taskId: Id.nullish(), lastEventId: Seq.nullish() }).strict())
+    .input(
+      z
+        .object({
+          taskId: Id.nullish(),
+          lastEventId: Seq.nullish(),
+          // Only rows of these types are sent (a panel that watches heartbeats does not take the whole stream).
+          eventTypes: z.array(z.string().min(1).max(100)).min(1).max(50).optional(),
+        })
+        .strict(),
+    )
     .subscription(async function* ({ ctx, input, signal }) {
-      const wakes = commitWakes(ctx, signal); // listen first
+      const wakes = commitWakes(ctx.feed, signal); // listen first
       let seq = input.lastEventId ?? newestTelemetrySeq(ctx.db);
       const taskId = input.taskId ?? null;
+      const types = input.eventTypes ? new Set(input.eventTypes) : null;
       let sentAt = Number.NEGATIVE_INFINITY;
       async function* drain() {
         for (;;) {
@@ -134,8 +119,11 @@ export const liveRouter = router({
           const last = rows.at(-1);
           if (!last) return;
           seq = last.seq;
-          sentAt = performance.now();
-          yield tracked(String(seq), rows);
+          const sent = types ? rows.filter((row) => types.has(row.event_type)) : rows;
+          if (sent.length > 0) {
+            sentAt = performance.now();
+            yield tracked(String(seq), sent);
+          }
           if (rows.length < 200) return;
         }
       }
@@ -159,7 +147,7 @@ export const liveRouter = router({
   dispatcher: procedure
     .input(z.object({ dispatcherId: DispatcherId.optional(), staleAfterSeconds: StaleAfter.optional() }).strict())
     .subscription(async function* ({ ctx, input, signal }) {
-      const wakes = commitWakes(ctx, signal); // listen first
+      const wakes = commitWakes(ctx.feed, signal); // listen first
       const dispatcherId = input.dispatcherId ?? DEFAULT_DISPATCHER_ID;
       const staleAfter = input.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS;
       const lease = (stamp: string | null) => ({
@@ -192,15 +180,19 @@ export const liveRouter = router({
     }),
   /** A tick whenever the set of tasks or a task's state changes (the overview refetches its list then). */
   tasks: procedure.subscription(async function* ({ ctx, signal }) {
-    const commits = on(ctx.feed, 'committed', { signal });
-    let version = tasksVersion(ctx.db);
-    yield version;
-    for await (const _commit of commits) {
-      const next = tasksVersion(ctx.db);
-      if (next !== version) {
-        version = next;
-        yield version;
+    const wakes = commitWakes(ctx.feed, signal, { minIntervalMs: SLOW_CHECK_MS }); // listen first
+    try {
+      let version = tasksVersion(ctx.db);
+      yield version;
+      while (await wakes.next()) {
+        const next = tasksVersion(ctx.db);
+        if (next !== version) {
+          version = next;
+          yield version;
+        }
       }
+    } finally {
+      wakes.close();
     }
   }),
 });

@@ -1,7 +1,6 @@
 // The session view of a task, per role: the Codex events `ingest` stored (as `tail` shows them), the tmux pane
 // streamed read-only, and the two audited actions on it: a nudge (enqueue-nudge-worker + one dispatch pass) and
 // an interrupt (session-interrupt's own function, with its event and telemetry).
-import { on } from 'node:events';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { NotFoundError } from '../../lib/errors.js';
@@ -15,6 +14,7 @@ import { requireTask } from '../../lib/tasks/tasks.js';
 import { sessionInterrupt, sessionTarget } from '../../lib/tmux/session-actions.js';
 import { Tmux } from '../../lib/tmux/tmux.js';
 import type { Db } from '../../lib/store/open.js';
+import { commitWakes, SLOW_CHECK_MS } from '../live/commit-wakes.js';
 import { procedure, router, writeProcedure } from '../trpc.js';
 import { Id, Role, Seq } from './inputs.js';
 
@@ -48,14 +48,18 @@ const RoleOfTask = z.object({ taskId: Id, role: Role }).strict();
 export const sessionRouter = router({
   /** Who holds each role of the task and whether it runs in tmux: at once, then again when a commit changes it. */
   roles: procedure.input(z.object({ taskId: Id }).strict()).subscription(async function* ({ ctx, input, signal }) {
-    const commits = on(ctx.feed, 'committed', { signal }); // listen first
-    let shown = rolesOf(ctx.db, input.taskId);
-    yield shown;
-    for await (const _commit of commits) {
-      const next = rolesOf(ctx.db, input.taskId);
-      if (JSON.stringify(next) === JSON.stringify(shown)) continue;
-      shown = next;
+    const wakes = commitWakes(ctx.feed, signal, { minIntervalMs: SLOW_CHECK_MS }); // listen first
+    try {
+      let shown = rolesOf(ctx.db, input.taskId);
       yield shown;
+      while (await wakes.next()) {
+        const next = rolesOf(ctx.db, input.taskId);
+        if (JSON.stringify(next) === JSON.stringify(shown)) continue;
+        shown = next;
+        yield shown;
+      }
+    } finally {
+      wakes.close();
     }
   }),
 
@@ -65,24 +69,28 @@ export const sessionRouter = router({
     input,
     signal,
   }) {
-    const commits = on(ctx.feed, 'committed', { signal }); // listen first: an ingest during the first read is kept
-    const session = roleSession(ctx.db, input.taskId, input.role);
-    if (!session) return;
-    let after = input.lastEventId ?? null;
-    if (after === null) {
-      const first = recentCodexEvents(ctx.db, session.id, FIRST_EVENTS);
-      after = first.at(-1)?.id ?? 0;
-      yield tracked(String(after), first);
-    }
-    for await (const _commit of commits) {
-      for (;;) {
-        const rows = codexEventsAfter(ctx.db, session.id, after, EVENTS_PAGE);
-        const last = rows.at(-1);
-        if (!last) break;
-        after = last.id;
-        yield tracked(String(after), rows);
-        if (rows.length < EVENTS_PAGE) break;
+    const wakes = commitWakes(ctx.feed, signal); // listen first: an ingest during the first read is kept
+    try {
+      const session = roleSession(ctx.db, input.taskId, input.role);
+      if (!session) return;
+      let after = input.lastEventId ?? null;
+      if (after === null) {
+        const first = recentCodexEvents(ctx.db, session.id, FIRST_EVENTS);
+        after = first.at(-1)?.id ?? 0;
+        yield tracked(String(after), first);
       }
+      while (await wakes.next()) {
+        for (;;) {
+          const rows = codexEventsAfter(ctx.db, session.id, after, EVENTS_PAGE);
+          const last = rows.at(-1);
+          if (!last) break;
+          after = last.id;
+          yield tracked(String(after), rows);
+          if (rows.length < EVENTS_PAGE) break;
+        }
+      }
+    } finally {
+      wakes.close();
     }
   }),
 
