@@ -69,9 +69,10 @@ export const liveRouter = router({
       let seq = input.lastEventId ?? newestTelemetrySeq(ctx.db);
       const taskId = input.taskId ?? null;
       // Pages of rows after the last seq sent, each yielded as tracked(seq); waits for a slow socket between pages.
+      // The first page is read in the turn the wake gave (commitWakes); each further one in a turn of its own.
       async function* drain() {
-        for (;;) {
-          await nextTurn();
+        for (let page = 0; ; page++) {
+          if (page > 0) await nextTurn();
           if (!(await socketReady(ctx, signal))) return;
           const rows = ctx.tail.after(seq, { taskId, limit: 200 });
           for (const event of rows) {
@@ -111,9 +112,10 @@ export const liveRouter = router({
       const taskId = input.taskId ?? null;
       const types = input.eventTypes ? new Set(input.eventTypes) : null;
       let sentAt = Number.NEGATIVE_INFINITY;
+      // The first page is read in the turn the wake gave (commitWakes); each further one in a turn of its own.
       async function* drain() {
-        for (;;) {
-          await nextTurn();
+        for (let page = 0; ; page++) {
+          if (page > 0) await nextTurn();
           if (!(await socketReady(ctx, signal))) return;
           const rows = ctx.tail.after(seq, { taskId, limit: 200 });
           const last = rows.at(-1);
@@ -160,8 +162,8 @@ export const liveRouter = router({
         yield lease(stamp);
         while (await wakes.next()) {
           let newest = stamp;
-          for (;;) {
-            await nextTurn();
+          for (let page = 0; ; page++) {
+            if (page > 0) await nextTurn();
             const rows = ctx.tail.after(seq, { limit: 500 });
             for (const row of rows)
               if (isHeartbeatOf(row, dispatcherId) && (newest === null || row.timestamp > newest))

@@ -7,41 +7,9 @@ import { requireTool } from '../../../tmux/launch.js';
 import type { Flags } from '../../args.js';
 import { defineCommand, type CommandDef } from '../../command.js';
 import { packageBinDir } from '../../package-root.js';
-import { atMostPositionals, positiveSeconds, stateFilesOf, tmuxOf } from './options.js';
+import { atMostPositionals, folderFlagsExcept, positiveSeconds, stateFilesOf, tmuxOf } from './options.js';
 
-const REJECTED = [
-  'json',
-  'dry-run',
-  'active',
-  'all',
-  'codex-session',
-  'create',
-  'goal',
-  'name',
-  'output',
-  'pid',
-  'tmux-session',
-  'worker',
-  'manager',
-  'zip',
-  'include-content',
-  'include-transcripts',
-  'include-full-transcripts',
-  'include-legacy',
-  'redact-identity-token',
-  'role',
-  'state',
-  'subtype',
-  'summary',
-  'text',
-  'file',
-  'type',
-  'keep-latest',
-  'limit',
-  'current-task',
-  'next-action',
-  'blocker',
-];
+const REJECTED = folderFlagsExcept('path', 'cwd', 'task', 'format', 'mode', 'status-age-seconds', 'message');
 
 /** Universal flags refused unless they carry 0.1.12's default value. */
 const ONLY_DEFAULTS: ReadonlyArray<[string, string]> = [

@@ -2,40 +2,18 @@ import { UsageError } from '../../../errors.js';
 import { openLegacyWorker } from '../../../legacy/workers.js';
 import { TERMINALS } from '../../../tmux/terminal.js';
 import { defineCommand } from '../../command.js';
-import { atMostPositionals, stateFilesOf, tmuxOf } from './options.js';
+import { atMostPositionals, folderFlagsExcept, stateFilesOf, tmuxOf } from './options.js';
 
-export const OPEN_REJECTED = [
-  'json',
-  'active',
-  'all',
-  'codex-session',
-  'create',
-  'cwd',
-  'goal',
-  'name',
-  'output',
-  'pid',
-  'tmux-session',
-  'task',
-  'worker',
-  'manager',
-  'zip',
-  'include-content',
-  'include-transcripts',
-  'include-full-transcripts',
-  'redact-identity-token',
-  'role',
-  'state',
-  'subtype',
-  'summary',
-  'text',
-  'file',
-  'limit',
-  'current-task',
-  'next-action',
-  'blocker',
-  'message',
-];
+export const OPEN_REJECTED = folderFlagsExcept(
+  'path',
+  'dry-run',
+  'include-legacy',
+  'format',
+  'mode',
+  'type',
+  'status-age-seconds',
+  'keep-latest',
+);
 
 export default defineCommand({
   name: 'open',

@@ -88,10 +88,10 @@ export function stateFilesOf(ctx: CommandContext): StateFiles {
 }
 
 /**
- * Universal flags the state-folder commands refuse, --path among them: like 0.1.12 they always use the state root's
- * own workerctl.db (kept for parity; a --path here would be silently ignored otherwise).
+ * The universal flags that the tmux and state-folder commands refuse, in the one order 0.1.12 checked them
+ * (the first one given names the error). Each command refuses a part of this list, taken in this order.
  */
-export const OBSERVE_REJECTED = [
+const FOLDER_FLAGS = [
   'path',
   'json',
   'dry-run',
@@ -109,6 +109,7 @@ export const OBSERVE_REJECTED = [
   'worker',
   'manager',
   'zip',
+  'include-content',
   'include-transcripts',
   'include-full-transcripts',
   'include-legacy',
@@ -128,7 +129,23 @@ export const OBSERVE_REJECTED = [
   'current-task',
   'next-action',
   'blocker',
-];
+  'message',
+] as const;
+type FolderFlag = (typeof FOLDER_FLAGS)[number];
+
+/** The universal flags a command refuses: all of them but `accepted`. */
+export const folderFlagsExcept = (...accepted: FolderFlag[]): string[] =>
+  FOLDER_FLAGS.filter((flag) => !accepted.includes(flag));
+
+/** Only `refused` of the universal flags, in their order. */
+export const folderFlagsOnly = (...refused: FolderFlag[]): string[] =>
+  FOLDER_FLAGS.filter((flag) => refused.includes(flag));
+
+/**
+ * Universal flags the state-folder commands refuse, --path among them: like 0.1.12 they always use the state root's
+ * own workerctl.db (kept for parity; a --path here would be silently ignored otherwise).
+ */
+export const OBSERVE_REJECTED = folderFlagsExcept('include-content', 'message');
 
 export const STATE_ROOT_NOTE =
   'The state root is $WORKERCTL_STATE_ROOT, else ./.codex-workers; its workerctl.db is the database (--path is refused,\nas in agent-conveyor 0.1.12).';

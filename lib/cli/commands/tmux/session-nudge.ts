@@ -1,9 +1,9 @@
 import { UsageError } from '../../../errors.js';
 import { sessionNudge } from '../../../tmux/session-actions.js';
 import { defineCommand } from '../../command.js';
-import { atMostPositionals, tmuxOf } from './options.js';
+import { atMostPositionals, folderFlagsOnly, tmuxOf } from './options.js';
 
-const REJECTED = [
+const REJECTED = folderFlagsOnly(
   'active',
   'all',
   'codex-session',
@@ -17,7 +17,7 @@ const REJECTED = [
   'worker',
   'manager',
   'zip',
-];
+);
 
 export default defineCommand({
   name: 'session-nudge',

@@ -1,40 +1,18 @@
 import { UsageError } from '../../../errors.js';
 import { stopWorkerOrSession } from '../../../legacy/workers.js';
 import { defineCommand } from '../../command.js';
-import { atMostPositionals, stateFilesOf, tmuxOf } from './options.js';
+import { atMostPositionals, folderFlagsExcept, stateFilesOf, tmuxOf } from './options.js';
 
-const REJECTED = [
-  'json',
-  'dry-run',
-  'active',
-  'all',
-  'codex-session',
-  'create',
-  'cwd',
-  'goal',
-  'name',
-  'output',
-  'pid',
-  'tmux-session',
-  'task',
-  'worker',
-  'manager',
-  'zip',
-  'include-content',
-  'include-transcripts',
-  'include-full-transcripts',
-  'redact-identity-token',
-  'role',
-  'state',
-  'subtype',
-  'summary',
-  'text',
-  'file',
-  'limit',
-  'current-task',
-  'next-action',
-  'blocker',
-];
+const REJECTED = folderFlagsExcept(
+  'path',
+  'include-legacy',
+  'format',
+  'mode',
+  'type',
+  'status-age-seconds',
+  'keep-latest',
+  'message',
+);
 
 export default defineCommand({
   name: 'stop',
