@@ -29,6 +29,8 @@ export interface DeckOptions {
   seed?: 'scenario' | 'empty';
   args?: readonly string[];
   env?: Record<string, string | undefined>;
+  /** Writes the database before the server first opens it (a benchmark's seed). */
+  prepare?: (dbPath: string, dir: string) => Promise<void>;
 }
 
 function runCli(dbPath: string, args: readonly string[], now?: string) {
@@ -54,6 +56,7 @@ export async function startDeck(options: DeckOptions = {}): Promise<Deck> {
   const dir = mkdtempSync(join(tmpdir(), 'conveyor-e2e-'));
   const dbPath = join(dir, 'workerctl.db');
   if ((options.seed ?? 'scenario') === 'scenario') copyFileSync(SCENARIO_DB, dbPath);
+  await options.prepare?.(dbPath, dir);
   let child: ChildProcess | null = null;
   let port = 0;
   const deck: Deck = {

@@ -9,6 +9,7 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { fileIdentity } from '../lib/store/file-identity.js';
+import { readNeedsYou } from '../lib/review/needs-you-read.js';
 import { openDatabase, type Db } from '../lib/store/open.js';
 import { capturePane } from '../lib/tmux/pane-capture.js';
 import type { DeckConfig } from './config.js';
@@ -256,10 +257,23 @@ export async function startDeckServer(config: DeckConfig, options: StartOptions 
   const announcer = webhook
     ? announceNeedsYou({ db, feed, now: deps.now, announce: (item) => webhook.send(alertPayload(item, base)) })
     : null;
+  // The per-connection read caches (the wake ledger, the overview's newest events) are built by their first
+  // read, which takes about a second at 20,000 receipts: done now, not in the first visitor's request. The
+  // announcer's first read already did it.
+  const warm = announcer
+    ? null
+    : setImmediate(() => {
+        try {
+          readNeedsYou(db, {}, deps.now());
+        } catch (error) {
+          log.warn('warming the read caches failed', { error: error instanceof Error ? error.message : String(error) });
+        }
+      });
 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
+      if (warm) clearImmediate(warm);
       announcer?.close();
       webhook?.close();
       live.broadcastReconnectNotification();

@@ -24,9 +24,20 @@ const AutomationPanel = memo(Automation);
 const InboxPanel = memo(Inboxes);
 const SessionPanel = memo(SessionView);
 
+/** A task id as the store writes them (`task-<uuid>`); anything else in the address is a task name. */
+const TASK_ID = /^task-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const NO_FILTERS: TimelineFilters = { eventType: '', actor: '', search: '' };
+
 /** /tasks/<id> or /tasks/<name>: the row names the task's id, which every panel then uses. */
 export function TaskView({ taskId: ref }: { taskId: string }) {
   const row = trpc.overview.row.useQuery({ taskId: ref });
+  // Addressed by id (every link in the dashboard is), the timeline's first page is asked for beside the row,
+  // in the same request, instead of once the row is in: the page below then finds it in the cache.
+  trpc.timeline.page.useInfiniteQuery(timelineInput(ref, NO_FILTERS), {
+    ...timelinePaging,
+    enabled: TASK_ID.test(ref),
+    select: () => null,
+  });
   usePageTitle(row.data ? visibleText(row.data.name) : row.isPending ? null : 'No such task');
   if (row.isError) return <p role="alert">Could not load this task: {row.error.message}</p>;
   if (row.isPending) return <p className="muted">Loading task…</p>;

@@ -78,7 +78,8 @@ export const AUTOPILOT_NOTE =
 function lastPolicyEvent(db: Db, taskId: string, dispatcherId: string): Receipt | null {
   const row = db
     .prepare<[string, string], { id: string; event_type: string; timestamp: string }>(
-      `select id, event_type, timestamp from telemetry_events
+      // Through the event-type index: policy events are few, while the task's own range is all its history.
+      `select id, event_type, timestamp from telemetry_events indexed by telemetry_events_type_timestamp
         where task_id = ? and event_type in ('app_autopilot_started','app_autopilot_stopped')
           and json_extract(correlation_json, '$.dispatcher_id') = ?
         order by timestamp desc, rowid desc limit 1`, // rowid: a start and a stop in the same second, the later wins
@@ -95,7 +96,8 @@ function lastPolicyEvent(db: Db, taskId: string, dispatcherId: string): Receipt 
 export function currentPolicyDispatcherId(db: Db, taskId: string): string | null {
   const row = db
     .prepare<[string], { dispatcher_id: unknown }>(
-      `select json_extract(correlation_json, '$.dispatcher_id') as dispatcher_id from telemetry_events
+      `select json_extract(correlation_json, '$.dispatcher_id') as dispatcher_id
+         from telemetry_events indexed by telemetry_events_type_timestamp
         where task_id = ? and event_type in ('app_autopilot_started','app_autopilot_stopped')
         order by rowid desc limit 1`,
     )

@@ -30,11 +30,12 @@ interface PolicyRow {
 }
 
 const statements = perConnection((db: Db) => ({
-  // Each open task's newest autopilot policy event (a walk of the task's index range per task).
+  // Each open task's newest autopilot policy event. Through the event-type index: policy events are few,
+  // while walking each task's own range read all its history (100 ms with 10,000-event tasks).
   policies: db.prepare<{ taskId: string | null }, PolicyRow>(`
     select k.id as task_id, k.name as task_name, e.rowid as seq, e.timestamp, e.event_type, e.attributes_json
       from tasks k join telemetry_events e on e.rowid = (
-        select max(p.rowid) from telemetry_events p
+        select max(p.rowid) from telemetry_events p indexed by telemetry_events_type_timestamp
          where p.task_id = k.id and p.event_type in ('app_autopilot_started', 'app_autopilot_stopped'))
      where k.state not in ('done', 'failed') and (@taskId is null or k.id = @taskId)
      order by k.created_at, k.rowid`),

@@ -5,6 +5,7 @@ import type { ReceiptStatusFilter } from '../app-loop/delivery-statuses.js';
 import type { Db } from '../store/open.js';
 import { perConnection } from '../store/statements.js';
 import { parseJsonObject } from '../store/json.js';
+import { newestReceiptOf, openReceipts } from './wake-ledger.js';
 
 export interface ReviewDelivery {
   event_id: string;
@@ -194,6 +195,11 @@ const receiptStatements = perConnection((db: Db) => {
     all: db.prepare<Record<string, unknown>, ReceiptRow>(sql('')),
     ofTask: db.prepare<Record<string, unknown>, ReceiptRow>(sql(' and t.task_id = @taskId')),
     stampOf: db.prepare<[number], { timestamp: string }>('select timestamp from telemetry_events where rowid = ?'),
+    byId: db.prepare<[string], ReceiptRow>(
+      `select t.rowid as seq, t.id, t.task_id, k.name as task_name, t.timestamp, t.attributes_json
+         from telemetry_events t left join tasks k on k.id = t.task_id
+        where t.id = ? and t.event_type = 'app_wakeup_dispatch_planned'`,
+    ),
   };
 });
 
@@ -220,6 +226,7 @@ export function reviewReceipts(
       let before = page.before ?? Number.MAX_SAFE_INTEGER;
       let stamp = page.before ? (s.stampOf.get(page.before)?.timestamp ?? AFTER_ALL) : AFTER_ALL;
       if (filter.to && filter.to < stamp) [stamp, before] = [filter.to, Number.MAX_SAFE_INTEGER];
+      if (filter.status === 'outstanding') return outstandingPage(db, filter, { stamp, before, limit });
       let exhausted = false;
       let scanned = 0;
       let last: number | null = null;
@@ -235,6 +242,56 @@ export function reviewReceipts(
         }
       }
       return { receipts: out, nextBefore: exhausted && out.length < limit ? null : last };
+    })
+    .deferred();
+}
+
+/**
+ * A page of receipts with an outstanding action, from the wake ledger's open actions (a scan of the log for
+ * them read every receipt of the task, and deliveries of each). Each is read again and checked here: the
+ * page's rule for "outstanding" (deliveries found by receipt) stays the one that decides.
+ */
+function outstandingPage(
+  db: Db,
+  filter: ReceiptsFilter,
+  page: { stamp: string; before: number; limit: number },
+): ReceiptsPage {
+  const s = receiptStatements(db);
+  const from = filter.from ?? '';
+  const candidates = openReceipts(db, { taskId: filter.taskId, role: filter.role }).filter(
+    (r) =>
+      (r.recorded_at < page.stamp || (r.recorded_at === page.stamp && r.seq < page.before)) && r.recorded_at >= from,
+  );
+  const out: ReviewReceipt[] = [];
+  let taken = 0;
+  for (const candidate of candidates) {
+    taken++;
+    const row = s.byId.get(candidate.id);
+    const receipt = row ? toReceipt(db, row) : null;
+    if (receipt && matches(receipt, filter)) out.push(receipt);
+    if (out.length === page.limit) break;
+  }
+  const last = candidates[taken - 1];
+  return { receipts: out, nextBefore: taken < candidates.length && last ? last.seq : null };
+}
+
+/** The task's newest receipt (by recorded time, then rowid), or null when it has none. */
+export function newestReceipt(db: Db, taskId: string): ReviewReceipt | null {
+  return db
+    .transaction(() => {
+      const newest = newestReceiptOf(db, taskId);
+      const row = newest ? receiptStatements(db).byId.get(newest.id) : undefined;
+      return row ? toReceipt(db, row) : null;
+    })
+    .deferred();
+}
+
+/** One receipt of the task by its id, or null when the task has no such receipt. */
+export function receiptOfTask(db: Db, taskId: string, receiptId: string): ReviewReceipt | null {
+  return db
+    .transaction(() => {
+      const row = receiptStatements(db).byId.get(receiptId);
+      return row && row.task_id === taskId ? toReceipt(db, row) : null;
     })
     .deferred();
 }

@@ -8,7 +8,7 @@ import { DELIVERY_STATUSES, type DeliveryStatus as DeliveryStatusName } from '..
 import { getLoopStatus } from '../../lib/app-loop/loop-status.js';
 import { wakePrompt } from '../../lib/app-loop/prompts.js';
 import { dispatchWakeup } from '../../lib/app-loop/wake-dispatch.js';
-import { reviewReceipts, type ReviewReceipt } from '../../lib/review/receipts.js';
+import { newestReceipt, receiptOfTask, reviewReceipts, type ReviewReceipt } from '../../lib/review/receipts.js';
 import type { Role as RoleName } from '../../lib/sessions/sessions.js';
 import { requireTask } from '../../lib/tasks/tasks.js';
 import { procedure, router, writeProcedure } from '../trpc.js';
@@ -47,10 +47,10 @@ export const wakeRouter = router({
   latest: procedure.input(z.object({ taskId: Id, receiptId: Id.nullish() }).strict()).query(({ ctx, input }) => {
     const task = requireTask(ctx.db, input.taskId);
     const summary = { id: task.id, name: task.name, state: task.state };
-    const newest = reviewReceipts(ctx.db, { taskId: task.id }, { limit: 1 }).receipts[0] ?? null;
+    const newest = newestReceipt(ctx.db, task.id);
     if (!newest) return { task: summary, receipt: null, newestId: null };
     const chosen =
-      input.receiptId && input.receiptId !== newest.event_id ? findReceipt(ctx, task.id, input.receiptId) : null;
+      input.receiptId && input.receiptId !== newest.event_id ? receiptOfTask(ctx.db, task.id, input.receiptId) : null;
     return { task: summary, receipt: withChecks(ctx, task.name, chosen ?? newest), newestId: newest.event_id };
   }),
 
@@ -88,19 +88,6 @@ export const wakeRouter = router({
 const REPEAT_WINDOW_SECONDS = 10;
 
 type Ctx = { db: Parameters<typeof reviewReceipts>[0]; dbPath: string };
-
-function findReceipt(ctx: Ctx, taskId: string, receiptId: string) {
-  // Receipts are few per task next to the rest of the log; the page asks for one it showed moments ago.
-  let before: number | null = null;
-  for (let i = 0; i < 20; i++) {
-    const page = reviewReceipts(ctx.db, { taskId }, { before, limit: 200 });
-    const hit = page.receipts.find((r) => r.event_id === receiptId);
-    if (hit) return hit;
-    if (page.nextBefore === null) return null;
-    before = page.nextBefore;
-  }
-  return null;
-}
 
 function withChecks(ctx: Ctx, taskName: string, receipt: ReviewReceipt) {
   const actions = receipt.actions.map((action) => ({
