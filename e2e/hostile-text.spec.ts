@@ -83,5 +83,17 @@ test('bidi control characters in database text are shown as marks, not obeyed', 
   for (const c of controls) expect(text).not.toContain(c);
   await card.getByRole('link').click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('bidi⟨U+202E⟩evil⟨U+2066⟩loop');
-  expect(await page.locator('main').innerText()).not.toMatch(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+  // Every panel has loaded (the audit text is the last), then no text node anywhere in main holds a control.
+  await expect(page.getByLabel('Audit text')).toBeVisible();
+  const obeyed = await page.locator('main').evaluate((main) => {
+    const found: string[] = [];
+    const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode())
+      if (/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(node.textContent ?? ''))
+        found.push(
+          `${node.parentElement?.className || node.parentElement?.tagName}: ${JSON.stringify(node.textContent)}`,
+        );
+    return found;
+  });
+  expect(obeyed).toEqual([]);
 });

@@ -44,7 +44,7 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
     <section className="panel" aria-labelledby="automation-heading">
       <h2 id="automation-heading">Automation</h2>
       {finished ? <p className="muted">The task is finished; autopilot takes no further commands.</p> : null}
-      {status.isError ? <p role="alert">{status.error.message}</p> : null}
+      {status.isError ? <p role="alert">{visibleText(status.error.message)}</p> : null}
       {plan ? (
         <>
           <p>
@@ -118,7 +118,7 @@ export function Automation({ taskId, readOnly, finished }: { taskId: string; rea
           ) : null}
           <p role="status" className="status-line">
             {error ? (
-              <span className="error-text">{error.message}</span>
+              <span className="error-text">{visibleText(error.message)}</span>
             ) : start.isSuccess ? (
               'Autopilot started'
             ) : stop.isSuccess ? (

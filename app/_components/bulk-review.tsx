@@ -9,6 +9,7 @@ import type { Role } from '../../lib/sessions/roles';
 import { trpc } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
 import { useDisplayName } from './display-name';
+import { visibleText } from './visible-text';
 
 interface FilterInput {
   taskId: string | null;
@@ -80,7 +81,7 @@ export function BulkReview({ filter, readOnly }: { filter: FilterInput; readOnly
                 preview.data?.truncated ? ' (the first ones only)' : ''
               }; ${accepted.length} can be recorded as ${status}, ${rows.length - accepted.length} would be refused.`}
       </p>
-      {apply.error ? <p role="alert">{apply.error.message}</p> : null}
+      {apply.error ? <p role="alert">{visibleText(apply.error.message)}</p> : null}
       {apply.data ? (
         <div aria-label="Bulk result">
           <p>

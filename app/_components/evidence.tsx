@@ -6,40 +6,69 @@
 import { useEffect, useRef, useState } from 'react';
 import { trpc, type Outputs } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
+import { TimeAgo } from './time-ago';
+import { visibleText } from './visible-text';
 
 type Checklist = Outputs['evidence']['checklist'];
 type Loops = Outputs['evidence']['loops'];
 /** Evidence panels are re-read at most once per this many ms however fast commits come. */
 const REFRESH_MS = 500;
+/**
+ * The audit and replay texts cover the task's whole log, so every telemetry row changes them: under a stream
+ * they are re-read at most this often (each read walks the log; at 500 ms a tab cost the server more than the
+ * stream itself).
+ */
+const TEXT_REFRESH_MS = 5_000;
 
-function useLiveEvidence(taskId: string) {
-  const utils = trpc.useUtils();
-  const last = useRef<{ at: number; timer: ReturnType<typeof setTimeout> | null }>({ at: -Infinity, timer: null });
+/** Runs `run` at once if it last ran `everyMs` ago, else once when that time is up; calls in between fold. */
+function useThrottled(everyMs: number, run: () => void): () => void {
+  const state = useRef<{ at: number; timer: ReturnType<typeof setTimeout> | null }>({ at: -Infinity, timer: null });
+  const latest = useRef(run);
   useEffect(() => {
-    const s = last.current;
+    latest.current = run;
+  });
+  useEffect(() => {
+    const s = state.current;
     return () => {
       if (s.timer) clearTimeout(s.timer);
     };
   }, []);
-  function refreshSoon() {
-    const s = last.current;
+  return () => {
+    const s = state.current;
     if (s.timer) return;
-    const run = () => {
+    const go = () => {
       s.timer = null;
       s.at = performance.now();
-      // Only the queries on screen are fetched again; the others are marked stale.
-      void reread(utils.evidence.checklist, { taskId });
-      void reread(utils.evidence.decisions, { taskId });
-      void reread(utils.evidence.loops, { taskId });
-      void reread(utils.evidence.audit, { taskId });
-      void reread(utils.evidence.replay); // every format and role shown so far
+      latest.current();
     };
-    const wait = s.at + REFRESH_MS - performance.now();
-    if (wait <= 0) run();
-    else s.timer = setTimeout(run, wait);
-  }
+    const wait = s.at + everyMs - performance.now();
+    if (wait <= 0) go();
+    else s.timer = setTimeout(go, wait);
+  };
+}
+
+function useLiveEvidence(taskId: string) {
+  const utils = trpc.useUtils();
+  // Only the queries on screen are fetched again; the others are marked stale.
+  const refreshPanels = useThrottled(REFRESH_MS, () => {
+    void reread(utils.evidence.checklist, { taskId });
+    void reread(utils.evidence.decisions, { taskId });
+    void reread(utils.evidence.loops, { taskId });
+  });
+  const refreshTexts = useThrottled(TEXT_REFRESH_MS, () => {
+    void reread(utils.evidence.audit, { taskId });
+    void reread(utils.evidence.replay); // every format and role shown so far
+  });
   // The first value too: the panels may have been read before the subscription started.
-  trpc.evidence.version.useSubscription({ taskId }, { onData: refreshSoon });
+  trpc.evidence.version.useSubscription(
+    { taskId },
+    {
+      onData: () => {
+        refreshPanels();
+        refreshTexts();
+      },
+    },
+  );
 }
 
 export function EvidencePanels({ taskId }: { taskId: string }) {
@@ -105,7 +134,7 @@ function CriteriaChecklist({ taskId }: { taskId: string }) {
   return (
     <section className="panel" aria-labelledby="criteria-heading">
       <h3 id="criteria-heading">Acceptance criteria</h3>
-      {checklist.isError ? <p role="alert">{checklist.error.message}</p> : null}
+      {checklist.isError ? <p role="alert">{visibleText(checklist.error.message)}</p> : null}
       {data ? (
         <>
           <p className="muted tabular">
@@ -122,12 +151,12 @@ function CriteriaChecklist({ taskId }: { taskId: string }) {
                   <div className="row">
                     <span className={`badge ${STATUS_TONE[c.status] ?? ''}`}>{c.status}</span>
                     <span className="evidence-criterion">
-                      #{c.id} {c.criterion}
+                      #{c.id} {visibleText(c.criterion)}
                     </span>
                     {c.blocks_finish ? <span className={`badge evidence-bad`}>blocks finish</span> : null}
                   </div>
                   <div className="muted">
-                    source <code>{c.source}</code>, updated <span className="tabular">{c.updated_at}</span>
+                    source <code>{c.source}</code>, updated <TimeAgo stamp={c.updated_at} />
                   </div>
                   {c.proof ? <div>Proof: {c.proof}</div> : null}
                   {c.rationale ? <div>Rationale: {c.rationale}</div> : null}
@@ -152,14 +181,14 @@ function Decisions({ taskId }: { taskId: string }) {
   return (
     <section className="panel" aria-labelledby="decisions-heading">
       <h3 id="decisions-heading">Manager decisions</h3>
-      {q.isError ? <p role="alert">{q.error.message}</p> : null}
+      {q.isError ? <p role="alert">{visibleText(q.error.message)}</p> : null}
       {q.data && q.data.decisions.length === 0 ? <p className="muted">No decisions recorded.</p> : null}
       {q.data && q.data.decisions.length > 0 ? (
         <ol className="evidence-plain" aria-label="Manager decisions">
           {q.data.decisions.map((d) => (
             <li key={d.id}>
-              <span className="tabular">{d.created_at}</span> <span className="badge">{d.decision}</span> #{d.id}:{' '}
-              {d.reason}
+              <TimeAgo stamp={d.created_at} /> <span className="badge">{d.decision}</span> #{d.id}:{' '}
+              {visibleText(d.reason)}
               {d.manager_cycle_id !== null ? <span className="muted"> (cycle {d.manager_cycle_id})</span> : null}
             </li>
           ))}
@@ -171,11 +200,11 @@ function Decisions({ taskId }: { taskId: string }) {
         <ol className="evidence-plain" aria-label="Worker handoffs">
           {q.data.handoffs.map((h) => (
             <li key={h.id}>
-              <span className="tabular">{h.created_at}</span> #{h.id}: {h.summary}
+              <TimeAgo stamp={h.created_at} /> #{h.id}: {visibleText(h.summary)}
               {h.next_steps.length > 0 ? (
                 <ul>
                   {h.next_steps.map((step, i) => (
-                    <li key={i}>{step}</li>
+                    <li key={i}>{visibleText(step)}</li>
                   ))}
                 </ul>
               ) : null}
@@ -193,7 +222,7 @@ function LoopGate({ loop }: { loop: NonNullable<Loops['loop']> }) {
     <span className={`badge evidence-ok`}>iteration {gate.requested_iteration} may start</span>
   ) : (
     <span className={`badge evidence-bad`}>
-      iteration {gate.requested_iteration} blocked: {gate.reason}
+      iteration {gate.requested_iteration} blocked: {visibleText(gate.reason ?? '')}
       {gate.missing_evidence.length > 0 ? ` (missing ${gate.missing_evidence.join(', ')})` : ''}
     </span>
   );
@@ -206,13 +235,13 @@ function LoopRun({ taskId }: { taskId: string }) {
   return (
     <section className="panel" aria-labelledby="loop-heading">
       <h3 id="loop-heading">Loop run</h3>
-      {q.isError ? <p role="alert">{q.error.message}</p> : null}
+      {q.isError ? <p role="alert">{visibleText(q.error.message)}</p> : null}
       {data ? (
         <p className="muted">
           Active run:{' '}
           {data.active_run ? (
             <>
-              {data.active_run.name} (since <span className="tabular">{data.active_run.started_at}</span>)
+              {visibleText(data.active_run.name)} (since <TimeAgo stamp={data.active_run.started_at} />)
             </>
           ) : (
             'none'
@@ -226,7 +255,7 @@ function LoopRun({ taskId }: { taskId: string }) {
           <dl className="kv" aria-label="Loop policy">
             <dt>Run</dt>
             <dd>
-              {loop.run.name} <span className="muted">({loop.run.status})</span>
+              {visibleText(loop.run.name)} <span className="muted">({loop.run.status})</span>
             </dd>
             <dt>Template</dt>
             <dd>{loop.policy.template ?? '(none)'}</dd>
@@ -241,7 +270,7 @@ function LoopRun({ taskId }: { taskId: string }) {
               <LoopGate loop={loop} />
             </dd>
             <dt>Recommendation</dt>
-            <dd>{loop.status.recommendation}</dd>
+            <dd>{visibleText(loop.status.recommendation)}</dd>
           </dl>
           {loop.evidence.length === 0 ? (
             <p className="muted">No evidence recorded for this run.</p>
@@ -273,16 +302,16 @@ function LoopRun({ taskId }: { taskId: string }) {
                       <td>
                         {e.adversarial ? (
                           <>
-                            <div>failure mode: {e.adversarial.failure_mode}</div>
-                            <div>check: {e.adversarial.check}</div>
-                            <div>result: {e.adversarial.result}</div>
+                            <div>failure mode: {visibleText(e.adversarial.failure_mode)}</div>
+                            <div>check: {visibleText(e.adversarial.check)}</div>
+                            <div>result: {visibleText(e.adversarial.result)}</div>
                           </>
                         ) : (
-                          e.proof
+                          visibleText(e.proof ?? '')
                         )}
                         {e.artifact_path ? (
                           <div className="muted">
-                            artifact <code>{e.artifact_path}</code>
+                            artifact <code>{visibleText(e.artifact_path)}</code>
                           </div>
                         ) : null}
                       </td>
@@ -352,13 +381,13 @@ function AuditViews({ taskId }: { taskId: string }) {
         ) : null}
       </div>
       <div role="tabpanel" id="audit-panel" aria-labelledby={`audit-tab-${tab}`}>
-        {shown.isError ? <p role="alert">{shown.error.message}</p> : null}
+        {shown.isError ? <p role="alert">{visibleText(shown.error.message)}</p> : null}
         {tab === 'replay' && replay.data && replay.data.entryCount >= REPLAY_LIMIT ? (
           <p className="muted">The last {REPLAY_LIMIT} entries; the export bundle holds them all.</p>
         ) : null}
         {shown.data ? (
           <pre className="evidence-text" aria-label={tab === 'audit' ? 'Audit text' : 'Replay text'}>
-            {shown.data.text}
+            {visibleText(shown.data.text)}
           </pre>
         ) : (
           <p className="muted">Loading…</p>

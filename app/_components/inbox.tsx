@@ -14,7 +14,7 @@ export function Inboxes({ taskId }: { taskId: string }) {
   return (
     <section className="panel" aria-labelledby="inbox-heading">
       <h2 id="inbox-heading">Inboxes and commands</h2>
-      {inboxes.isError ? <p role="alert">{inboxes.error.message}</p> : null}
+      {inboxes.isError ? <p role="alert">{visibleText(inboxes.error.message)}</p> : null}
       {(inboxes.data ?? []).map((box) => (
         <div key={box.role}>
           <h3>
@@ -35,7 +35,7 @@ export function Inboxes({ taskId }: { taskId: string }) {
         </div>
       ))}
       <h3>Commands</h3>
-      {commands.isError ? <p role="alert">{commands.error.message}</p> : null}
+      {commands.isError ? <p role="alert">{visibleText(commands.error.message)}</p> : null}
       {commands.data && commands.data.length === 0 ? <p className="muted">No commands queued for this task.</p> : null}
       {commands.data && commands.data.length > 0 ? (
         <div className="table-wrap">

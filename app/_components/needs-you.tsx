@@ -207,7 +207,7 @@ export function NeedsYouView() {
         {status}
       </p>
       {queue.isPending ? <p className="muted">Loading…</p> : null}
-      {queue.isError ? <p role="alert">Could not load the queue: {queue.error.message}</p> : null}
+      {queue.isError ? <p role="alert">Could not load the queue: {visibleText(queue.error.message)}</p> : null}
       {data && items.length === 0 ? <p>Nothing needs you right now.</p> : null}
       {items.length > 0 ? (
         <ul className="needs-you" aria-label="Needs you">

@@ -69,7 +69,7 @@ export function OverviewView() {
   }, [data, name, stateFilter, now]);
 
   if (overview.isPending) return <p className="muted">Loading tasks…</p>;
-  if (overview.isError) return <p role="alert">Could not load the overview: {overview.error.message}</p>;
+  if (overview.isError) return <p role="alert">Could not load the overview: {visibleText(overview.error.message)}</p>;
   if (!data) return null;
   if (data.tasks.length === 0) return <EmptyDatabase dbPath={info.data?.dbPath ?? null} />;
 

@@ -139,7 +139,7 @@ export function ReceiptsView() {
       </p>
       <BulkReview filter={toInput(filter)} readOnly={info.data?.readOnly ?? true} />
       <p className="muted">Times are relative; hover one for its UTC time.</p>
-      {pages.isError ? <p role="alert">{pages.error.message}</p> : null}
+      {pages.isError ? <p role="alert">{visibleText(pages.error.message)}</p> : null}
       {pages.data && receipts.length === 0 && !pages.hasNextPage && !filtered ? <NoReceipts /> : null}
       {pages.data && receipts.length === 0 && !pages.hasNextPage && filtered ? (
         <p className="empty">No receipt matches these filters. Clear a filter to see more.</p>

@@ -7,6 +7,8 @@ import { useState } from 'react';
 import type { Role } from '../../lib/sessions/roles';
 import { trpc } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
+import { TimeAgo } from './time-ago';
+import { visibleText } from './visible-text';
 
 // xterm.js touches the DOM when it loads: only in the browser, and only once a person asks for a terminal.
 const BrowserTerminal = dynamic(() => import('./browser-terminal').then((m) => m.BrowserTerminal), { ssr: false });
@@ -29,7 +31,7 @@ function Pane({ taskId, role }: { taskId: string; role: Role }) {
   return (
     <>
       <pre className="pane" aria-label={`${role} pane`} tabIndex={0}>
-        {frame?.text ?? ''}
+        {visibleText(frame?.text ?? '')}
       </pre>
       <p className="status-line muted">
         {frame === null
@@ -62,8 +64,8 @@ function CodexEvents({ taskId, role }: { taskId: string; role: Role }) {
     <ol className="codex-events" aria-label={`${role} Codex events`}>
       {events.map((e) => (
         <li key={e.id}>
-          <span className="tabular">{e.timestamp}</span> <code>{e.subtype ? `${e.type}/${e.subtype}` : e.type}</code>{' '}
-          <span className="muted">{summaryOf(e.payload)}</span>
+          <TimeAgo stamp={e.timestamp} /> <code>{e.subtype ? `${e.type}/${e.subtype}` : e.type}</code>{' '}
+          <span className="muted">{visibleText(summaryOf(e.payload))}</span>
         </li>
       ))}
     </ol>
@@ -99,7 +101,7 @@ function NudgeForm({ taskId }: { taskId: string }) {
       </button>
       <span role="status" className="status-line">
         {nudge.error ? (
-          <span className="error-text">{nudge.error.message}</span>
+          <span className="error-text">{visibleText(nudge.error.message)}</span>
         ) : nudge.isSuccess ? (
           `Command ${nudge.data.command_id}: ${deliveryWords(delivered)}`
         ) : (
@@ -125,7 +127,7 @@ function InterruptButton({ taskId, role }: { taskId: string; role: Role }) {
       </button>
       <span role="status" className="status-line">
         {interrupt.error ? (
-          <span className="error-text">{interrupt.error.message}</span>
+          <span className="error-text">{visibleText(interrupt.error.message)}</span>
         ) : interrupt.isSuccess ? (
           `Sent ${interrupt.data.key} to ${interrupt.data.target}`
         ) : (
@@ -198,7 +200,7 @@ export function SessionView({
   return (
     <section className="panel" aria-labelledby="sessions-heading">
       <h2 id="sessions-heading">Sessions</h2>
-      {roles.error ? <p role="alert">{roles.error.message}</p> : null}
+      {roles.error ? <p role="alert">{visibleText(roles.error.message)}</p> : null}
       {(roles.data ?? []).map((info) => (
         <RoleSession
           key={info.role}

@@ -39,7 +39,7 @@ export function TaskView({ taskId: ref }: { taskId: string }) {
     select: () => null,
   });
   usePageTitle(row.data ? visibleText(row.data.name) : row.isPending ? null : 'No such task');
-  if (row.isError) return <p role="alert">Could not load this task: {row.error.message}</p>;
+  if (row.isError) return <p role="alert">Could not load this task: {visibleText(row.error.message)}</p>;
   if (row.isPending) return <p className="muted">Loading task…</p>;
   if (!row.data) return <p role="alert">No such task: {visibleText(ref)}</p>;
   return <TaskPage taskId={row.data.id} />;
@@ -79,7 +79,7 @@ function TaskPage({ taskId }: { taskId: string }) {
   const [dispatcher, setDispatcher] = useState<(TimedLease & { dispatcher_id: string }) | null>(null);
   trpc.live.dispatcher.useSubscription({}, { onData: setDispatcher });
 
-  if (row.isError) return <p role="alert">Could not load this task: {row.error.message}</p>;
+  if (row.isError) return <p role="alert">Could not load this task: {visibleText(row.error.message)}</p>;
   const task = row.data;
   if (row.isPending) return <p className="muted">Loading task…</p>;
   if (!task) return <p role="alert">No such task: {taskId}</p>;

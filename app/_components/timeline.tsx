@@ -264,7 +264,7 @@ export const Timeline = memo(function Timeline({
         </p>
       </div>
       <FilterForm filters={filters} onFilters={onFilters} />
-      {pages.isError ? <p role="alert">Could not load the timeline: {pages.error.message}</p> : null}
+      {pages.isError ? <p role="alert">Could not load the timeline: {visibleText(pages.error.message)}</p> : null}
       <div
         ref={scrollRef}
         className="timeline-scroll"

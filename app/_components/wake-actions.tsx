@@ -111,7 +111,7 @@ export function WakeActions({
       {readOnly ? null : (
         <p role="status" className="status-line">
           {dispatch.error ? (
-            <span className="error-text">{dispatch.error.message}</span>
+            <span className="error-text">{visibleText(dispatch.error.message)}</span>
           ) : dispatch.isSuccess ? (
             `Receipt ${dispatch.data.receipt.event_id} written`
           ) : (
@@ -120,7 +120,7 @@ export function WakeActions({
         </p>
       )}
       {!readOnly ? <DisplayNameField /> : null}
-      {latest.isError ? <p role="alert">{latest.error.message}</p> : null}
+      {latest.isError ? <p role="alert">{visibleText(latest.error.message)}</p> : null}
       {latest.data && !receipt ? <NoReceipts /> : null}
       {receipt && newestId && newestId !== receipt.event_id ? (
         <p className="notice" role="status">
@@ -309,7 +309,7 @@ function ActionCard({
           </ul>
           <p role="status" className="status-line">
             {record.error ? (
-              <span className="error-text">{record.error.message}</span>
+              <span className="error-text">{visibleText(record.error.message)}</span>
             ) : record.isSuccess ? (
               `Recorded ${record.data.delivery.status} for ${record.data.delivery.role}`
             ) : (
