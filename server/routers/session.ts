@@ -69,7 +69,9 @@ export const sessionRouter = router({
     input,
     signal,
   }) {
-    const wakes = commitWakes(ctx.feed, signal); // listen first: an ingest during the first read is kept
+    // Listen first: an ingest during the first read is kept. Read at most every SLOW_CHECK_MS: each read is one
+    // query per open view and role, and a task streaming telemetry would otherwise pay it on every commit.
+    const wakes = commitWakes(ctx.feed, signal, { minIntervalMs: SLOW_CHECK_MS });
     try {
       const session = roleSession(ctx.db, input.taskId, input.role);
       if (!session) return;
