@@ -14,5 +14,11 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   legalComments: 'none',
+  // Smaller source reads and hashes faster on every call (~6 ms of ~30); names are kept for error classes
+  // and stack traces, and the source map maps back. ASCII only (non-ASCII escaped), so bin/conveyor can read
+  // the file as latin1: a one-byte string with no UTF-8 decoding.
+  minify: true,
+  keepNames: true,
+  charset: 'ascii',
   logLevel: 'error',
 });

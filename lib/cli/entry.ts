@@ -1,5 +1,5 @@
 // Process entry of bin/conveyor, bundled to dist/conveyor.cjs (CommonJS: no ESM loader on the start path).
-import { existsSync } from 'node:fs';
+import { existsSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { useNativeBinding } from '../store/open.js';
 import { main } from './main.js';
@@ -18,9 +18,30 @@ function stopSignal(): AbortSignal {
   }
   return controller.signal;
 }
+/**
+ * Writes straight to the file descriptor: process.stdout and process.stderr load Node's whole stream stack
+ * on first use (~5 ms of a call that is ~25 ms of its own). An fd the parent made non-blocking can refuse a
+ * write it cannot take at once (EAGAIN); then the rest goes through the stream, which waits for it.
+ */
+function writerTo(fd: 1 | 2, stream: () => NodeJS.WriteStream): (text: string) => void {
+  let viaStream = false;
+  return (text) => {
+    if (viaStream) return void stream().write(text);
+    const bytes = Buffer.from(text);
+    let done = 0;
+    try {
+      while (done < bytes.length) done += writeSync(fd, bytes, done);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      viaStream = true;
+      stream().write(bytes.subarray(done));
+    }
+  };
+}
+
 void main(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: writerTo(1, () => process.stdout),
+  stderr: writerTo(2, () => process.stderr),
   env: process.env,
   cwd: process.cwd(),
   signal: stopSignal,
