@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BEHIND_MS, FrameGate } from './frame-gate';
+import { FrameGate } from './frame-gate';
 
 // The browser's frame clock, driven by hand: frame() runs the animation-frame callbacks of one frame.
 let callbacks: Array<() => void> = [];
@@ -72,10 +72,10 @@ describe('FrameGate', () => {
   });
 });
 
-describe("FrameGate 'when-behind'", () => {
-  it('while the page keeps up, writes every request after a zero timeout, joining only what queued meanwhile', () => {
+describe('FrameGate without the frame hold', () => {
+  it('writes every request after a zero timeout, joining only what queued meanwhile', () => {
     const write = vi.fn();
-    const gate = new FrameGate(write, 'when-behind', () => 0); // every zero timeout runs on time
+    const gate = new FrameGate(write, false);
     gate.request();
     gate.request();
     vi.advanceTimersByTime(0);
@@ -83,28 +83,6 @@ describe("FrameGate 'when-behind'", () => {
     gate.request(); // same frame: no wait for the next one
     vi.advanceTimersByTime(0);
     expect(write).toHaveBeenCalledTimes(2);
-  });
-
-  it('once a zero timeout runs late, later requests of a frame wait for the next frame; on time again, they do not', () => {
-    let clock = 0;
-    const write = vi.fn();
-    const gate = new FrameGate(write, 'when-behind', () => clock);
-    gate.request();
-    clock += BEHIND_MS + 1; // the thread was busy: the timeout ran late
-    vi.advanceTimersByTime(0);
-    expect(write).toHaveBeenCalledTimes(1);
-    gate.request();
-    gate.request();
-    vi.advanceTimersByTime(100);
-    expect(write).toHaveBeenCalledTimes(1); // held for the frame, one write for both
-    frame();
-    expect(write).toHaveBeenCalledTimes(2);
-    frame(); // a quiet frame
-    gate.request(); // first of its frame: a zero timeout, and this one runs on time
-    vi.advanceTimersByTime(0);
-    expect(write).toHaveBeenCalledTimes(3);
-    gate.request(); // keeping up again: no hold
-    vi.advanceTimersByTime(0);
-    expect(write).toHaveBeenCalledTimes(4);
+    expect(callbacks).toHaveLength(0);
   });
 });

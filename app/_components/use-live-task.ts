@@ -121,8 +121,8 @@ export function useLiveTask(taskId: string, from: number | null, filters: Timeli
   }
 
   // Applied with the latest render's closure, so `filters` is the one on screen when the batch lands. Each
-  // batch is written after a zero timeout while the page keeps up (waiting for the frame was most of the
-  // page's latency); once it falls behind (many tabs on few cores), at most once per frame, so it catches up.
+  // batch is written after a zero timeout, not held for the next frame: a batch costs one row inserted in
+  // the DOM (the rows shown are memoized), and waiting for the frame was most of the page's latency.
   const push = useFrameBatches((batch: TimelineEvent[]) => {
     addToTimeline(utils, taskId, ALL, batch);
     window.__conveyorStored?.(batch);
@@ -152,7 +152,7 @@ export function useLiveTask(taskId: string, from: number | null, filters: Timeli
       });
     }
     for (const panel of panels) refreshSoon(panel);
-  }, 'when-behind');
+  }, false);
 
   trpc.live.telemetryBatches.useSubscription(from === null ? skipToken : { taskId, lastEventId: from }, {
     // Panels were read before the feed (re)started: read them once more so no commit falls between the two.
