@@ -8,9 +8,6 @@ import { statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Db } from '../../lib/store/open.js';
 
-/** When a file event found no commit yet, it is looked at again after these waits (ms), one after another. */
-const RECHECK_DELAYS_MS = [1, 2, 4, 8];
-
 /** Past this size the -wal file is checkpointed (readers kept open by the server can starve checkpoints). */
 const WAL_CHECKPOINT_BYTES = 64 * 1024 * 1024;
 
@@ -69,8 +66,6 @@ export class CommitFeed extends EventEmitter {
     this.stopWatching();
     if (this.poll) clearInterval(this.poll);
     if (this.pending) clearImmediate(this.pending);
-    if (this.recheck) clearTimeout(this.recheck);
-    this.recheck = null;
     this.poll = null;
     this.pending = null;
     this.removeAllListeners();
@@ -86,25 +81,8 @@ export class CommitFeed extends EventEmitter {
     // A commit writes the -wal file several times in one go: the events of one turn make one check.
     this.pending = setImmediate(() => {
       this.pending = null;
-      if (!this.check()) this.recheckSoon(0);
+      this.check();
     });
-  }
-
-  /**
-   * A file event can come while its commit is still being written: the WAL frames are in the file but the
-   * writer has not yet published them in the -shm index, which raises no file event of its own. Then
-   * data_version has not moved yet, and without another look the commit would wait for the next commit's
-   * events or the fallback poll. So a file event that found nothing is looked at again a few times, soon.
-   */
-  private recheck: NodeJS.Timeout | null = null;
-
-  private recheckSoon(attempt: number): void {
-    if (this.recheck || attempt >= RECHECK_DELAYS_MS.length) return;
-    this.recheck = setTimeout(() => {
-      this.recheck = null;
-      if (!this.check()) this.recheckSoon(attempt + 1);
-    }, RECHECK_DELAYS_MS[attempt]);
-    this.recheck.unref();
   }
 
   /** Asked on every file event: prepared once, not on each ask as db.pragma() does. */
@@ -115,20 +93,18 @@ export class CommitFeed extends EventEmitter {
     return this.versionQuery.get() as number;
   }
 
-  /** True when a commit was found (and announced). */
-  private check(): boolean {
+  private check(): void {
     let version: number;
     try {
       version = this.dataVersion();
     } catch {
-      return true; // the connection is closing: nothing to look at again
+      return; // the connection is closing
     }
-    if (version === this.lastVersion) return false;
+    if (version === this.lastVersion) return;
     this.lastVersion = version;
     this.commits++;
     this.checkpointIfLarge();
     this.emit('committed');
-    return true;
   }
 
   private checkpointIfLarge(): void {
