@@ -122,3 +122,20 @@ export async function startDeck(options: DeckOptions = {}): Promise<Deck> {
   await deck.start();
   return deck;
 }
+
+/**
+ * A no-tmux pair made by the real CLI an hour ago, so both leases start stale: sessions <name>-worker and
+ * <name>-manager, and a Codex app thread thr-<name>-<role> for each role in `threads`. Resolves with the task id.
+ */
+export async function createStalePair(
+  deck: Deck,
+  name: string,
+  threads: ReadonlyArray<'manager' | 'worker'> = ['worker', 'manager'],
+): Promise<string> {
+  const hourAgo = new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const args = ['create-disposable-binding', name, '--worker', `${name}-worker`, '--manager', `${name}-manager`];
+  args.push('--goal', `Goal of ${name}`, '--cwd', deck.dir, '--json');
+  for (const role of threads) args.push(`--${role}-codex-app-thread-id`, `thr-${name}-${role}`);
+  const out = await deck.cli(args, { now: hourAgo });
+  return (out.json as { task: { id: string } }).task.id;
+}

@@ -1,20 +1,16 @@
 // The needs-you queue driven by the keyboard, its browser notification, bulk review on the receipts page and
 // the cadence flags, each against a real server and the real CLI writing from another process.
 import { expect, test, type Page } from '@playwright/test';
-import { startDeck, type Deck } from './deck';
+import { createStalePair, type Deck, startDeck } from './deck';
 
 let deck: Deck;
 const taskIds = new Map<string, string>();
 
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-/** A no-tmux pair made an hour ago (both leases stale); `threads` names the roles given an app thread. */
+/** A stale pair (createStalePair), its id kept by name for the tests below. */
 async function createPair(name: string, threads: Array<'manager' | 'worker'>): Promise<string> {
-  const args = ['create-disposable-binding', name, '--worker', `${name}-w`, '--manager', `${name}-m`];
-  args.push('--goal', `Goal of ${name}`, '--cwd', deck.dir, '--json');
-  for (const role of threads) args.push(`--${role}-codex-app-thread-id`, `thr-${name}-${role}`);
-  const out = await deck.cli(args, { now: ago(3_600_000) });
-  const id = (out.json as { task: { id: string } }).task.id;
+  const id = await createStalePair(deck, name, threads);
   taskIds.set(name, id);
   return id;
 }

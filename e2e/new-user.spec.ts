@@ -2,7 +2,7 @@
 import { copyFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { SCENARIO_DB, startDeck, type Deck } from './deck';
+import { createStalePair, type Deck, SCENARIO_DB, startDeck } from './deck';
 
 const SCRATCH = 'task-2122d21e-dc1b-4781-875b-2a2f65a1ee05';
 const NAME_KEY = 'conveyor-deck.display-name';
@@ -10,32 +10,6 @@ const NAME_KEY = 'conveyor-deck.display-name';
 let deck: Deck;
 const env: Record<string, string | undefined> = {};
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
-
-/** A no-tmux pair with app threads, made an hour ago: both leases stale, so a dispatch makes ready_to_send. */
-async function createPair(name: string): Promise<string> {
-  const past = new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const out = await deck.cli(
-    [
-      'create-disposable-binding',
-      name,
-      '--worker',
-      `${name}-worker`,
-      '--manager',
-      `${name}-manager`,
-      '--goal',
-      `Goal of ${name}`,
-      '--cwd',
-      deck.dir,
-      '--worker-codex-app-thread-id',
-      `thr-${name}-worker`,
-      '--manager-codex-app-thread-id',
-      `thr-${name}-manager`,
-      '--json',
-    ],
-    { now: past },
-  );
-  return (out.json as { task: { id: string } }).task.id;
-}
 
 async function deliveries(task: string): Promise<string[]> {
   const out = await deck.cli(['telemetry', '--task', task, '--event-type', 'app_wakeup_delivery_recorded', '--json']);
@@ -63,7 +37,7 @@ test('2, 10: copy works without navigator.clipboard (plain http to another machi
   page,
   context,
 }) => {
-  const id = await createPair('copy-loop');
+  const id = await createStalePair(deck, 'copy-loop');
   await dispatch('copy-loop');
   await page.addInitScript(() => {
     // What a non-secure origin has: no Clipboard API at all.
@@ -98,7 +72,7 @@ test('2, 10: copy works without navigator.clipboard (plain http to another machi
 test('3: keyboard only: reach the task that needs me, copy the prompt, record sent, in a few presses', async ({
   page,
 }) => {
-  const id = await createPair('kbd-loop');
+  const id = await createStalePair(deck, 'kbd-loop');
   const receipt = await dispatch('kbd-loop');
   await named(page);
   await page.goto(deck.origin);
@@ -165,7 +139,7 @@ test('3: the timeline is one tab stop: arrows move between rows, Tab leaves with
 test('4: the receipt being acted on stays when a newer one arrives; older outstanding actions stay listed', async ({
   page,
 }) => {
-  const id = await createPair('pin-loop');
+  const id = await createStalePair(deck, 'pin-loop');
   const first = await dispatch('pin-loop');
   await named(page);
   await page.goto(`${deck.origin}/tasks/${id}`);
@@ -189,7 +163,7 @@ test('4: the receipt being acted on stays when a newer one arrives; older outsta
 test('5: a double click on "Record sent" records one delivery; the CLI still repeats as 0.1.12 does', async ({
   page,
 }) => {
-  const id = await createPair('double-loop');
+  const id = await createStalePair(deck, 'double-loop');
   const receipt = await dispatch('double-loop');
   await named(page);
   await page.goto(`${deck.origin}/tasks/${id}`);

@@ -1,37 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { startDeck, type Deck } from './deck';
+import { createStalePair, type Deck, startDeck } from './deck';
 
 let deck: Deck;
 const taskIds = new Map<string, string>();
 
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
-
-/** A no-tmux pair made with the real CLI an hour ago, so both leases start stale. */
-async function createPair(name: string, threads: boolean): Promise<string> {
-  const past = new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const args = [
-    'create-disposable-binding',
-    name,
-    '--worker',
-    `${name}-worker`,
-    '--manager',
-    `${name}-manager`,
-    '--goal',
-    `Goal of ${name}`,
-    '--cwd',
-    deck.dir,
-    '--json',
-  ];
-  if (threads)
-    args.push(
-      '--worker-codex-app-thread-id',
-      `thr-${name}-worker`,
-      '--manager-codex-app-thread-id',
-      `thr-${name}-manager`,
-    );
-  const out = await deck.cli(args, { now: past });
-  return (out.json as { task: { id: string } }).task.id;
-}
 
 async function deliveriesInDb(task: string): Promise<string[]> {
   const out = await deck.cli(['telemetry', '--task', task, '--event-type', 'app_wakeup_delivery_recorded', '--json']);
@@ -43,8 +16,8 @@ async function deliveriesInDb(task: string): Promise<string[]> {
 
 test.beforeAll(async () => {
   deck = await startDeck({ seed: 'scenario' });
-  taskIds.set('ready', await createPair('ready-loop', true));
-  taskIds.set('blocked', await createPair('blocked-loop', false));
+  taskIds.set('ready', await createStalePair(deck, 'ready-loop'));
+  taskIds.set('blocked', await createStalePair(deck, 'blocked-loop', []));
   await deck.cli(['app-heartbeat', 'ready-loop', '--role', 'manager', '--json']); // manager healthy, worker stale
 });
 test.afterAll(async () => {

@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
-import { startDeck, type Deck } from './deck';
+import { createStalePair, startDeck, type Deck } from './deck';
 
 interface Alert {
   path: string;
@@ -41,11 +41,7 @@ test.afterAll(async () => {
 test('a wake-up made ready by the CLI shows in the queue and reaches the webhook once, retried after a 503', async ({
   page,
 }) => {
-  const hourAgo = new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  await deck.cli(
-    ['create-disposable-binding', 'hooked-loop', '--cwd', deck.dir, '--worker-codex-app-thread-id', 'thr-hooked-w'],
-    { now: hourAgo },
-  );
+  await createStalePair(deck, 'hooked-loop', ['worker']);
   await page.goto(`${deck.origin}/queue`);
   await expect(page.getByRole('heading', { level: 1, name: 'Needs you' })).toBeVisible();
 
