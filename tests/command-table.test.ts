@@ -1,12 +1,23 @@
 // The command table (lib/cli/registry.ts) against the files and the binary: all 89 commands of 0.1.12, each
 // once; every implemented command lives in lib/cli/commands/<family>/<name>.ts and answers --help.
-import { existsSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CommandDef } from '../lib/cli/command.js';
 import { main } from '../lib/cli/main.js';
 import { COMMAND_TABLE, commandEntry, implementedCommands, notImplementedCommands } from '../lib/cli/registry.js';
-import { runCli } from '../lib/testing.js';
+import { CONVEYOR_BIN, runCli } from '../lib/testing.js';
 
 const COMMANDS_DIR = join(__dirname, '..', 'lib', 'cli', 'commands');
 
@@ -216,4 +227,57 @@ describe('bin/conveyor <command> --help', () => {
       expect(result?.stdout, entry.name).toMatch(usageLine(entry.name));
     }
   }, 120_000);
+});
+
+describe('the per-command bundles bin/conveyor runs', () => {
+  const DIST = join(__dirname, '..', 'dist');
+
+  // Each one answers --help through bin/conveyor above; here: each is there, and holds far less than the whole.
+  it('builds one for every implemented command, well under half the bundle of every command', () => {
+    const whole = readFileSync(join(DIST, 'conveyor.cjs'), 'latin1').length;
+    for (const entry of implementedCommands()) {
+      const file = join(DIST, 'cli', `${entry.name}.cjs`);
+      expect(existsSync(file), file).toBe(true);
+      expect(readFileSync(file, 'latin1').length, entry.name).toBeLessThan(whole / 2);
+    }
+  });
+
+  it('routes a call to its command bundle, top-level help to help.cjs, and anything else to the whole bundle', () => {
+    const root = mkdtempSync(join(tmpdir(), 'conveyor-routing-'));
+    try {
+      mkdirSync(join(root, 'bin'));
+      mkdirSync(join(root, 'dist', 'cli'), { recursive: true });
+      copyFileSync(CONVEYOR_BIN, join(root, 'bin', 'conveyor'));
+      // Stand-in bundles that say which one ran and exit with the code they are given.
+      const stub = (label: string) =>
+        `process.stdout.write(${JSON.stringify(label)} + ':' + process.argv.slice(2).join(' '));` +
+        'process.exitCode = Number(process.env.STUB_EXIT ?? 0);';
+      writeFileSync(join(root, 'dist', 'conveyor.cjs'), stub('whole'));
+      writeFileSync(join(root, 'dist', 'cli', 'tasks.cjs'), stub('tasks'));
+      writeFileSync(join(root, 'dist', 'cli', 'help.cjs'), stub('help'));
+      const run = (args: string[], exit = 0) =>
+        spawnSync(process.execPath, [join(root, 'bin', 'conveyor'), ...args], {
+          encoding: 'utf8',
+          env: { ...process.env, STUB_EXIT: String(exit) },
+        }).stdout;
+      // The code cache is written by a call that ran its command and succeeded, not by --help or a failure.
+      const cache = join(root, 'dist', 'cli', 'tasks.cjs.cache');
+      run(['tasks', '--help']);
+      expect(existsSync(cache)).toBe(false);
+      run(['tasks'], 1);
+      expect(existsSync(cache)).toBe(false);
+      run(['tasks']);
+      expect(existsSync(cache)).toBe(true);
+
+      expect(run(['tasks', '--json'])).toBe('tasks:tasks --json');
+      expect(run(['--ts-runtime', 'tasks'])).toBe('tasks:--ts-runtime tasks');
+      expect(run([])).toBe('help:');
+      expect(run(['--help'])).toBe('help:--help');
+      expect(run(['bind', 'x'])).toBe('whole:bind x'); // no file of its own: the whole bundle answers
+      expect(run(['--path', 'x', 'tasks'])).toBe('whole:--path x tasks');
+      expect(run(['../conveyor'])).toBe('whole:../conveyor');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,11 +1,15 @@
-// Process entry of bin/conveyor, bundled to dist/conveyor.cjs (CommonJS: no ESM loader on the start path).
+// Process entry of bin/conveyor, bundled to dist/conveyor.cjs and to one dist/cli/<command>.cjs per command
+// (CommonJS: no ESM loader on the start path).
 import { existsSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { useNativeBinding } from '../store/open.js';
 import { main } from './main.js';
 
-// The bundle sits in dist/; SQLite's addon where npm built it, when it is there.
-const addon = join(__dirname, '..', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+/** Folders between the bundle and the package root, set by scripts/build-cli.mjs: dist/ or dist/cli/. */
+declare const CONVEYOR_BUNDLE_DEPTH: 1 | 2;
+// SQLite's addon where npm built it, when it is there.
+const root = CONVEYOR_BUNDLE_DEPTH === 2 ? join(__dirname, '..', '..') : join(__dirname, '..');
+const addon = join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
 if (existsSync(addon)) useNativeBinding(addon);
 
 let controller: AbortController | undefined;

@@ -3,7 +3,7 @@
 // prompt. Database writes are short transactions between tmux calls, never around them.
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomUuid } from '../store/ids.js';
 import { isoMillis, isoSeconds } from '../clock.js';
 import { LifecycleError, NotFoundError, TmuxError, UsageError } from '../errors.js';
 import { findSession, type SessionRow } from '../sessions/sessions.js';
@@ -94,7 +94,7 @@ export function createLegacyWorker(
       `worker ${input.name} is recorded with tmux session ${existing.tmux_session}, not ${session}`,
     );
   const at = isoSeconds(now());
-  const token = `workerctl-${randomUUID()}`;
+  const token = `workerctl-${randomUuid()}`;
   const stateDir = files.dir(input.name);
   const config: Record<string, unknown> = {
     created_at: at,

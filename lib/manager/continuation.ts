@@ -2,7 +2,7 @@
 // the same correlation id without having read the worker's proposal first, and a reviewer subagent (never the
 // manager's own session) compares the two. A review that diverges or stops on a failed reviewer is routed to
 // the operator unless the config says auto-proceed.
-import { randomUUID } from 'node:crypto';
+import { randomUuid } from '../store/ids.js';
 import { isoMillis, isoSeconds } from '../clock.js';
 import { ConflictError, UsageError } from '../errors.js';
 import { appendEvent } from '../store/events.js';
@@ -126,7 +126,7 @@ export function submitContinuation(db: Db, task: Pick<TaskRow, 'id'>, input: New
           );
         }
       }
-      correlationId ??= `continuation-${randomUUID()}`;
+      correlationId ??= `continuation-${randomUuid()}`;
       const previous = db
         .prepare<[string, string], { r: number | null }>(
           'select max(revision) as r from task_continuations where task_id = ? and proposer = ?',

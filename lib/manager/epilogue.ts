@@ -11,7 +11,7 @@ import { appendEvent } from '../store/events.js';
 import { parseJsonObject, stableJson } from '../store/json.js';
 import type { Db } from '../store/open.js';
 import type { TaskRow } from '../tasks/tasks.js';
-import { randomUUID } from 'node:crypto';
+import { randomUuid } from '../store/ids.js';
 import { getManagerConfig } from './config.js';
 import { latestHandoff } from './handoff.js';
 
@@ -226,7 +226,7 @@ export function runEpilogueStep(
   else if (step === 'subagent-review') outcome = subagentReview(db, task.id);
   else outcome = recordHandoffStep(db, task.id);
   const at = isoSeconds(now);
-  const correlationId = options.correlationId ?? `epilogue-${randomUUID()}`;
+  const correlationId = options.correlationId ?? `epilogue-${randomUuid()}`;
   return db
     .transaction((): EpilogueRun => {
       const id = Number(
