@@ -1,4 +1,6 @@
 import { expect, test } from '@playwright/test';
+import { openDatabase } from '../lib/store/open';
+import { appendTelemetry } from '../lib/telemetry/telemetry';
 import { startDeck, type Deck } from './deck';
 
 let deck: Deck;
@@ -46,4 +48,103 @@ test('the connection is cut (server restart), events are written meanwhile, the 
   // and no row twice: every seq in the list is distinct
   const texts = await page.getByRole('list', { name: 'Timeline' }).getByRole('listitem').allInnerTexts();
   expect(new Set(texts).size).toBe(texts.length);
+});
+
+/**
+ * Counts, per commit of React, the renders of the task view (the component that owns the task's row query)
+ * and of the timeline list, through the devtools hook React calls on every commit: a function component
+ * that rendered has a new hook list (memoizedState); one that bailed out keeps the old one.
+ */
+function countRenders() {
+  const seen = { view: new Set<unknown>(), list: new Set<unknown>() };
+  type Fiber = {
+    tag: number;
+    memoizedProps: Record<string, unknown> | null;
+    memoizedState: unknown;
+    child: Fiber | null;
+    sibling: Fiber | null;
+    return: Fiber | null;
+  };
+  const FUNCTION_TAGS = new Set([0, 15]); // function component, memo of a function component
+  const findHost = (root: Fiber, match: (props: Record<string, unknown>) => boolean): Fiber | null => {
+    const stack: Fiber[] = [root];
+    while (stack.length > 0) {
+      const fiber = stack.pop() as Fiber;
+      if (fiber.tag === 5 && fiber.memoizedProps && match(fiber.memoizedProps)) return fiber;
+      if (fiber.sibling) stack.push(fiber.sibling);
+      if (fiber.child) stack.push(fiber.child);
+    }
+    return null;
+  };
+  const owner = (fiber: Fiber | null, skip = 0): Fiber | null => {
+    let at = fiber?.return ?? null;
+    let left = skip;
+    while (at) {
+      if (FUNCTION_TAGS.has(at.tag) && left-- === 0) return at;
+      at = at.return;
+    }
+    return null;
+  };
+  Object.assign(window, {
+    __renders: seen,
+    __REACT_DEVTOOLS_GLOBAL_HOOK__: {
+      renderers: new Map(),
+      supportsFiber: true,
+      isDisabled: false,
+      inject: () => 1,
+      checkDCE: () => {},
+      onScheduleFiberRoot: () => {},
+      onCommitFiberUnmount: () => {},
+      onPostCommitFiberRoot: () => {},
+      onCommitFiberRoot: (_id: number, root: { current: Fiber }) => {
+        // The heading belongs to the task page; the view around it (TaskView) holds the row query.
+        const view = owner(
+          findHost(root.current, (p) => p.id === 'task-heading'),
+          1,
+        );
+        const list = owner(findHost(root.current, (p) => p['aria-labelledby'] === 'timeline-heading'));
+        if (view) seen.view.add(view.memoizedState);
+        if (list) seen.list.add(list.memoizedState);
+      },
+    },
+  });
+}
+
+test('a live row re-renders the timeline, not the view around it', async ({ page }) => {
+  await page.addInitScript(countRenders);
+  await page.goto(`${deck.origin}/tasks/${SCRATCH}`);
+  await expect(page.getByRole('status', { name: 'Live feed' })).toHaveText('Live');
+  const rows = page.getByRole('list', { name: 'Timeline' }).getByRole('listitem');
+  await expect(rows.first()).toBeVisible();
+  const counts = () =>
+    page.evaluate(() => {
+      const r = (window as unknown as { __renders: { view: Set<unknown>; list: Set<unknown> } }).__renders;
+      return { view: r.view.size, list: r.list.size };
+    });
+  const before = await counts();
+  expect(before.view).toBeGreaterThan(0); // the hook sees the view: the count below can go up
+
+  // Rows written one at a time by another process, each waited for on the page: each is its own live batch.
+  const EVENTS = 20;
+  const db = openDatabase(deck.dbPath);
+  const started = Date.now();
+  try {
+    for (let i = 1; i <= EVENTS; i++) {
+      appendTelemetry(db, {
+        taskId: SCRATCH,
+        timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        actor: 'worker',
+        eventType: 'render_probe',
+        summary: `render probe ${i}`,
+      });
+      await expect(rows.filter({ hasText: `render probe ${i}` })).toHaveCount(1);
+    }
+  } finally {
+    db.close();
+  }
+  const seconds = (Date.now() - started) / 1000;
+  const after = await counts();
+  expect(after.list - before.list).toBeGreaterThanOrEqual(EVENTS);
+  // The view re-renders when its row query changes, which live rows re-read at most twice a second.
+  expect(after.view - before.view).toBeLessThanOrEqual(Math.ceil(2 * seconds) + 2);
 });

@@ -32,11 +32,14 @@ const NO_FILTERS: TimelineFilters = { eventType: '', actor: '', search: '' };
 export function TaskView({ taskId: ref }: { taskId: string }) {
   const row = trpc.overview.row.useQuery({ taskId: ref });
   // Addressed by id (every link in the dashboard is), the timeline's first page is asked for beside the row,
-  // in the same request, instead of once the row is in: the page below then finds it in the cache.
+  // in the same request, instead of once the row is in: the page below then finds it in the cache. Nothing of
+  // the result is read, and React Query notifies a result none of whose fields were read on every change:
+  // without an empty notifyOnChangeProps, this whole view re-rendered for every live row.
   trpc.timeline.page.useInfiniteQuery(timelineInput(ref, NO_FILTERS), {
     ...timelinePaging,
     enabled: TASK_ID.test(ref),
     select: () => null,
+    notifyOnChangeProps: [],
   });
   usePageTitle(row.data ? visibleText(row.data.name) : row.isPending ? null : 'No such task');
   if (row.isError) return <p role="alert">Could not load this task: {visibleText(row.error.message)}</p>;
