@@ -3,10 +3,11 @@
 // and the worker's handoffs, the Ralph-loop run with its evidence, the export bundle, and the audit and replay
 // texts. Each panel reads one query of the evidence router; all of them are re-read when a commit changed
 // anything they show (evidence.version: record-decision writes no telemetry, so the task feed would miss it).
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { trpc, type Outputs } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
 import { TimeAgo } from './time-ago';
+import { useThrottled } from './use-throttled';
 import { visibleText } from './visible-text';
 
 type Checklist = Outputs['evidence']['checklist'];
@@ -19,33 +20,6 @@ const REFRESH_MS = 500;
  * stream itself).
  */
 const TEXT_REFRESH_MS = 5_000;
-
-/** Runs `run` at once if it last ran `everyMs` ago, else once when that time is up; calls in between fold. */
-function useThrottled(everyMs: number, run: () => void): () => void {
-  const state = useRef<{ at: number; timer: ReturnType<typeof setTimeout> | null }>({ at: -Infinity, timer: null });
-  const latest = useRef(run);
-  useEffect(() => {
-    latest.current = run;
-  });
-  useEffect(() => {
-    const s = state.current;
-    return () => {
-      if (s.timer) clearTimeout(s.timer);
-    };
-  }, []);
-  return () => {
-    const s = state.current;
-    if (s.timer) return;
-    const go = () => {
-      s.timer = null;
-      s.at = performance.now();
-      latest.current();
-    };
-    const wait = s.at + everyMs - performance.now();
-    if (wait <= 0) go();
-    else s.timer = setTimeout(go, wait);
-  };
-}
 
 function useLiveEvidence(taskId: string) {
   const utils = trpc.useUtils();

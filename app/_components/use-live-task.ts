@@ -5,12 +5,12 @@
 // concerns are re-read at most once per REFRESH_MS, never once per event. Lease stamps come from the
 // heartbeat events themselves, without a read.
 import { skipToken } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
 import { renewedLease } from '../../lib/app-loop/leases';
 import { trpc } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
 import { useFrameBatches } from './frame-gate';
 import { matchesFilters, timelineInput, type TimelineEvent, type TimelineFilters } from './timeline';
+import { useThrottled } from './use-throttled';
 
 /**
  * Live rows kept in the first page; past it the oldest are dropped (they load again on scroll). Every batch
@@ -93,32 +93,12 @@ function refresh(utils: Utils, taskId: string, panel: Panel) {
 /** Follows one task: timeline rows, lease stamps and panels, from `from` (the first page's cursor) on. */
 export function useLiveTask(taskId: string, from: number | null, filters: TimelineFilters) {
   const utils = trpc.useUtils();
-  const state = useRef({
-    lastRefresh: new Map<Panel, number>(),
-    refreshTimers: new Map<Panel, ReturnType<typeof setTimeout>>(),
-  });
-
-  useEffect(() => {
-    const s = state.current;
-    return () => {
-      for (const timer of s.refreshTimers.values()) clearTimeout(timer);
-      s.refreshTimers.clear();
-    };
-  }, []);
-
-  /** Re-read a panel now if it was not read in the last REFRESH_MS, else once when that time is up. */
-  function refreshSoon(panel: Panel) {
-    const s = state.current;
-    if (s.refreshTimers.has(panel)) return;
-    const wait = (s.lastRefresh.get(panel) ?? -Infinity) + REFRESH_MS - performance.now();
-    const run = () => {
-      s.refreshTimers.delete(panel);
-      s.lastRefresh.set(panel, performance.now());
-      refresh(utils, taskId, panel);
-    };
-    if (wait <= 0) run();
-    else s.refreshTimers.set(panel, setTimeout(run, wait));
-  }
+  const refreshers: Record<Panel, () => void> = {
+    row: useThrottled(REFRESH_MS, () => refresh(utils, taskId, 'row')),
+    wake: useThrottled(REFRESH_MS, () => refresh(utils, taskId, 'wake')),
+    automation: useThrottled(REFRESH_MS, () => refresh(utils, taskId, 'automation')),
+    inbox: useThrottled(REFRESH_MS, () => refresh(utils, taskId, 'inbox')),
+  };
 
   // Applied with the latest render's closure, so `filters` is the one on screen when the batch lands. Each
   // batch is written after a zero timeout, not held for the next frame: a batch costs one row inserted in
@@ -151,7 +131,7 @@ export function useLiveTask(taskId: string, from: number | null, filters: Timeli
         return next;
       });
     }
-    for (const panel of panels) refreshSoon(panel);
+    for (const panel of panels) refreshers[panel]();
   }, false);
 
   trpc.live.telemetryBatches.useSubscription(from === null ? skipToken : { taskId, lastEventId: from }, {
