@@ -160,6 +160,35 @@ test('4: the receipt being acted on stays when a newer one arrives; older outsta
   await expect(older).toHaveCount(0);
 });
 
+test('5: while the shown receipt is still loading, its actions are not listed as older ones (a card that then moved lost its status line)', async ({
+  page,
+}) => {
+  const id = await createStalePair(deck, 'early-loop');
+  const receipt = await dispatch('early-loop');
+  await named(page);
+  // The panel first asks for the newest receipt, then for that receipt by id: that second read is held.
+  let held: () => void = () => {};
+  const release = new Promise<void>((resolve) => (held = resolve));
+  let asked: () => void = () => {};
+  const second = new Promise<void>((resolve) => (asked = resolve));
+  await page.route(
+    (url) => url.pathname.includes('wake.latest') && decodeURIComponent(url.search).includes(receipt),
+    async (route) => {
+      asked();
+      await release;
+      await route.continue();
+    },
+  );
+  await page.goto(`${deck.origin}/tasks/${id}`);
+  await second; // the outstanding list came with the first read, so it is in the page by now
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  await expect(page.locator('#older-heading')).toHaveCount(0);
+  await expect(page.getByRole('article', { name: `worker action on ${receipt}` })).toHaveCount(0);
+  held();
+  await expect(page.getByRole('article', { name: 'worker action', exact: true })).toBeVisible();
+  await expect(page.locator('#older-heading')).toHaveCount(0);
+});
+
 test('5: a double click on "Record sent" records one delivery; the CLI still repeats as 0.1.12 does', async ({
   page,
 }) => {

@@ -75,7 +75,9 @@ export function WakeActions({
   useEffect(() => {
     if (updatedAt) void reread(utils.wake.outstanding, { taskId });
   }, [updatedAt, utils, taskId]);
-  const older = (outstanding.data ?? []).filter((r) => r.event_id !== receipt?.event_id);
+  // Listed once the shown receipt is known: before that, its own actions would be listed here as "older",
+  // then move up (a new card, so a delivery just recorded from the first one would lose its status line).
+  const older = latest.data ? (outstanding.data ?? []).filter((r) => r.event_id !== receipt?.event_id) : [];
   const bindCommand = `conveyor bind --task ${shellWord(taskName)} --worker WORKER --manager MANAGER`;
   return (
     <section className="panel" aria-labelledby="wake-heading" id="wake-actions" tabIndex={-1}>
