@@ -148,3 +148,31 @@ test('a live row re-renders the timeline, not the view around it', async ({ page
   // The view re-renders when its row query changes, which live rows re-read at most twice a second.
   expect(after.view - before.view).toBeLessThanOrEqual(Math.ceil(2 * seconds) + 2);
 });
+
+test('a task row re-read that fails (the server restarting) keeps the page, says so, and recovers with the feed', async ({
+  page,
+}) => {
+  await page.goto(`${deck.origin}/tasks/${SCRATCH}`);
+  await expect(page.getByRole('status', { name: 'Live feed' })).toHaveText('Live');
+  const heading = page.getByRole('heading', { level: 1, name: 'scratch-loop' });
+  await expect(heading).toBeVisible();
+  // From now on the row's re-read is refused, as by a server that is down; the live socket stays up.
+  let refused = 0;
+  const rowRead = (url: URL) => url.pathname.includes('overview.row');
+  await page.route(rowRead, (route) => {
+    refused++;
+    return route.abort('connectionrefused');
+  });
+  // A receipt changes the row: the page re-reads it.
+  await deck.cli(['app-wakeup-dispatch', 'scratch-loop', '--json']);
+  await expect.poll(() => refused).toBeGreaterThan(0);
+  const notice = page.getByRole('alert').filter({ hasText: 'Could not re-read this task' });
+  await expect(notice).toBeVisible();
+  await expect(heading).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Timeline' }).getByRole('listitem').first()).toBeVisible();
+
+  await page.unroute(rowRead);
+  await deck.cli(['app-wakeup-dispatch', 'scratch-loop', '--json']);
+  await expect(notice).toHaveCount(0);
+  await expect(heading).toBeVisible();
+});

@@ -69,7 +69,9 @@ export function OverviewView() {
   }, [data, name, stateFilter, now]);
 
   if (overview.isPending) return <p className="muted">Loading tasks…</p>;
-  if (overview.isError) return <p role="alert">Could not load the overview: {visibleText(overview.error.message)}</p>;
+  // A failed re-read (the server restarting) keeps the list already read; the error shows above it.
+  if (overview.isError && !data)
+    return <p role="alert">Could not load the overview: {visibleText(overview.error.message)}</p>;
   if (!data) return null;
   if (data.tasks.length === 0) return <EmptyDatabase dbPath={info.data?.dbPath ?? null} />;
 
@@ -88,6 +90,12 @@ export function OverviewView() {
           · {attentionCount} {attentionCount === 1 ? 'task needs' : 'tasks need'} a person
         </p>
       </div>
+      {overview.isError ? (
+        <p role="alert">
+          Could not re-read the tasks ({visibleText(overview.error.message)}); shown as last read, updated again once
+          the live feed is back.
+        </p>
+      ) : null}
       <div className="filters" role="search" aria-label="Filter tasks">
         <label>
           State{' '}

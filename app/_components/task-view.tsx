@@ -42,7 +42,8 @@ export function TaskView({ taskId: ref }: { taskId: string }) {
     notifyOnChangeProps: [],
   });
   usePageTitle(row.data ? visibleText(row.data.name) : row.isPending ? null : 'No such task');
-  if (row.isError) return <p role="alert">Could not load this task: {visibleText(row.error.message)}</p>;
+  // A failed re-read (the server restarting) keeps the row already read: the page stays, and says so.
+  if (row.isError && !row.data) return <p role="alert">Could not load this task: {visibleText(row.error.message)}</p>;
   if (row.isPending) return <p className="muted">Loading task…</p>;
   if (!row.data) return <p role="alert">No such task: {visibleText(ref)}</p>;
   return <TaskPage taskId={row.data.id} />;
@@ -82,7 +83,7 @@ function TaskPage({ taskId }: { taskId: string }) {
   const [dispatcher, setDispatcher] = useState<(TimedLease & { dispatcher_id: string }) | null>(null);
   trpc.live.dispatcher.useSubscription({}, { onData: setDispatcher });
 
-  if (row.isError) return <p role="alert">Could not load this task: {visibleText(row.error.message)}</p>;
+  if (row.isError && !row.data) return <p role="alert">Could not load this task: {visibleText(row.error.message)}</p>;
   const task = row.data;
   if (row.isPending) return <p className="muted">Loading task…</p>;
   if (!task) return <p role="alert">No such task: {taskId}</p>;
@@ -108,6 +109,12 @@ function TaskPage({ taskId }: { taskId: string }) {
             {readOnly && info.data ? <span className="badge"> read-only</span> : null}
           </p>
         </div>
+        {row.isError ? (
+          <p role="alert">
+            Could not re-read this task ({visibleText(row.error.message)}); shown as last read, and read again when the
+            live feed is back.
+          </p>
+        ) : null}
         <LongText className="goal" text={task.goal} />
         <div className="leases">
           <LeaseBadge label={`manager ${task.manager.name ?? '(none)'}`} lease={task.manager.lease} now={now} />
