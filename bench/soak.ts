@@ -32,6 +32,8 @@ const acks = workers.flatMap((w) => w.acks);
 const verdict = verify(work.dbPath, acks, { exactHeartbeats: true });
 const byKind = new Map<string, number>();
 for (const a of acks) byKind.set(a.kind, (byKind.get(a.kind) ?? 0) + 1);
+// Each refused operation with its message, so a failed run says what went wrong (on stderr: stdout ends with the JSON line).
+for (const a of acks) if (a.kind === 'error') console.error(`error: ${JSON.stringify(a)}`);
 
 console.log(
   `soak: ${PROCESSES} processes (${PROCESSES - HTTP_PROCESSES} CLI, ${HTTP_PROCESSES} tRPC over HTTP) x ${OPS} operations on one database, ${seconds.toFixed(1)} s`,

@@ -12,6 +12,9 @@ async function bench(script: string): Promise<Record<string, unknown>> {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, script), '--quick'], {
     cwd: REPO_ROOT,
     maxBuffer: 16 * 1024 * 1024,
+  }).catch((error: Error & { stdout?: string; stderr?: string }) => {
+    // A run that found a problem exits 1 after printing its table: show what it found, not only the exit.
+    throw new Error(`${script} failed: ${error.message}\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
   });
   console.log(stdout);
   return JSON.parse(stdout.trim().split('\n').at(-1) as string) as Record<string, unknown>;
