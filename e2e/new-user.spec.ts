@@ -130,6 +130,27 @@ test('3: the timeline is one tab stop: arrows move between rows, Tab leaves with
   expect(await page.evaluate(() => document.activeElement?.getAttribute('data-seq'))).toBe(
     await rowButtons.nth(1).getAttribute('data-seq'),
   );
+  // End and Home scroll the list to its ends and focus the row there.
+  const focusedRow = () =>
+    page.evaluate(() => {
+      const active = document.activeElement as HTMLElement | null;
+      const shown = [...document.querySelectorAll<HTMLElement>('.timeline-window button.event-open')];
+      const scroller = document.querySelector('.timeline-scroll') as HTMLElement;
+      return {
+        seq: active?.dataset.seq ?? null,
+        at: shown.indexOf(active as HTMLElement),
+        of: shown.length,
+        atTop: scroller.scrollTop === 0,
+        atEnd: scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 2,
+      };
+    });
+  await page.keyboard.press('End');
+  await expect.poll(focusedRow).toMatchObject({ atEnd: true });
+  const end = await focusedRow();
+  expect(end.at).toBe(end.of - 1);
+  await page.keyboard.press('Home');
+  await expect.poll(focusedRow).toMatchObject({ at: 0, atTop: true });
+  expect((await focusedRow()).seq).toBe(await rowButtons.first().getAttribute('data-seq'));
   const loaded = await page.locator('.timeline-count').innerText();
   await page.keyboard.press('Tab');
   expect(await page.evaluate(() => document.activeElement?.closest('[role="list"]') === null)).toBe(true);

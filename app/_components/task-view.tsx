@@ -78,7 +78,7 @@ function TaskPage({ taskId }: { taskId: string }) {
   const [from, setFrom] = useState<number | null>(null);
   if (from === null && startCursor !== undefined) setFrom(startCursor);
 
-  useLiveTask(taskId, from, filters);
+  const live = useLiveTask(taskId, from, filters);
   // The dispatcher serves every task: its heartbeats are not in this task's feed, so they come on their own.
   const [dispatcher, setDispatcher] = useState<(TimedLease & { dispatcher_id: string }) | null>(null);
   trpc.live.dispatcher.useSubscription({}, { onData: setDispatcher });
@@ -125,7 +125,7 @@ function TaskPage({ taskId }: { taskId: string }) {
         </div>
       </section>
       <div className="task-layout">
-        <Timeline taskId={taskId} filters={filters} onFilters={setFilters} />
+        <Timeline taskId={taskId} filters={filters} onFilters={setFilters} live={live} />
         <div className="stack">
           {panelsReady ? null : <p className="muted">Loading wake actions…</p>}
           {panelsReady ? (

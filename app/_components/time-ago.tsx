@@ -30,6 +30,9 @@ function subscribe(listener: () => void) {
   };
 }
 
+/** The clock every shown time reads, for lists that write their rows outside React. */
+export const sharedClock = { subscribe, now: currentTime } as const;
+
 export function formatRelative(seconds: number | null): string {
   if (seconds === null) return 'never';
   if (seconds < 5) return 'just now';

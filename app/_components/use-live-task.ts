@@ -1,14 +1,16 @@
 'use client';
 // The task page's live feed. One subscription (live.telemetryBatches: the rows committed since the last
-// message, several to a message when they come fast); whatever arrived since the last write goes into the
-// timeline cache in one write (one re-render of the list however many events came), and the panels an event
+// message, several to a message when they come fast); whatever arrived since the last write goes to the
+// shown timeline at once and into the timeline cache about once a second (LiveRows), and the panels an event
 // concerns are re-read at most once per REFRESH_MS, never once per event. Lease stamps come from the
 // heartbeat events themselves, without a read.
 import { skipToken } from '@tanstack/react-query';
+import { useEffect, useLayoutEffect, useState } from 'react';
 import { renewedLease } from '../../lib/app-loop/leases';
 import { trpc } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
 import { useFrameBatches } from './frame-gate';
+import { LiveRows, withEvents } from './live-rows';
 import { matchesFilters, timelineInput, type TimelineEvent, type TimelineFilters } from './timeline';
 import { useThrottled } from './use-throttled';
 
@@ -37,20 +39,6 @@ declare global {
 }
 
 type Panel = 'row' | 'wake' | 'automation' | 'inbox';
-
-/**
- * Newest-first `events` with `batch` (in seq order, as the feed sends it) put in front. Rows at or below
- * the newest seq already held are replays after a reconnect and are skipped; null when nothing is new.
- */
-export function withEvents(events: readonly TimelineEvent[], batch: readonly TimelineEvent[]): TimelineEvent[] | null {
-  const newest = events[0]?.seq ?? 0;
-  const fresh: TimelineEvent[] = [];
-  for (let i = batch.length - 1; i >= 0; i--) {
-    const event = batch[i];
-    if (event && event.seq > newest && (fresh.length === 0 || event.seq < (fresh.at(-1)?.seq ?? 0))) fresh.push(event);
-  }
-  return fresh.length === 0 ? null : fresh.concat(events);
-}
 
 function addToTimeline(utils: Utils, taskId: string, filters: TimelineFilters, batch: readonly TimelineEvent[]) {
   if (batch.length === 0) return;
@@ -90,9 +78,35 @@ function refresh(utils: Utils, taskId: string, panel: Panel) {
   }
 }
 
-/** Follows one task: timeline rows, lease stamps and panels, from `from` (the first page's cursor) on. */
-export function useLiveTask(taskId: string, from: number | null, filters: TimelineFilters) {
+/**
+ * The task page's LiveRows: held rows are written into the timeline caches (all rows, and the filtered list
+ * shown when it is filtered) with the latest render's filters; what is held is written on unmount too.
+ */
+function useLiveRows(utils: Utils, taskId: string, filters: TimelineFilters): LiveRows {
+  const [live] = useState(() => new LiveRows());
+  useLayoutEffect(() => {
+    live.writeWith((rows) => {
+      addToTimeline(utils, taskId, ALL, rows);
+      if (filters.eventType || filters.actor)
+        addToTimeline(
+          utils,
+          taskId,
+          filters,
+          rows.filter((e) => matchesFilters(e, filters)),
+        );
+    });
+  });
+  useEffect(() => () => live.flush(), [live]);
+  return live;
+}
+
+/**
+ * Follows one task: timeline rows, lease stamps and panels, from `from` (the first page's cursor) on.
+ * Returns the live rows for the timeline to show as they come.
+ */
+export function useLiveTask(taskId: string, from: number | null, filters: TimelineFilters): LiveRows {
   const utils = trpc.useUtils();
+  const live = useLiveRows(utils, taskId, filters);
   const refreshers: Record<Panel, () => void> = {
     row: useThrottled(REFRESH_MS, () => refresh(utils, taskId, 'row')),
     wake: useThrottled(REFRESH_MS, () => refresh(utils, taskId, 'wake')),
@@ -100,19 +114,12 @@ export function useLiveTask(taskId: string, from: number | null, filters: Timeli
     inbox: useThrottled(REFRESH_MS, () => refresh(utils, taskId, 'inbox')),
   };
 
-  // Applied with the latest render's closure, so `filters` is the one on screen when the batch lands. Each
-  // batch is written after a zero timeout, not held for the next frame: a batch costs one row inserted in
-  // the DOM (the rows shown are memoized), and waiting for the frame was most of the page's latency.
+  // Applied with the latest render's closure. Each batch is written after a zero timeout, not held for the
+  // next frame: a batch costs one row inserted in the DOM, and waiting for the frame was most of the page's
+  // latency.
   const push = useFrameBatches((batch: TimelineEvent[]) => {
-    addToTimeline(utils, taskId, ALL, batch);
-    window.__conveyorStored?.(batch);
-    if (filters.eventType || filters.actor)
-      addToTimeline(
-        utils,
-        taskId,
-        filters,
-        batch.filter((e) => matchesFilters(e, filters)),
-      );
+    window.__conveyorStored?.(batch); // before the list draws them: "stored" is when the tab has the rows
+    live.push(batch);
     const beats: Partial<Record<'manager' | 'worker', string>> = {};
     const panels = new Set<Panel>();
     for (const event of batch) {
@@ -141,4 +148,5 @@ export function useLiveTask(taskId: string, from: number | null, filters: Timeli
     },
     onData: ({ data: events }) => push(events),
   });
+  return live;
 }
