@@ -6,7 +6,7 @@
 // per open tab, and in the same run the baselines: a bare ws echo from Node to one page, and the renderer
 // floor (K tabs of the cheapest live list). Goals: 0 lost, 0 duplicated; p50 and p99 within 3× of the
 // floor's at 1 and 5 tabs, within 1.5× at 20.
-// Usage: npm run bench:push [-- --quick] [--tabs K] [--rate N] [--seconds S] [--save] [--profile FILE]
+// Usage: npm run bench:push [-- --quick] [--tabs K] [--rate N] [--seconds S] [--save] [--profile FILE] [--trace FILE]
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -184,21 +184,33 @@ for (let i = 0; i < TABS; i++) {
 }
 
 // The measured run: the writer while every tab is open. `--profile FILE` also records the first tab's CPU
-// profile (Chromium's sampling profiler over CDP) into FILE, for finding where the page's time goes.
-const profileAt = process.argv.indexOf('--profile');
-const profileFile = profileAt > 0 ? process.argv[profileAt + 1] : undefined;
+// profile (Chromium's sampling profiler over CDP) into FILE, for finding where the page's time goes;
+// `--trace FILE` records a Chromium performance trace of it (the renderer's tasks: script, style, layout,
+// paint), to be opened in a trace viewer.
+const argAfter = (name: string) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+};
+const profileFile = argAfter('--profile');
+const traceFile = argAfter('--trace');
 const profiler = profileFile && pages[0] ? await pages[0].context().newCDPSession(pages[0]) : null;
 if (profiler) {
   await profiler.send('Profiler.enable');
   await profiler.send('Profiler.setSamplingInterval', { interval: 100 });
   await profiler.send('Profiler.start');
 }
+if (traceFile && pages[0])
+  await browser.startTracing(pages[0], {
+    path: traceFile,
+    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'gpu', 'v8'],
+  });
 const pageWork = await mainThreadWork(pages);
 const measured = await cpuDuring(() => write(COUNT));
 if (profiler && profileFile) {
   const { profile } = await profiler.send('Profiler.stop');
   writeFileSync(profileFile, JSON.stringify(profile));
 }
+if (traceFile) await browser.stopTracing();
 const committed = measured.result;
 await new Promise((resolve) => setTimeout(resolve, 2_000)); // the last events' way to the pages
 

@@ -74,7 +74,11 @@ function span(className: string, text?: string): HTMLSpanElement {
 }
 
 /** The stamp as the page shows times everywhere (see TimeAgo): relative, absolute in the tooltip. */
-function timeOf(stamp: string | null | undefined, now: number): { node: HTMLElement; time: HTMLTimeElement | null } {
+function timeOf(
+  stamp: string | null | undefined,
+  now: number,
+  slot: HTMLTimeElement,
+): { node: HTMLElement; time: HTMLTimeElement | null } {
   if (!stamp) return { node: span('muted', 'never'), time: null };
   const ms = Date.parse(stamp);
   if (Number.isNaN(ms)) {
@@ -82,16 +86,39 @@ function timeOf(stamp: string | null | undefined, now: number): { node: HTMLElem
     raw.textContent = stamp;
     return { node: raw, time: null };
   }
-  const time = document.createElement('time');
-  time.dateTime = stamp;
-  time.title = absoluteTime(stamp);
-  time.className = 'tabular';
-  time.textContent = relative(ms, now);
-  return { node: time, time };
+  slot.dateTime = stamp;
+  slot.title = absoluteTime(stamp);
+  slot.textContent = relative(ms, now);
+  return { node: slot, time: slot };
 }
 
 function relative(ms: number, now: number): string {
   return formatRelative(Math.max(0, Math.floor((now - ms) / 1000)));
+}
+
+let prototype: HTMLElement | null = null;
+
+/** The shape of every row (filled in by makeRow): made once per page. */
+function rowPrototype(): HTMLElement {
+  if (prototype) return prototype;
+  const element = document.createElement('div');
+  element.className = 'timeline-row';
+  element.setAttribute('role', 'listitem');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'event-open';
+  button.tabIndex = -1;
+  button.setAttribute('aria-expanded', 'false');
+  const time = document.createElement('time');
+  time.className = 'tabular';
+  const when = span('muted');
+  when.append(time, ' ', span('seq tabular'));
+  const summary = span('summary');
+  summary.append(document.createElement('code'), ' ');
+  button.append(when, span('badge'), summary);
+  element.append(button);
+  prototype = element;
+  return element;
 }
 
 /** Newest first, by seq: the index of `seq` in `events`, or -1. */
@@ -116,6 +143,8 @@ export class TimelineList {
   private events: readonly TimelineEvent[] = [];
   private hasMore = false;
   private shownCount = '';
+  /** The count's text, changed in place (no new node per row). */
+  private readonly countText = document.createTextNode('');
   private readonly open = new Set<number>();
   /** The row that takes Tab (roving focus); the first row shown when it is out of view. */
   private activeSeq: number | null = null;
@@ -141,6 +170,7 @@ export class TimelineList {
     private readonly onNearEnd: () => void,
   ) {
     this.sizes = new ResizeObserver((entries) => this.measured(entries));
+    el.count.replaceChildren(this.countText);
     this.virtualizer = new Virtualizer(this.options());
     this.unmount.push(this.virtualizer._didMount());
     this.unmount.push(sharedClock.subscribe(() => this.tick()));
@@ -198,7 +228,7 @@ export class TimelineList {
       this.source.searching ? ' · search results are not live' : ''
     }`;
     if (count !== this.shownCount) {
-      this.el.count.textContent = count;
+      this.countText.data = count;
       this.shownCount = count;
     }
     const empty = n === 0 && this.source.loaded;
@@ -338,27 +368,24 @@ export class TimelineList {
     return first;
   }
 
+  /**
+   * A new row: a copy of one prototype row (one native clone instead of a dozen element creations), with its
+   * texts filled in. The prototype's time slot is a <time>; a missing or unreadable stamp gets a plain span.
+   */
   private makeRow(event: TimelineEvent, now: number): ShownRow {
-    const element = document.createElement('div');
-    element.className = 'timeline-row';
-    element.setAttribute('role', 'listitem');
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'event-open';
+    const element = rowPrototype().cloneNode(true) as HTMLElement;
+    const button = element.firstElementChild as HTMLButtonElement;
+    const [when, badge, summary] = button.children as unknown as [HTMLElement, HTMLElement, HTMLElement];
+    const slot = when.firstElementChild as HTMLTimeElement;
     button.dataset.seq = String(event.seq);
-    button.tabIndex = -1;
-    button.setAttribute('aria-expanded', 'false');
-    const when = span('muted');
-    const { node, time } = timeOf(event.timestamp, now);
-    when.append(node, ' ', span('seq tabular', `#${event.seq}`));
-    const summary = span('summary');
-    const type = document.createElement('code');
-    type.textContent = event.event_type;
-    summary.append(type, ` ${visibleText(event.summary)}`);
-    button.append(when, span('badge', event.actor), summary);
-    element.append(button);
+    (when.lastElementChild as HTMLElement).textContent = `#${event.seq}`;
+    badge.textContent = event.actor;
+    (summary.firstChild as HTMLElement).textContent = event.event_type;
+    (summary.lastChild as Text).data = ` ${visibleText(event.summary)}`;
+    const { node, time } = timeOf(event.timestamp, now, slot);
+    if (node !== slot) slot.replaceWith(node);
     const row: ShownRow = { element, event, open: false, button, time };
-    this.update(row, event);
+    this.update(row, event); // a row scrolled back into view may be one left open
     return row;
   }
 

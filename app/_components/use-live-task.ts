@@ -114,12 +114,7 @@ export function useLiveTask(taskId: string, from: number | null, filters: Timeli
     inbox: useThrottled(REFRESH_MS, () => refresh(utils, taskId, 'inbox')),
   };
 
-  // Applied with the latest render's closure. Each batch is written after a zero timeout, not held for the
-  // next frame: a batch costs one row inserted in the DOM, and waiting for the frame was most of the page's
-  // latency.
-  const push = useFrameBatches((batch: TimelineEvent[]) => {
-    window.__conveyorStored?.(batch); // before the list draws them: "stored" is when the tab has the rows
-    live.push(batch);
+  const followPanels = (batch: readonly TimelineEvent[]) => {
     const beats: Partial<Record<'manager' | 'worker', string>> = {};
     const panels = new Set<Panel>();
     for (const event of batch) {
@@ -139,6 +134,18 @@ export function useLiveTask(taskId: string, from: number | null, filters: Timeli
       });
     }
     for (const panel of panels) refreshers[panel]();
+  };
+
+  // Applied with the latest render's closure. Each batch is written after a zero timeout, not held for the
+  // next frame: a batch costs one row inserted in the DOM, and waiting for the frame was most of the page's
+  // latency.
+  const push = useFrameBatches((batch: TimelineEvent[]) => {
+    window.__conveyorStored?.(batch); // before the list draws them: "stored" is when the tab has the rows
+    try {
+      live.push(batch);
+    } finally {
+      followPanels(batch); // whatever became of the rows, the panels they concern are read again
+    }
   }, false);
 
   trpc.live.telemetryBatches.useSubscription(from === null ? skipToken : { taskId, lastEventId: from }, {
