@@ -18,6 +18,8 @@ import { visibleText } from './visible-text';
 /** A closed row's height in px before any was measured; after that, the last closed row measured. */
 const ROW_PX = 55;
 const OVERSCAN = 6;
+/** The count is rewritten at most this often under a stream (each rewrite lays out the header again). */
+const COUNT_EVERY_MS = 250;
 const LOADING = 'loading';
 
 /** The three elements the list lives in, rendered (and kept) by React. */
@@ -143,6 +145,9 @@ export class TimelineList {
   private events: readonly TimelineEvent[] = [];
   private hasMore = false;
   private shownCount = '';
+  private wantedCount = '';
+  private countAt = -Infinity;
+  private countTimer: ReturnType<typeof setTimeout> | null = null;
   /** The count's text, changed in place (no new node per row). */
   private readonly countText = document.createTextNode('');
   private readonly open = new Set<number>();
@@ -220,6 +225,21 @@ export class TimelineList {
     this.relist(this.source.rows);
   }
 
+  /** Shows `count` now, or when COUNT_EVERY_MS have passed since the last change (the latest one then). */
+  private setCount(count: string): void {
+    this.wantedCount = count;
+    if (count === this.shownCount || this.countTimer !== null) return;
+    const write = () => {
+      this.countTimer = null;
+      this.countAt = performance.now();
+      this.countText.data = this.wantedCount;
+      this.shownCount = this.wantedCount;
+    };
+    const wait = this.countAt + COUNT_EVERY_MS - performance.now();
+    if (wait <= 0) write();
+    else this.countTimer = setTimeout(write, wait);
+  }
+
   private relist(events: readonly TimelineEvent[]): void {
     this.events = events;
     this.hasMore = this.source.hasMore;
@@ -227,15 +247,12 @@ export class TimelineList {
     const count = `${n} ${n === 1 ? 'event' : 'events'} loaded${this.hasMore ? ' (older load on scroll)' : ''}${
       this.source.searching ? ' · search results are not live' : ''
     }`;
-    if (count !== this.shownCount) {
-      this.countText.data = count;
-      this.shownCount = count;
-    }
+    this.setCount(count);
     const empty = n === 0 && this.source.loaded;
     if (this.el.empty.hidden === empty) this.el.empty.hidden = !empty;
     // An empty list has no row to take Tab: the region takes it.
-    if (n === 0) this.el.scroll.tabIndex = 0;
-    else this.el.scroll.removeAttribute('tabindex');
+    if (n === 0 && this.el.scroll.tabIndex !== 0) this.el.scroll.tabIndex = 0;
+    else if (n > 0 && this.el.scroll.hasAttribute('tabindex')) this.el.scroll.removeAttribute('tabindex');
     this.virtualizer.setOptions(this.options());
     this.paint();
   }
@@ -248,6 +265,7 @@ export class TimelineList {
 
   destroy(): void {
     for (const undo of this.unmount) undo();
+    if (this.countTimer !== null) clearTimeout(this.countTimer);
     this.sizes.disconnect();
     this.el.rows.replaceChildren();
     this.shown.clear();
