@@ -1,17 +1,37 @@
 // JSON as 0.1.12 writes it: keys sorted recursively. Compact in the database, indented on stdout.
 import { UsageError } from '../errors.js';
 
+/**
+ * `value` with the keys of every object in sorted order and undefined members dropped. A part that is already
+ * so (rows parsed from our own *_json columns, objects built in key order) is returned as it is, not copied:
+ * printing a hundred events then allocates little beyond the output.
+ */
 function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = sortKeys(v);
+  if (Array.isArray(value)) {
+    let out: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const sorted = sortKeys(item);
+      if (out === null && sorted !== item) out = value.slice(0, i);
+      if (out !== null) out.push(sorted);
     }
-    return out;
+    return out ?? value;
   }
-  return value;
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  let same = true;
+  for (let i = 0; i < keys.length && same; i++) {
+    const v = record[keys[i] as string];
+    same = v !== undefined && (i === 0 || (keys[i - 1] as string) < (keys[i] as string)) && sortKeys(v) === v;
+  }
+  if (same) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of keys.sort()) {
+    const v = record[key];
+    if (v !== undefined) out[key] = sortKeys(v);
+  }
+  return out;
 }
 
 /** Stable JSON for *_json columns: sorted keys, no whitespace. */
