@@ -22,7 +22,7 @@ const OVERSCAN = 6;
 const COUNT_EVERY_MS = 250;
 const LOADING = 'loading';
 
-/** The three elements the list lives in, rendered (and kept) by React. */
+/** The elements the list lives in and writes to, rendered (and otherwise left alone) by React. */
 export interface ListElements {
   /** The scrolling region: keyboard and focus are handled here. */
   scroll: HTMLElement;
@@ -168,6 +168,8 @@ export class TimelineList {
   private shownTotal = -1;
   private shownStart = -1;
   private readonly unmount: Array<() => void> = [];
+  /** Set by destroy(): later calls (a cleanup that runs after it) change nothing. */
+  private destroyed = false;
 
   constructor(
     private readonly el: ListElements,
@@ -241,6 +243,7 @@ export class TimelineList {
   }
 
   private relist(events: readonly TimelineEvent[]): void {
+    if (this.destroyed) return;
     this.events = events;
     this.hasMore = this.source.hasMore;
     const n = events.length;
@@ -264,6 +267,7 @@ export class TimelineList {
   }
 
   destroy(): void {
+    this.destroyed = true;
     for (const undo of this.unmount) undo();
     if (this.countTimer !== null) clearTimeout(this.countTimer);
     this.sizes.disconnect();
@@ -302,6 +306,7 @@ export class TimelineList {
   }
 
   private paint(): void {
+    if (this.destroyed) return;
     if (this.painting) {
       this.again = true;
       return;
