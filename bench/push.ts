@@ -20,9 +20,14 @@ import { REPO_ROOT } from '../lib/testing.js';
 import { report, round, stats, table } from './machine.js';
 
 const quick = process.argv.includes('--quick');
+/** The word after `name` on the command line, if it is there. */
+const argAfter = (name: string) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+};
 const flag = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+  const value = argAfter(name);
+  return value === undefined ? fallback : Number(value);
 };
 const TABS = flag('--tabs', quick ? 5 : 20);
 const RATE = flag('--rate', 200);
@@ -187,10 +192,6 @@ for (let i = 0; i < TABS; i++) {
 // profile (Chromium's sampling profiler over CDP) into FILE, for finding where the page's time goes;
 // `--trace FILE` records a Chromium performance trace of it (the renderer's tasks: script, style, layout,
 // paint), to be opened in a trace viewer.
-const argAfter = (name: string) => {
-  const at = process.argv.indexOf(name);
-  return at > 0 ? process.argv[at + 1] : undefined;
-};
 const profileFile = argAfter('--profile');
 const traceFile = argAfter('--trace');
 const profiler = profileFile && pages[0] ? await pages[0].context().newCDPSession(pages[0]) : null;

@@ -51,6 +51,28 @@ test('the connection is cut (server restart), events are written meanwhile, the 
 });
 
 /**
+ * Writes `count` telemetry rows of `eventType` for the scratch task from this process (summary "<label> i"),
+ * one at a time, and waits for `shown(i)` after each: each is then its own live batch.
+ */
+async function writeOneByOne(eventType: string, label: string, count: number, shown: (i: number) => Promise<void>) {
+  const db = openDatabase(deck.dbPath);
+  try {
+    for (let i = 1; i <= count; i++) {
+      appendTelemetry(db, {
+        taskId: SCRATCH,
+        timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        actor: 'worker',
+        eventType,
+        summary: `${label} ${i}`,
+      });
+      await shown(i);
+    }
+  } finally {
+    db.close();
+  }
+}
+
+/**
  * Counts, per commit of React, the renders of the task view (the component that owns the task's row query)
  * and of the timeline list, through the devtools hook React calls on every commit: a function component
  * that rendered has a new hook list (memoizedState); one that bailed out keeps the old one.
@@ -126,22 +148,10 @@ test('a live row re-renders neither the timeline section nor the view around it'
 
   // Rows written one at a time by another process, each waited for on the page: each is its own live batch.
   const EVENTS = 20;
-  const db = openDatabase(deck.dbPath);
   const started = Date.now();
-  try {
-    for (let i = 1; i <= EVENTS; i++) {
-      appendTelemetry(db, {
-        taskId: SCRATCH,
-        timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-        actor: 'worker',
-        eventType: 'render_probe',
-        summary: `render probe ${i}`,
-      });
-      await expect(rows.filter({ hasText: `render probe ${i}` })).toHaveCount(1);
-    }
-  } finally {
-    db.close();
-  }
+  await writeOneByOne('render_probe', 'render probe', EVENTS, (i) =>
+    expect(rows.filter({ hasText: `render probe ${i}` })).toHaveCount(1),
+  );
   const seconds = (Date.now() - started) / 1000;
   const after = await counts();
   // The view re-renders when its row query changes, which live rows re-read at most twice a second; the
@@ -188,23 +198,11 @@ test('a live row is one element put in front: the rows shown are not rebuilt or 
   });
 
   const EVENTS = 8;
-  const db = openDatabase(deck.dbPath);
-  try {
-    for (let i = 1; i <= EVENTS; i++) {
-      appendTelemetry(db, {
-        taskId: SCRATCH,
-        timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-        actor: 'worker',
-        eventType: 'insert_probe',
-        summary: `insert probe ${i}`,
-      });
-      await expect(rows.first()).toContainText(`insert probe ${i}`);
-      // Counted as it is shown, before the live rows go into the cache.
-      await expect(count).toHaveText(new RegExp(`^${loadedBefore + i} events loaded`));
-    }
-  } finally {
-    db.close();
-  }
+  await writeOneByOne('insert_probe', 'insert probe', EVENTS, async (i) => {
+    await expect(rows.first()).toContainText(`insert probe ${i}`);
+    // Counted as it is shown, before the live rows go into the cache.
+    await expect(count).toHaveText(new RegExp(`^${loadedBefore + i} events loaded`));
+  });
   const seen = await page.evaluate(() => {
     const s = (
       window as unknown as {

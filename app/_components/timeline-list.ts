@@ -143,7 +143,6 @@ export class TimelineList {
   private live: readonly TimelineEvent[] = [];
   /** What is shown: `live`, then the source's rows. */
   private events: readonly TimelineEvent[] = [];
-  private hasMore = false;
   private shownCount = '';
   private wantedCount = '';
   private countAt = -Infinity;
@@ -245,9 +244,8 @@ export class TimelineList {
   private relist(events: readonly TimelineEvent[]): void {
     if (this.destroyed) return;
     this.events = events;
-    this.hasMore = this.source.hasMore;
     const n = events.length;
-    const count = `${n} ${n === 1 ? 'event' : 'events'} loaded${this.hasMore ? ' (older load on scroll)' : ''}${
+    const count = `${n} ${n === 1 ? 'event' : 'events'} loaded${this.source.hasMore ? ' (older load on scroll)' : ''}${
       this.source.searching ? ' · search results are not live' : ''
     }`;
     this.setCount(count);
@@ -263,7 +261,7 @@ export class TimelineList {
   /** Asks again for older rows if the end is in view (after a page load ended, say). */
   checkEnd(): void {
     const last = this.virtualizer.getVirtualItems().at(-1)?.index ?? 0;
-    if (this.hasMore && last >= this.events.length - 1) this.onNearEnd();
+    if (this.source.hasMore && last >= this.events.length - 1) this.onNearEnd();
   }
 
   destroy(): void {
@@ -278,7 +276,7 @@ export class TimelineList {
   private options() {
     const events = this.events;
     return {
-      count: events.length + (this.hasMore ? 1 : 0),
+      count: events.length + (this.source.hasMore ? 1 : 0),
       getScrollElement: () => this.el.scroll,
       estimateSize: () => this.rowPx,
       // A new function for every new list: the core re-derives its layout when its key function changes.
@@ -408,7 +406,7 @@ export class TimelineList {
     const { node, time } = timeOf(event.timestamp, now, slot);
     if (node !== slot) slot.replaceWith(node);
     const row: ShownRow = { element, event, open: false, button, time };
-    this.update(row, event); // a row scrolled back into view may be one left open
+    this.update(row); // a row scrolled back into view may be one left open
     return row;
   }
 
@@ -421,7 +419,9 @@ export class TimelineList {
   }
 
   /** Opens or closes a shown row to match the open set (its height changes; the observer reports it). */
-  private update(row: ShownRow, event: TimelineEvent): void {
+  private update(row: ShownRow): void {
+    const event = row.event;
+    if (!event) return;
     const open = this.open.has(event.seq);
     if (open === row.open) return;
     row.open = open;
@@ -443,7 +443,7 @@ export class TimelineList {
     else this.open.add(seq);
     this.activeSeq = seq;
     const row = this.shown.get(seq);
-    if (row?.event) this.update(row, row.event);
+    if (row) this.update(row);
     this.paint();
   }
 

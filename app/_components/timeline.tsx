@@ -148,12 +148,13 @@ export const Timeline = memo(function Timeline({
   const countRef = useRef<HTMLParagraphElement>(null);
   const emptyRef = useRef<HTMLParagraphElement>(null);
   const list = useRef<TimelineList | null>(null);
-  // The list asks for older rows from its own paints; this render's query state answers.
+  // The list asks for older rows from its own paints; the latest committed render's query state answers.
   const loadOlder = useRef(() => {});
-  loadOlder.current = () => {
-    if (pages.hasNextPage && !pages.isFetchingNextPage && !pages.isError) void pages.fetchNextPage();
-  };
-
+  useLayoutEffect(() => {
+    loadOlder.current = () => {
+      if (pages.hasNextPage && !pages.isFetchingNextPage && !pages.isError) void pages.fetchNextPage();
+    };
+  });
   useLayoutEffect(() => {
     const [scroll, sizer, rowBox, count, empty] = [
       scrollRef.current,
