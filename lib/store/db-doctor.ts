@@ -2,12 +2,13 @@
 // exactly 24, every required table, index and trigger, and no foreign-key violations. Each check carries only
 // its name, ok, and one of value / missing / violations.
 import type { Db } from './open.js';
-import { REQUIRED_INDEXES, REQUIRED_TABLES, REQUIRED_TRIGGERS } from './schema-facts.js';
+import { schemaFacts } from './schema-facts.js';
 import { SCHEMA_VERSION } from './schema-v24.js';
 
 /** 0.1.12 does not require this index of the v24 DDL: a file without it is healthy. */
 const OPTIONAL_INDEXES = new Set(['routed_notifications_consumed_cycle']);
-export const HEALTH_REQUIRED_INDEXES = REQUIRED_INDEXES.filter((name) => !OPTIONAL_INDEXES.has(name));
+/** The v24 indexes a healthy file must have. */
+export const healthRequiredIndexes = () => schemaFacts().indexes.filter((name) => !OPTIONAL_INDEXES.has(name));
 
 export type HealthCheck =
   | { name: string; ok: boolean; value: unknown }
@@ -59,9 +60,10 @@ export function databaseHealth(db: Db, file: string): DatabaseHealth {
       rowid: v.rowid,
       table: v.table,
     }));
-  const tables = missing(REQUIRED_TABLES, present('table'));
-  const indexes = missing(HEALTH_REQUIRED_INDEXES, present('index'));
-  const triggers = missing(REQUIRED_TRIGGERS, present('trigger'));
+  const { tables: wantedTables, triggers: wantedTriggers } = schemaFacts();
+  const tables = missing(wantedTables, present('table'));
+  const indexes = missing(healthRequiredIndexes(), present('index'));
+  const triggers = missing(wantedTriggers, present('trigger'));
   const checks: HealthCheck[] = [
     { name: 'foreign_keys', ok: foreignKeys === 1, value: foreignKeys },
     { name: 'journal_mode_wal', ok: journal === 'wal', value: journal },

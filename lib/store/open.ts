@@ -32,7 +32,8 @@ export interface OpenOptions {
 
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
   const readonly = options.readonly ?? false;
-  refuseByProbe(file, probeDatabaseFile(file), readonly);
+  const probe = probeDatabaseFile(file);
+  refuseByProbe(file, probe, readonly);
   if (!readonly) {
     ensureParentFolder(file);
     ensureWritable(file);
@@ -60,7 +61,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     db.pragma('foreign_keys = ON'); // before any transaction: SQLite ignores it inside one
     if (db.pragma('foreign_keys', { simple: true }) !== 1)
       throw new DatabaseError(file, 'foreign_keys could not be enabled');
-    setWal(db, file);
+    // A file already in WAL mode stays in it (the mode is kept in the file): no pragma, no lock to take.
+    if (probe.kind !== 'sqlite' || !probe.wal) setWal(db, file);
     const now = options.now ?? (() => new Date());
     if (plan === 'create') createFresh(db, now);
     else if (plan === 'upgrade') upgradeLegacy(db, now);

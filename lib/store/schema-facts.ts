@@ -1,5 +1,12 @@
-// Names the health check expects, read from the v24 DDL itself so the two never drift.
+// Names the health check expects, read from the v24 DDL itself so the two never drift. Read on first use:
+// most commands never check health, and every command's start would otherwise pay for the scan.
 import { SCHEMA_V24_STATEMENTS } from './schema-v24.js';
+
+export interface SchemaFacts {
+  tables: readonly string[];
+  indexes: readonly string[];
+  triggers: readonly string[];
+}
 
 function namesOf(kind: RegExp): string[] {
   const names: string[] = [];
@@ -10,6 +17,13 @@ function namesOf(kind: RegExp): string[] {
   return names;
 }
 
-export const REQUIRED_TABLES = namesOf(/^CREATE (?:VIRTUAL )?TABLE (\w+)/);
-export const REQUIRED_INDEXES = namesOf(/^CREATE (?:UNIQUE )?INDEX (\w+)/);
-export const REQUIRED_TRIGGERS = namesOf(/^CREATE TRIGGER (\w+)/);
+let facts: SchemaFacts | undefined;
+
+export function schemaFacts(): SchemaFacts {
+  facts ??= {
+    tables: namesOf(/^CREATE (?:VIRTUAL )?TABLE (\w+)/),
+    indexes: namesOf(/^CREATE (?:UNIQUE )?INDEX (\w+)/),
+    triggers: namesOf(/^CREATE TRIGGER (\w+)/),
+  };
+  return facts;
+}

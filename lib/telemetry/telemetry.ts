@@ -79,11 +79,14 @@ function prepare(db: Db) {
       `insert into telemetry_events_fts(event_id, task_id, run_id, actor, event_type, summary, attributes)
        values (@id, @task_id, @run_id, @actor, @event_type, @summary, @attributes_json)`,
     ),
-    byId: db.prepare<[string], TelemetryRow>(`select ${TELEMETRY_COLUMNS} from telemetry_events where id = ?`),
   };
 }
 
 const stmts = perConnection(prepare);
+// Apart from the writes: a command that appends never reads an event back by id.
+const byId = perConnection((db) =>
+  db.prepare<[string], TelemetryRow>(`select ${TELEMETRY_COLUMNS} from telemetry_events where id = ?`),
+);
 
 /**
  * Appends one telemetry row and its FTS row. Call inside the caller's transaction when the event belongs
@@ -112,6 +115,6 @@ export function appendTelemetry(db: Db, event: NewTelemetry): { id: string; seq:
 }
 
 export function getTelemetryById(db: Db, id: string): TelemetryEvent | undefined {
-  const row = stmts(db).byId.get(id);
+  const row = byId(db).get(id);
   return row ? toTelemetryEvent(row) : undefined;
 }

@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import type { Db } from '../store/open.js';
 import { parseJsonObject } from '../store/json.js';
-import { REQUIRED_INDEXES, REQUIRED_TABLES, REQUIRED_TRIGGERS } from '../store/schema-facts.js';
+import { schemaFacts } from '../store/schema-facts.js';
 
 const SCHEMA_VERSION = 24;
 
@@ -484,15 +484,16 @@ export function schemaHealth(db: Db) {
   const userVersion = db.pragma('user_version', { simple: true }) as number;
   const violations = db.prepare('select "table", rowid, parent, fkid from pragma_foreign_key_check').all();
   const missing = (name: string, names: string[]) => ({ missing: names, name, ok: names.length === 0 });
+  const facts = schemaFacts();
   const checks = [
     { name: 'foreign_keys', ok: foreignKeys === 1, value: foreignKeys },
     { name: 'journal_mode_wal', ok: journal === 'wal', value: journal },
     { name: 'busy_timeout', ok: busy >= 5000, value: busy },
     { name: 'schema_version', ok: schemaVersion === SCHEMA_VERSION, value: schemaVersion },
     { name: 'user_version', ok: userVersion === SCHEMA_VERSION, value: userVersion },
-    missing('required_tables', missingOf(REQUIRED_TABLES, 'table')),
-    missing('required_indexes', missingOf(REQUIRED_INDEXES, 'index')),
-    missing('required_triggers', missingOf(REQUIRED_TRIGGERS, 'trigger')),
+    missing('required_tables', missingOf(facts.tables, 'table')),
+    missing('required_indexes', missingOf(facts.indexes, 'index')),
+    missing('required_triggers', missingOf(facts.triggers, 'trigger')),
     { name: 'foreign_key_check', ok: violations.length === 0, violations },
   ];
   return { checks, ok: checks.every((c) => c.ok), schema_version: schemaVersion, user_version: userVersion };
