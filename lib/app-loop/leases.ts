@@ -3,6 +3,7 @@
 // node imports, keep it that way) and classifies leases with its own clock by comparing with `stale_at`.
 // Its imports have no extension: the dashboard's bundler (Turbopack, with the Bundler resolution of our
 // tsconfig) does not map a `.js` specifier to the `.ts` file, as tsc, esbuild and Vitest do.
+import { isoMillis } from '../clock';
 import { UsageError } from '../errors';
 import { describeRange, isInRange } from '../input-rules';
 import { checkDispatcherId } from '../queue/queue-input';
@@ -62,7 +63,7 @@ export function staleAtOf(stamp: string | null, staleAfterSeconds: number): stri
   if (!stamp) return null;
   const at = Date.parse(stamp);
   if (Number.isNaN(at)) return null;
-  return new Date(Math.min(MAX_DATE_MS, at + (Math.floor(staleAfterSeconds) + 1) * 1000)).toISOString();
+  return isoMillis(new Date(Math.min(MAX_DATE_MS, at + (Math.floor(staleAfterSeconds) + 1) * 1000)));
 }
 
 export function timedLeaseOf(stamp: string | null, now: Date, staleAfterSeconds: number): TimedLease {

@@ -4,7 +4,7 @@
 // no receipt is written and the artefact folder is removed.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Clock } from '../clock.js';
+import { isoMillis, type Clock } from '../clock.js';
 import { createDisposableBinding } from '../app-loop/disposable-binding.js';
 import { addCriterion } from '../criteria/criteria.js';
 import { ConflictError, UsageError } from '../errors.js';
@@ -548,7 +548,7 @@ export function runQaScenario(db: Db, input: QaRunInput, clock: Clock): QaRunSum
   const receipt = {
     ...extras,
     checks: drill.checks,
-    generated_at: clock().toISOString(),
+    generated_at: isoMillis(clock()),
     generated_tasks: drill.tasks,
     receipt_path: input.receiptPath,
     replay_commands: drill.replay,
