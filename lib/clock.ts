@@ -1,6 +1,7 @@
 // Time in one place. Every read of "now" in lib/ goes through a Clock, so tests and the CLI
-// (CONVEYOR_NOW) can set it; 0.1.12 had no such hook and its scenario had to sleep.
-import { UsageError } from './errors.js';
+// (CONVEYOR_NOW) can set it; 0.1.12 had no such hook and its scenario had to sleep. The dashboard imports it too
+// (through the lease rules), so its imports carry no extension, as Turbopack resolves them.
+import { UsageError } from './errors';
 
 export type Clock = () => Date;
 
