@@ -71,3 +71,18 @@ describe('FrameGate', () => {
     expect(write).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('FrameGate without the frame hold', () => {
+  it('writes every request after a zero timeout, joining only what queued meanwhile', () => {
+    const write = vi.fn();
+    const gate = new FrameGate(write, false);
+    gate.request();
+    gate.request();
+    vi.advanceTimersByTime(0);
+    expect(write).toHaveBeenCalledTimes(1);
+    gate.request(); // same frame: no wait for the next one
+    vi.advanceTimersByTime(0);
+    expect(write).toHaveBeenCalledTimes(2);
+    expect(callbacks).toHaveLength(0);
+  });
+});
