@@ -5,10 +5,11 @@
 // concerns are re-read at most once per REFRESH_MS, never once per event. Lease stamps come from the
 // heartbeat events themselves, without a read.
 import { skipToken } from '@tanstack/react-query';
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useState } from 'react';
 import { renewedLease } from '../../lib/app-loop/leases';
 import { trpc } from '../_trpc/client';
 import { reread } from '../_trpc/reread';
+import { useFrameBatches } from './frame-gate';
 import { LiveRows, withEvents } from './live-rows';
 import { matchesFilters, timelineInput, type TimelineEvent, type TimelineFilters } from './timeline';
 import { useThrottled } from './use-throttled';
@@ -135,29 +136,24 @@ export function useLiveTask(taskId: string, from: number | null, filters: Timeli
     for (const panel of panels) refreshers[panel]();
   };
 
-  // Applied with the latest render's closure, in the message's own task: a batch costs one row inserted in the
-  // DOM, and the server already groups what comes faster (BATCH_MS), so neither a zero timeout (a task that
-  // can queue behind a whole frame) nor the next frame would save work worth its latency.
-  const apply = (batch: readonly TimelineEvent[]) => {
+  // Applied with the latest render's closure. Each batch is written after a zero timeout, not held for the
+  // next frame: a batch costs one row inserted in the DOM, and waiting for the frame was most of the page's
+  // latency.
+  const push = useFrameBatches((batch: TimelineEvent[]) => {
     window.__conveyorStored?.(batch); // before the list draws them: "stored" is when the tab has the rows
     try {
       live.push(batch);
     } finally {
       followPanels(batch); // whatever became of the rows, the panels they concern are read again
     }
-  };
-  const latest = useRef(apply);
-  // Taken on commit, not during render (a render may be thrown away).
-  useLayoutEffect(() => {
-    latest.current = apply;
-  });
+  }, false);
 
   trpc.live.telemetryBatches.useSubscription(from === null ? skipToken : { taskId, lastEventId: from }, {
     // Panels were read before the feed (re)started: read them once more so no commit falls between the two.
     onStarted: () => {
       for (const panel of ['row', 'wake', 'automation', 'inbox'] as const) refresh(utils, taskId, panel);
     },
-    onData: ({ data: events }) => latest.current(events),
+    onData: ({ data: events }) => push(events),
   });
   return live;
 }
