@@ -104,6 +104,20 @@ describe('openDatabase', () => {
     }
   });
 
+  it('switches a file in rollback-journal mode to WAL, and a WAL file stays in WAL', () => {
+    const t = track(scenarioCopy());
+    const raw = new Database(t.dbPath);
+    raw.pragma('journal_mode = DELETE');
+    raw.close();
+    expect(readFileSync(t.dbPath)[18]).toBe(1); // the header's write version: 1 rollback journal, 2 WAL
+    openDatabase(t.dbPath).close();
+    expect(readFileSync(t.dbPath)[18]).toBe(2);
+    const again = openDatabase(t.dbPath); // already WAL: the pragma is skipped
+    expect(again.pragma('journal_mode', { simple: true })).toBe('wal');
+    again.close();
+    expect(readFileSync(t.dbPath)[18]).toBe(2);
+  });
+
   it('refuses a schema newer than it knows, and leaves the file unchanged', () => {
     const t = track(scenarioCopy());
     const raw = new Database(t.dbPath);
