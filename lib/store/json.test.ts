@@ -15,6 +15,15 @@ describe('prettyJson and stableJson', () => {
     expect(Object.keys(inner)).toEqual(['y', 'x']);
   });
 
+  it('sort deeply nested unsorted objects in time proportional to their size', () => {
+    // Each level unsorted: sorting a member once to check it and again to copy it made this 2^60 calls.
+    let value: Record<string, unknown> = { z: 0, a: 0 };
+    for (let depth = 0; depth < 60; depth++) value = { z: value, a: depth };
+    const printed = stableJson(value);
+    expect(printed.startsWith('{"a":59,"z":{"a":58,"z":')).toBe(true);
+    expect(JSON.parse(printed)).toEqual(value);
+  });
+
   it('print sorted input exactly as JSON.stringify does, dates and array holes included', () => {
     const at = new Date('2026-12-07T10:00:00Z');
     const value = { a: [undefined, 2], at, n: { '1': 'one', '10': 'ten', '9': 'nine' } };

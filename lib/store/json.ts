@@ -20,16 +20,22 @@ function sortKeys(value: unknown): unknown {
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
-  let same = true;
-  for (let i = 0; i < keys.length && same; i++) {
-    const v = record[keys[i] as string];
-    same = v !== undefined && (i === 0 || (keys[i - 1] as string) < (keys[i] as string)) && sortKeys(v) === v;
-  }
-  if (same) return value;
-  const out: Record<string, unknown> = {};
-  for (const key of keys.sort()) {
+  // Each member is sorted once: sorting it again to build the copy made nested unsorted objects cost 2^depth.
+  let members: unknown[] | null = null; // the sorted members, made at the first one that is not as it was
+  let copy = false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
     const v = record[key];
-    if (v !== undefined) out[key] = sortKeys(v);
+    const sorted = v === undefined ? undefined : sortKeys(v);
+    if (members === null && sorted !== v) members = keys.slice(0, i).map((k) => record[k]);
+    members?.push(sorted);
+    if (v === undefined || (i > 0 && (keys[i - 1] as string) >= key)) copy = true;
+  }
+  if (!copy && members === null) return value;
+  const values = members ?? keys.map((k) => record[k]);
+  const out: Record<string, unknown> = {};
+  for (const i of keys.map((_, n) => n).sort((a, b) => ((keys[a] as string) < (keys[b] as string) ? -1 : 1))) {
+    if (values[i] !== undefined) out[keys[i] as string] = values[i];
   }
   return out;
 }

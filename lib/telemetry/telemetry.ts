@@ -83,10 +83,6 @@ function prepare(db: Db) {
 }
 
 const stmts = perConnection(prepare);
-// Apart from the writes: a command that appends never reads an event back by id.
-const byId = perConnection((db) =>
-  db.prepare<[string], TelemetryRow>(`select ${TELEMETRY_COLUMNS} from telemetry_events where id = ?`),
-);
 
 /**
  * Appends one telemetry row and its FTS row. Call inside the caller's transaction when the event belongs
@@ -112,9 +108,4 @@ export function appendTelemetry(db: Db, event: NewTelemetry): { id: string; seq:
     return { id: row.id, seq: Number(result.lastInsertRowid) };
   };
   return db.inTransaction ? write() : db.transaction(write).immediate();
-}
-
-export function getTelemetryById(db: Db, id: string): TelemetryEvent | undefined {
-  const row = byId(db).get(id);
-  return row ? toTelemetryEvent(row) : undefined;
 }
