@@ -1,5 +1,10 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, tempDir, type TempDir } from '../lib/testing.js';
+import { createTask } from '../lib/tasks/tasks.js';
+import { appendTelemetry } from '../lib/telemetry/telemetry.js';
+import { CONVEYOR_BIN, runCli, tempDatabase, tempDir, type TempDir } from '../lib/testing.js';
 
 let dirs: TempDir[] = [];
 afterEach(() => {
@@ -67,5 +72,57 @@ describe('bin/conveyor', () => {
     expect(result).toMatchObject({ code: 2, stdout: '' });
     expect(result.stderr).toMatch(/newer than conveyor supports/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  // bin/conveyor writes to fd 1 directly and ends with process.exit(); a write the fd refuses (EAGAIN, on a
+  // non-blocking pipe that is full) sends the rest through process.stdout, and the process must then wait for it.
+  it('writes a large output whole through a full non-blocking pipe, and closes its database', async () => {
+    const t = tempDatabase();
+    dirs.push(t);
+    const task = createTask(t.db, { name: 'big', goal: 'fill the pipe' }, new Date('2026-06-11T12:00:00Z'));
+    t.db.transaction(() => {
+      for (let i = 0; i < 400; i++) {
+        appendTelemetry(t.db, {
+          taskId: task.id,
+          timestamp: `2026-06-11T12:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z`,
+          actor: 'worker',
+          eventType: 'note',
+          summary: `event ${i} ${'x'.repeat(200)}`,
+        });
+      }
+    })();
+    t.db.close();
+    // Python holds the read end: a 4 KiB pipe, non-blocking on the writer's side, not read until it is full
+    // (so a write was refused), then drained to the end.
+    const reader = `
+import fcntl, os, subprocess, sys, termios, struct
+r, w = os.pipe()
+fcntl.fcntl(w, 1031, 4096)  # F_SETPIPE_SZ
+os.set_blocking(w, False)
+child = subprocess.Popen([${JSON.stringify(process.execPath)}] + sys.argv[1:], stdout=w)
+os.close(w)
+def queued():
+    return struct.unpack('i', fcntl.ioctl(r, termios.FIONREAD, b'\\0\\0\\0\\0'))[0]
+while queued() < 4096 and child.poll() is None:
+    os.sched_yield()
+chunks = []
+while True:
+    chunk = os.read(r, 65536)
+    if not chunk:
+        break
+    chunks.append(chunk)
+sys.stdout.buffer.write(b''.join(chunks))
+sys.exit(child.wait())
+`;
+    const { stdout } = await promisify(execFile)(
+      'python3',
+      ['-c', reader, CONVEYOR_BIN, 'telemetry', '--task', 'big', '--limit', '1000', '--json', '--path', t.dbPath],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
+    expect(stdout.length).toBeGreaterThan(100_000);
+    const events = JSON.parse(stdout) as Array<{ summary: string }>;
+    expect(events).toHaveLength(400);
+    expect(events.at(-1)?.summary).toMatch(/^event 399 /);
+    expect(existsSync(`${t.dbPath}-wal`)).toBe(false); // closed, so checkpointed into the file
   });
 });

@@ -17,12 +17,6 @@ export interface Io {
   cwd: string;
   /** For long-running commands (dispatch --watch, inbox --wait); asked for only when one runs. */
   signal?: () => AbortSignal;
-  /**
-   * The process ends right after this call (bin/conveyor). The connection is then left to the exit instead
-   * of closed: closing the last connection checkpoints the WAL into the main file (fsync included) on every
-   * call; left open, committed rows stay in the WAL and SQLite's auto-checkpoint moves them in batches.
-   */
-  exitsAfter?: boolean;
 }
 
 function topLevelHelp(): string {
@@ -117,7 +111,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (io.env.CONVEYOR_DEBUG && error instanceof Error) io.stderr(`${error.stack ?? ''}\n`);
     return exitCodeFor(error);
   } finally {
-    if (!io.exitsAfter) db?.close();
+    // Closing the last connection checkpoints the WAL into the file, so a copy of workerctl.db alone is whole.
+    db?.close();
   }
 }
 
