@@ -19,9 +19,6 @@ export interface Io {
   signal?: () => AbortSignal;
 }
 
-/** How much of the file a CLI call maps for reads (see OpenOptions.mmapBytes): 2-3 ms less per receipt written. */
-const CLI_MMAP_BYTES = 256 * 1024 * 1024;
-
 function topLevelHelp(): string {
   const entries = implementedCommands().sort((a, b) => (a.name < b.name ? -1 : 1));
   const width = Math.max(0, ...entries.map((e) => e.name.length));
@@ -101,7 +98,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       env: io.env,
       cwd: io.cwd,
       dbPath,
-      db: () => (db ??= openDatabase(dbPath(), { now, mmapBytes: CLI_MMAP_BYTES })),
+      db: () => (db ??= openDatabase(dbPath(), { now })),
       readStdin: () => readFileSync(0, 'utf8'),
       get signal() {
         return io.signal?.() ?? new AbortController().signal;

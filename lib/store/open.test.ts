@@ -67,16 +67,6 @@ describe('openDatabase', () => {
     db.close();
   });
 
-  it('maps the file for reads only when asked (the CLI asks; the server does not)', () => {
-    const t = track(tempDir());
-    const mapped = openDatabase(t.dbPath, { mmapBytes: 64 * 1024 * 1024 });
-    expect(mapped.pragma('mmap_size', { simple: true })).toBe(64 * 1024 * 1024);
-    mapped.close();
-    const plain = openDatabase(t.dbPath);
-    expect(plain.pragma('mmap_size', { simple: true })).toBe(0);
-    plain.close();
-  });
-
   it('knows the 32 tables, the FTS5 table and both append-only triggers', () => {
     const { tables, indexes, triggers } = schemaFacts();
     expect(tables).toHaveLength(32);

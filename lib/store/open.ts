@@ -28,12 +28,6 @@ export interface OpenOptions {
   now?: Clock;
   /** Open for reading only: no pragmas that write, no migration. */
   readonly?: boolean;
-  /**
-   * Map up to this many bytes of the file for reads (PRAGMA mmap_size, set before the first read): a CLI call
-   * then reads its pages (the schema, the index pages of a write) without a system call and a copy each.
-   * The long-running server leaves it off: its resident size would count every page of the file it touched.
-   */
-  mmapBytes?: number;
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
@@ -51,7 +45,6 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     throw new DatabaseError(file, `cannot open database: ${(error as Error).message}`, { cause: error });
   }
   try {
-    if (options.mmapBytes) db.pragma(`mmap_size = ${Math.floor(options.mmapBytes)}`);
     const version = readUserVersion(db, file);
     if (version > NEWEST_KNOWN_VERSION) throw new SchemaTooNewError(file, version, NEWEST_KNOWN_VERSION);
     const plan = planMigration(db, file, version); // decided before any write
