@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isoSeconds } from '../lib/clock.js';
 import { createTask } from '../lib/tasks/tasks.js';
 import { appendTelemetry } from '../lib/telemetry/telemetry.js';
 import { CONVEYOR_BIN, runCli, tempDatabase, tempDir, type TempDir } from '../lib/testing.js';
@@ -84,7 +85,7 @@ describe('bin/conveyor', () => {
       for (let i = 0; i < 400; i++) {
         appendTelemetry(t.db, {
           taskId: task.id,
-          timestamp: `2026-06-11T12:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z`,
+          timestamp: isoSeconds(new Date(Date.parse('2026-06-11T12:00:00Z') + i * 1000)),
           actor: 'worker',
           eventType: 'note',
           summary: `event ${i} ${'x'.repeat(200)}`,
@@ -97,7 +98,7 @@ describe('bin/conveyor', () => {
     const reader = `
 import fcntl, os, subprocess, sys, termios, struct
 r, w = os.pipe()
-fcntl.fcntl(w, 1031, 4096)  # F_SETPIPE_SZ
+fcntl.fcntl(w, fcntl.F_SETPIPE_SZ, 4096)
 os.set_blocking(w, False)
 child = subprocess.Popen([${JSON.stringify(process.execPath)}] + sys.argv[1:], stdout=w)
 os.close(w)
