@@ -119,6 +119,30 @@ function serverCpuMs(): number {
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS; // utime, stime (fields 14 and 15 of stat)
 }
 
+/** The machine's busy share (all cores) over `ms` of wall time, from /proc/stat. */
+async function busyShare(ms: number): Promise<number> {
+  const read = () => {
+    const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+    const idleTicks = (fields[3] ?? 0) + (fields[4] ?? 0); // idle, iowait
+    return { total: fields.reduce((a, b) => a + b, 0), idle: idleTicks };
+  };
+  const a = read();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const b = read();
+  return b.total === a.total ? 0 : 1 - (b.idle - a.idle) / (b.total - a.total);
+}
+
+/**
+ * Before each measured phase: waits until the machine is quiet (under a quarter busy over 250 ms), so work
+ * left by the phase before (tabs closing, pages loading) does not fall on this one; 10 s at most.
+ */
+const settleWaits: number[] = [];
+async function settle(): Promise<void> {
+  const start = performance.now();
+  while (performance.now() < start + 10_000 && (await busyShare(250)) > 0.25);
+  settleWaits.push(round((performance.now() - start) / 1000));
+}
+
 /** Runs the writer (its own process, through lib/) for `count` events; resolves with seq → commit time. */
 async function write(count: number): Promise<Map<number, number>> {
   const committed = new Map<number, number>();
@@ -243,6 +267,7 @@ async function ourRound(first: boolean): Promise<number[]> {
       path: traceFile,
       categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'gpu', 'v8'],
     });
+  await settle();
   const readWork = await mainThreadWork(pages);
   const measured = await cpuDuring(() => write(PER_ROUND));
   if (profiler && profileFile) {
@@ -360,6 +385,7 @@ async function floorRound(): Promise<number[]> {
     floorPages.push(page);
   }
   const sentAt = new Map<number, number>();
+  await settle();
   const readWork = await mainThreadWork(floorPages);
   const start = performance.now();
   for (let seq = 1; seq <= PER_ROUND; seq++) {
@@ -464,6 +490,7 @@ console.log(
       [`renderer floor, ${TABS} tabs: send→DOM p99 ms`, round(floor.p99), '-', ''],
       ['  floor p50 ms, round by round', perRound('floor_p50_ms'), '-', ''],
       [`renderer floor, ${TABS} tabs: rows never shown`, floorLost, '-', ''],
+      ['wait for a quiet machine before each phase, s', settleWaits.join(' / '), '-', ''],
       [
         'page→DOM p50 / p99 ms: ours vs the floor',
         `${round(split.inPage.median)} / ${round(split.inPage.p99)} vs ${round(floorPageToDom.median)} / ${round(floorPageToDom.p99)}`,
@@ -507,6 +534,7 @@ report(TABS === 20 ? 'push' : `push-${TABS}tabs`, quick || SECONDS < 30, {
   ratio_p50_to_floor: round(ratioP50, 2),
   ratio_p99_to_floor: round(ratioP99, 2),
   per_round: rounds,
+  settle_waits_s: settleWaits,
   server_cpu_ms_per_s_no_tabs: round(idle.msPerS),
   server_cpu_ms_per_s: round(serverMsPerS),
   server_cpu_ms_per_s_per_tab: round(cpuPerTab, 2),
