@@ -252,6 +252,25 @@ let serverMsPerS = 0;
 const profileFile = argAfter('--profile');
 const traceFile = argAfter('--trace');
 
+/** How long a round waits for its last event to reach every tab before it counts what it has. */
+const ARRIVAL_LIMIT_MS = 60_000;
+
+/**
+ * Waits until `condition` (page JavaScript: the round's last event has reached the tab) holds in every tab,
+ * then until each has written what it holds (one frame, then its zero timeouts): a row that reaches a tab
+ * late is counted late, not lost. Past ARRIVAL_LIMIT_MS what has not come counts as lost.
+ */
+async function reached(pages: readonly Page[], condition: string): Promise<void> {
+  const deadline = performance.now() + ARRIVAL_LIMIT_MS;
+  for (const page of pages) {
+    const left = deadline - performance.now();
+    if (left > 0) await page.waitForFunction(condition, null, { polling: 100, timeout: left }).catch(() => {});
+  }
+  await Promise.all(
+    pages.map((page) => page.evaluate('new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)))')),
+  );
+}
+
 /** One round of ours: the writer runs while every tab is open. Returns the round's latencies. */
 async function ourRound(first: boolean): Promise<number[]> {
   const pages = await openTaskTabs();
@@ -276,7 +295,8 @@ async function ourRound(first: boolean): Promise<number[]> {
   }
   if (tracing) await browser.stopTracing();
   serverMsPerS += measured.msPerS / ROUNDS;
-  await new Promise((resolve) => setTimeout(resolve, 2_000)); // the last events' way to the pages
+  const last = Math.max(0, ...measured.result.keys());
+  await reached(pages, `window.__stored && ${last} in window.__stored`); // the last events' way to the pages
 
   const found: number[] = [];
   for (const page of pages) {
@@ -394,7 +414,7 @@ async function floorRound(): Promise<number[]> {
     sentAt.set(seq, now());
     for (const client of wss.clients) client.send(String(seq));
   }
-  await new Promise((r) => setTimeout(r, 2_000));
+  await reached(floorPages, `window.__arrived && ${PER_ROUND} in window.__arrived`);
   const found: number[] = [];
   for (const page of floorPages) {
     const { seen, arrived } = (await page.evaluate('({ seen: window.__seen, arrived: window.__arrived })')) as {
